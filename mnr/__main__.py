@@ -1,0 +1,5 @@
+"""Run mnr as ``python -m mnr``."""
+
+from mnr.cli import main
+
+main()

@@ -1,0 +1,55 @@
+"""Errors meant for people: each carries a message and an exit code for the CLI."""
+
+from __future__ import annotations
+
+
+class MnrError(Exception):
+    """A foreseeable problem, reported to the user without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ProjectError(MnrError):
+    """No project found, or its review.toml is broken."""
+
+    exit_code = 2
+
+
+class ImportRefused(MnrError):
+    """An import that was refused before anything was written (duplicate file, bad options)."""
+
+    exit_code = 3
+
+
+class FormatError(MnrError):
+    """A file that could not be read as the format it claims (or was detected) to be.
+
+    ``locator`` names the place in the file ("line 12", "record 4", "row 7").
+    """
+
+    exit_code = 4
+
+    def __init__(self, message: str, locator: str | None = None, path: str | None = None) -> None:
+        self.locator = locator
+        self.path = path
+        self.detail = message
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        where = ", ".join(p for p in (self.path, self.locator) if p)
+        return f"{where}: {self.detail}" if where else self.detail
+
+    def at(self, path: str) -> FormatError:
+        """Return the same error with the file name filled in."""
+        self.path = path
+        self.message = self._compose()
+        self.args = (self.message,)
+        return self
+
+
+class UnknownFormat(FormatError):
+    """No reader recognised the file."""
