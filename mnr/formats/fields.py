@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-_SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]{1,200}>")
@@ -23,8 +22,8 @@ def clean(value: Any) -> str | None:
         return None
     if isinstance(value, list | tuple):
         value = " ".join(str(v) for v in value if v is not None)
-    text = _SPACE.sub(" ", str(value)).strip()
-    return text or None
+    # str.split() is several times faster than a regex on long abstracts
+    return " ".join(str(value).split()) or None
 
 
 def strip_markup(value: str | None) -> str | None:

@@ -1,0 +1,318 @@
+"""The command line: thin commands over the step modules, one per step of the review.
+
+Data goes to stdout (tables, or JSON with --json); messages and progress go
+to stderr. Foreseeable errors print one line and exit non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mnr import __version__
+from mnr.errors import MnrError
+from mnr.library import Library
+from mnr.project import Project, find_project, init_project
+from mnr.searches import ImportOptions, ImportResult, import_file, open_library, withdraw
+
+# Piped output is read by scripts and people alike: wide enough not to fold a table.
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int], None]]:
+    """A record counter with elapsed time on stderr (hidden when stderr is not a terminal)."""
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda n: bar.advance(task, n)
+
+
+@contextmanager
+def _library(project: Project) -> Iterator[Library]:
+    """Open the project's library, building it from the search log on first use."""
+    with _progress("Building the library from searches/log.toml") as advance:
+        library, built = open_library(project, advance)
+    for result in built:
+        err.print(f"Imported {result.search.label} {result.search.database}: "
+                  f"{result.search.record_count:,} records from searches/{result.search.file_name}")
+    try:
+        yield library
+    finally:
+        library.close()
+
+
+def handles_errors(command: F) -> F:
+    """Turn MnrError and Ctrl-C into a one-line message and an exit code."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except MnrError as error:
+            err.print(f"[red]error:[/red] {error.message}", highlight=False, markup=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            err.print("Interrupted; the library is as it was before this command.")
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mnr")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """mnr: a literature review manager for meta-narrative and systematic reviews.
+
+    Run inside a review folder (one holding review.toml). Without a command,
+    mnr shows the review's status.
+
+    \b
+    Example:
+      mnr init my-review --title "Care planning in community mental health"
+      cd my-review && mnr import medline.nbib --database MEDLINE --date 2016-08-01
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(status)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", required=True, help="The review's working title.")
+@handles_errors
+def init(folder: Path, title: str) -> None:
+    """Create a review: review.toml, searches/ and library/ in FOLDER.
+
+    \b
+    Example:
+      mnr init my-review --title "Care planning in community mental health"
+    """
+    project = init_project(folder, title)
+    err.print(f"Created the review in {project.root}. Edit review.toml, then `mnr import FILE`.")
+
+
+def _report_import(result: ImportResult) -> None:
+    search = result.search
+    err.print(
+        f"Imported {search.label} {search.database}: {search.record_count:,} records "
+        f"({result.format_label}) from {search.file_name}",
+        highlight=False,
+    )
+    if result.untitled:
+        err.print(f"  {result.untitled} record(s) have no title; they are kept and flagged.")
+    if result.copied_to:
+        err.print(f"  Kept a copy in searches/{result.copied_to.name}.")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--database", help="The database searched, e.g. MEDLINE, CINAHL, Scopus.")
+@click.option("--platform", help="The interface used, e.g. PubMed, Ovid, EBSCOhost.")
+@click.option("--date", "search_date", help="When the search was run, YYYY-MM-DD.")
+@click.option("--query", help="The search string as run.")
+@click.option("--query-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the search string from a file.")
+@click.option("--limits", help="Limits applied, e.g. 'English; 1995-2016'.")
+@click.option("--notes", help="Anything else worth logging.")
+@click.option("--format", "format_name", help="Skip detection and read as this format.")
+@click.option("--other-method", help="A source that is not a database, e.g. 'Citation searching'.")
+@click.option("--register", is_flag=True, help="The source is a trials register.")
+@click.option("--from-log", is_flag=True,
+              help="Import every search in searches/log.toml not yet in the library.")
+@handles_errors
+def import_(files: tuple[Path, ...], database: str | None, platform: str | None,
+            search_date: str | None, query: str | None, query_file: Path | None,
+            limits: str | None, notes: str | None, format_name: str | None,
+            other_method: str | None, register: bool, from_log: bool) -> None:
+    """Import database exports as searches (each file whole or not at all).
+
+    The format is detected from the content (RIS, MEDLINE/PubMed, Web of Science,
+    Ovid, BibTeX, CSV, EndNote XML, CSL-JSON, Crossref JSON, ...). The file is
+    kept in searches/ and the search is added to searches/log.toml.
+
+    \b
+    Example:
+      mnr import medline.nbib --database MEDLINE --platform PubMed \\
+          --date 2016-08-01 --query "care plan* AND mental health"
+      mnr import scopus.csv --database Scopus
+    """
+    if not files and not from_log:
+        raise click.UsageError("name at least one export file, or use --from-log")
+    if query_file is not None:
+        query = query_file.read_text(encoding="utf-8").strip()
+    options = ImportOptions(database=database, platform=platform, date=search_date,
+                            query=query, limits=limits, notes=notes, format=format_name,
+                            other_method=other_method, register=register)
+    project = find_project()
+    failures = []
+    with _library(project) as library:
+        if from_log:
+            from mnr.searches import import_log
+            with _progress("Importing logged searches") as advance:
+                results = import_log(project, library, advance)
+            for result in results:
+                _report_import(result)
+            if not results:
+                err.print("Every logged search is already in the library.")
+        for path in files:
+            try:
+                with _progress(f"Importing {path.name}") as advance:
+                    result = import_file(project, library, path, options, advance)
+            except MnrError as error:
+                err.print(f"[red]error:[/red] {error.message}", highlight=False)
+                failures.append(error)
+                continue
+            _report_import(result)
+    if failures:
+        if len(files) > 1:
+            err.print(f"{len(failures)} of {len(files)} files were not imported; "
+                      "the others were.")
+        sys.exit(failures[0].exit_code)
+
+
+def _search_id(label: str) -> int:
+    text = label.upper().removeprefix("S")
+    if not text.isdigit():
+        raise MnrError(f"{label!r} is not a search id; search ids look like S3")
+    return int(text)
+
+
+@main.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+@handles_errors
+def searches(ctx: click.Context, as_json: bool) -> None:
+    """The search log: database, platform, date, query, file and records of each search.
+
+    \b
+    Example:
+      mnr searches
+      mnr searches --json
+      mnr searches withdraw S3 --reason "wrong date limits"
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    project = find_project()
+    with _library(project) as library:
+        found = library.searches()
+    if as_json:
+        _print_json([search.as_dict() for search in found])
+        return
+    table = Table(title="Searches", title_justify="left")
+    for column in ("id", "database", "platform", "date", "query", "file", "format", "records"):
+        table.add_column(column, justify="right" if column == "records" else "left",
+                         overflow="fold")
+    for search in found:
+        query = (search.query or "").replace("\n", " ")
+        table.add_row(
+            search.label + (" (withdrawn)" if search.withdrawn else ""),
+            search.database + (f" [{search.other_method}]" if search.other_method
+                               and search.other_method != search.database else ""),
+            search.platform or "", search.search_date or "",
+            query if len(query) <= 60 else query[:57] + "...",
+            search.file_name, search.format, f"{search.record_count:,}",
+        )
+    out.print(table)
+
+
+@searches.command("withdraw")
+@click.argument("search")
+@click.option("--reason", required=True, help="Why the search is withdrawn.")
+@handles_errors
+def searches_withdraw(search: str, reason: str) -> None:
+    """Withdraw a search imported by mistake: its records are kept but no longer counted.
+
+    \b
+    Example:
+      mnr searches withdraw S3 --reason "exported with the wrong limits"
+    """
+    project = find_project()
+    with _library(project) as library:
+        withdrawn = withdraw(project, library, _search_id(search), reason)
+    err.print(f"Withdrew {withdrawn.label} ({withdrawn.database}, "
+              f"{withdrawn.record_count:,} records).")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@handles_errors
+def status(as_json: bool) -> None:
+    """Where the review stands: searches and records, per database.
+
+    \b
+    Example:
+      mnr status
+      mnr status --json
+    """
+    project = find_project()
+    settings = project.settings()
+    with _library(project) as library:
+        state = library.status()
+    if as_json:
+        _print_json({"title": settings.title, **state.as_dict()})
+        return
+    out.print(f"[bold]{settings.title}[/bold]", highlight=False)
+    withdrawn = f" ({state.withdrawn_searches} withdrawn)" if state.withdrawn_searches else ""
+    out.print(f"{state.searches} searches{withdrawn}, {state.records:,} records", highlight=False)
+    if state.untitled:
+        out.print(f"{state.untitled:,} records have no title (kept, flagged)", highlight=False)
+    if state.by_database:
+        table = Table(title_justify="left")
+        table.add_column("database")
+        table.add_column("searches", justify="right")
+        table.add_column("records", justify="right")
+        for row in state.by_database:
+            table.add_row(row.database, str(row.searches), f"{row.records:,}")
+        out.print(table)
+    else:
+        out.print("No searches yet: `mnr import FILE --database NAME` adds one.")
+
+
+@main.command()
+@click.argument("format_name", metavar="FORMAT", type=click.Choice(["csv", "ris", "bibtex", "json"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+@click.option("--what", type=click.Choice(["records"]), default="records", show_default=True,
+              help="What to export.")
+@click.option("--include-withdrawn", is_flag=True, help="Also export withdrawn searches.")
+@handles_errors
+def export(format_name: str, output: Path | None, what: str, include_withdrawn: bool) -> None:
+    """Export every record with its search, database and source identifier.
+
+    \b
+    Example:
+      mnr export csv -o records.csv
+      mnr export ris -o library.ris
+    """
+    from mnr.formats.writers import WRITERS
+
+    project = find_project()
+    with _library(project) as library:
+        records = library.records(include_withdrawn=include_withdrawn)
+        if output is None:
+            count = WRITERS[format_name](records, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as stream:
+                count = WRITERS[format_name](records, stream)
+    err.print(f"Exported {count:,} {what}" + (f" to {output}" if output else "") + ".")

@@ -1,0 +1,405 @@
+"""RIS reader: rispy parses each record; this module finds the records and fixes vendor quirks.
+
+The file is split into records here (a ``TY  - `` line to its ``ER  -`` line) with
+``str.find``, so each record keeps its verbatim text, gets a line number, and a
+truncated file is caught; one reused ``rispy.RisParser`` then parses each record.
+What rispy cannot do is repaired around it, one helper per quirk: Ovid ``NL``
+lines after ``ER``, 4-letter tags (APA PsycNET ``PMID``), Scopus reference lists
+on untagged lines, repeated tags (EBSCO's second ``AB``, Embase's second ``DB``)
+and provider headers (APA PsycNET ``Database: PsycINFO``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import rispy
+
+from mnr.errors import FormatError
+from mnr.formats.base import ParsedRecord
+from mnr.formats.fields import clean, clean_doi, join_pages, parse_year, strip_markup
+
+NAME = "ris"
+LABEL = (
+    "RIS (Ovid, EBSCOhost, ProQuest, APA PsycNET, Embase, Cochrane, Scopus, WoS, Zotero, "
+    "Google Scholar, OpenAlex)"
+)
+
+_TY = "TY  - "
+_NL_TY = "\n" + _TY
+_NL_ER = "\nER  -"
+_NL_REFS = "\nN1  - References:"
+# A tag of 3-4 characters ("PMID  - 123"): rispy would glue it to the previous field.
+# Patterns start with a literal "\n" rather than ^ + MULTILINE, which is ~8 times slower.
+_LONG_TAG_HINT = re.compile(r"\n[A-Z][A-Z0-9]{2,3}  - ")
+_LONG_TAG = re.compile(r"([A-Z][A-Z0-9]{2,3})  - ?(.*)")
+_GLUED_TAG = re.compile(r"[A-Z][A-Z0-9]  - ")  # "...American Psychiatric PubUR  - http"
+_HEADER_LINE = re.compile(r"^([A-Z][A-Za-z ]{1,30}):[ \t]*(\S.*)$", re.MULTILINE)
+_OVID_MARK = re.compile(r"^\d+\.[ \t]*$|Ovid", re.MULTILINE)  # "1." numbering, Ovid links
+_BOILERPLATE = re.compile(r"Copyright of .{1,500}? is the property of ", re.DOTALL)
+_NO_PAGES = re.compile(r"No(-| Pagination )Specified$", re.IGNORECASE)
+_COVERAGE = re.compile(r"\s*<[^<>]*>$")  # "ERIC <1992 to June 2024>"
+_SN_SPLIT = re.compile(r"[\s,;()\[\]]+")
+_ISSN = re.compile(r"\d{7}[\dX]")
+_ISSN_ONLY = re.compile(r"\d{4}-?\d{3}[\dXx]")
+_ISBN = re.compile(r"97[89]\d{10}|\d{9}[\dX]")
+_DIGITS = re.compile(r"\d{1,9}")
+_ACCESSION = re.compile(r"Accession Number:\s*([^;\s]+)")
+_SCOPUS_EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
+
+
+class _Parser(rispy.RisParser):
+    """rispy's parser, told to keep repeated tags (a second AB or DB) as lists instead of
+    dropping them, with the crash that setting causes fixed: a continuation line after a
+    repeated tag would make rispy ``" ".join`` a list with a string."""
+
+    def __init__(self) -> None:
+        # a set makes rispy's per-line "tag in self.list_tags" test cheaper than its list
+        super().__init__(enforce_list_tags=False, list_tags=frozenset(rispy.LIST_TYPE_TAGS))
+
+    def _add_single_value(
+        self, record: dict[str, Any], name: str, value: Any, is_multi: bool = False
+    ) -> None:
+        # rispy's own method with enforce_list_tags=False, inlined (it is on the hot path)
+        if not is_multi:
+            if name in record:
+                self._add_list_value(record, name, value)
+            else:
+                record[name] = value
+            return
+        current = record[name]
+        if isinstance(value, list):
+            current.extend(value)
+        elif isinstance(current, list):
+            current[-1] = f"{current[-1]} {value}"
+        else:
+            record[name] = f"{current} {value}"
+
+
+@dataclass(slots=True)
+class _FileHints:
+    """What the text before the first record says about the whole file."""
+
+    header: dict[str, str] = field(default_factory=dict)  # APA PsycNET "Database: PsycINFO"
+    ids_are_accessions: bool = False  # Ovid and APA put the database accession number in ID
+
+
+def sniff(text: str) -> bool:
+    """True when some line starts with ``TY  - `` (WoS, MEDLINE and Ovid tagged files never do)."""
+    return text.startswith(_TY) or _NL_TY in text
+
+
+def _first_ty(text: str) -> int:
+    """Where the first ``TY  - `` line starts, or -1."""
+    if text.startswith(_TY):
+        return 0
+    found = text.find(_NL_TY)
+    return found + 1 if found >= 0 else -1
+
+
+def _is_tag(line: str) -> bool:
+    """The test rispy applies to decide whether a line starts a new tag."""
+    return line[2:5] == "  -" and line[:2].isupper() and line[0:1].isalpha()
+
+
+def _file_hints(header: str) -> _FileHints:
+    """Read a provider header and Ovid numbering from the text before the first record."""
+    hints = _FileHints()
+    if len(header) < 4000:
+        hints.header = {m.group(1): m.group(2).strip() for m in _HEADER_LINE.finditer(header)}
+        ovid = _OVID_MARK.search(header) is not None
+        apa = "American Psychological Association" in hints.header.get("Provider", "")
+        hints.ids_are_accessions = ovid or apa
+    return hints
+
+
+def _trailing_tags(text: str, end: int, limit: int) -> tuple[int, list[str]]:
+    """Tagged lines right after ``ER`` (Ovid writes ``NL  - `` there); returns the new end."""
+    extra: list[str] = []
+    pos = end + 1
+    while pos < limit:
+        eol = text.find("\n", pos, limit)
+        eol = limit if eol < 0 else eol
+        line = text[pos:eol]
+        if not _is_tag(line) or line[:2] in ("ER", "TY"):
+            break
+        extra.append(line)
+        end, pos = eol, eol + 1
+    return end, extra
+
+
+def _long_tags(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Take out 3-4 letter tag lines (``PMID  - ``), which rispy cannot read."""
+    kept: list[str] = []
+    found: dict[str, list[str]] = {}
+    for line in lines:
+        match = _LONG_TAG.match(line)
+        if match:
+            found.setdefault(match.group(1), []).append(match.group(2).strip())
+        else:
+            kept.append(line)
+    return kept, found
+
+
+def _scopus_refs(raw: str, lines: list[str]) -> list[str]:
+    """Scopus writes ``N1  - References: ref1;`` and one untagged line per further
+    reference; returns the note's lines (as rispy strips them; the first is
+    "References: ref1;"). When the list was cut short, the next tag can be glued to the
+    last reference ("...PubUR  - https://..."): that line is split in ``lines``."""
+    at = raw.find(_NL_REFS)
+    if at < 0:
+        return []
+    first = raw.count("\n", 0, at) + 1  # index of the N1 line in lines
+    end = first + 1
+    while end < len(lines) and not _is_tag(lines[end]):
+        end += 1
+    line = lines[end - 1]
+    glued = _GLUED_TAG.search(line, 7 if end - 1 == first else 1)
+    if glued:
+        lines[end - 1 : end] = [line[: glued.start()], line[glued.start() :]]
+    return [lines[first][6:].strip(), *(line.strip() for line in lines[first + 1 : end])]
+
+
+def _regroup_notes(record: dict[str, Any], note: list[str]) -> list[str]:
+    """rispy makes each reference line a separate note: put the References note back
+    together as one ``notes`` item (lines joined by newlines) and return the references."""
+    notes = record.get("notes")
+    if isinstance(notes, list) and note[0] in notes:
+        at = notes.index(note[0])
+        if notes[at : at + len(note)] == note:
+            notes[at : at + len(note)] = ["\n".join(line for line in note if line)]
+    refs = [note[0].removeprefix("References:"), *note[1:]]
+    return list(filter(None, [ref.strip().rstrip(";").rstrip() for ref in refs]))
+
+
+def _plain_fields(record: dict[str, Any], extra: dict[str, list[str]]) -> dict[str, Any]:
+    """rispy's dict made JSON-friendly: ``unknown_tag`` as a plain dict with string keys."""
+    unknown = record.get("unknown_tag")
+    if unknown is not None or extra:
+        plain = {("_untagged" if k is None else k): list(v) for k, v in (unknown or {}).items()}
+        for tag, values in extra.items():
+            plain.setdefault(tag, []).extend(values)
+        record["unknown_tag"] = plain
+    return record
+
+
+def _issn_isbn(values: Any) -> tuple[str | None, str | None]:
+    """The first ISSN and the first ISBN among the SN values (told apart by their shape)."""
+    issn = isbn = None
+    for value in _texts(values):
+        if issn is None and _ISSN_ONLY.fullmatch(value):  # the usual "1234-5678" alone
+            issn = f"{value[:4]}-{value[-4:].upper()}"
+            continue
+        for token in _SN_SPLIT.split(value):
+            compact = token.replace("-", "").upper()
+            if issn is None and len(compact) == 8 and _ISSN.fullmatch(compact):
+                issn = f"{compact[:4]}-{compact[4:]}"
+            elif isbn is None and _ISBN.fullmatch(compact):
+                isbn = token
+    return issn, isbn
+
+
+def _text(value: Any) -> str | None:
+    """The first value, tidied: ``clean(first(value))`` for rispy's already-stripped strings,
+    without a regex on the hot path."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str):
+        return (value.strip() if "  " not in value else " ".join(value.split())) or None
+    return clean(value)
+
+
+def _texts(value: Any) -> list[str]:
+    """All values, tidied and non-empty: ``as_list`` for rispy's already-stripped strings."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    return list(filter(None, [v.strip() if "  " not in v else " ".join(v.split()) for v in value]))
+
+
+def _digits(value: Any) -> str | None:
+    """A bare numeric id (PubMed ID) or None."""
+    text = _text(value)
+    return text if text and _DIGITS.fullmatch(text) else None
+
+
+def _source_id(
+    rec: dict[str, Any], raw: str, unknown: dict[str, list[str]], embase: bool, ovid: bool
+) -> str | None:
+    """The record's id in its database: AN, Embase U2, EBSCO's N1 accession, Ovid/APA ID,
+    or the Scopus EID in the record URL."""
+    accession = _text(rec.get("accession_number"))
+    if accession:
+        return accession.split(";")[0].strip() or None  # ProQuest "2214991469; 51887"
+    if embase:
+        return _text(unknown["U2"])
+    for note in rec.get("notes") or []:  # EBSCO
+        match = _ACCESSION.match(note) if note.startswith("Accession Number:") else None
+        if match:
+            return match.group(1)
+    if rec.get("id") and (ovid or "ovid.com" in raw):
+        return _text(rec["id"])
+    for url in _texts(rec.get("urls")):
+        match = _SCOPUS_EID.search(url)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _to_record(
+    rec: dict[str, Any], raw: str, locator: str, hints: _FileHints, refs: list[str]
+) -> ParsedRecord:
+    """Map rispy's field names to mnr's, choosing among vendor variants."""
+    get = rec.get
+    unknown: dict[str, list[str]] = get("unknown_tag") or {}
+    if hints.header:
+        rec["provider_header"] = dict(hints.header)
+    dbs = [_COVERAGE.sub("", db) if db[-1] == ">" else db for db in _texts(get("name_of_database"))]
+    lowered = [db.lower() for db in dbs]
+    scopus = "scopus" in lowered
+    embase = "U2" in unknown and ("embase" in lowered or "embase.com" in raw)  # Medline-only too
+    ebsco = _text(get("database_provider")) == "EBSCOhost"
+    accession = _text(get("accession_number")) or ""
+
+    database = dbs[0] if dbs else hints.header.get("Database")
+    if database is None and accession.startswith("WOS:"):
+        database = "Web of Science"
+
+    title = _text(get("title") or get("primary_title") or unknown.get("CT") or unknown.get("BT"))
+    if title and "<" in title and ">" in title:  # WoS: "feathered dinosaurs: <i>Kulindadromeus"
+        title = strip_markup(title)
+
+    # Primary authors are AU and A1; editors, series editors etc. only when there are none.
+    names = _texts(get("authors")) + _texts(get("first_authors"))
+    for key in ("secondary_authors", "tertiary_authors", "subsidiary_authors"):
+        if names:
+            break
+        names = _texts(get(key))
+
+    # T2, then JF before JO: Embase writes the abbreviation in JO.
+    journal = _text(
+        get("secondary_title")
+        or get("alternate_title3")
+        or get("journal_name")
+        or get("alternate_title2")
+        or get("alternate_title1")
+    )
+
+    pages = join_pages(get("start_page"), get("end_page"))
+    if pages and _NO_PAGES.match(pages):  # Ovid "No Pagination Specified" as SP "No"/EP "Specified"
+        pages = None
+    pages = pages or _text(get("custom7"))  # Scopus and WoS article numbers
+
+    doi = (
+        clean_doi(get("doi"))
+        or clean_doi(unknown.get("L3"))  # EBSCO
+        or clean_doi(get("type_of_work"))  # APA PsycNET M3 "doi:10..."
+        or clean_doi(
+            [u for u in _texts(get("urls")) + _texts(get("file_attachments2")) if "doi.org/" in u]
+        )
+    )
+
+    pmid = _digits(unknown.get("PMID"))
+    if pmid is None and scopus:
+        pmid = _digits(get("custom2"))
+    if pmid is None and embase:
+        pmid = _digits(get("custom5"))
+
+    abstract = None
+    for text in _texts(get("abstract")) + _texts(get("notes_abstract")):
+        if not _BOILERPLATE.match(text):  # EBSCO's second AB is a copyright notice
+            abstract = text
+            break
+
+    if unknown.get("PT"):  # Ovid ERIC "Journal Articles, Reports - Descriptive"
+        pub_type = _text(unknown["PT"])
+    elif scopus or embase or ebsco:  # their M3 is the document type ("Review")
+        pub_type = _text(get("type_of_work")) or _text(get("type_of_reference"))
+    else:
+        pub_type = _text(get("type_of_reference"))
+
+    urls = _texts(get("urls")) or _texts(get("file_attachments2"))
+    issn, isbn = _issn_isbn(get("issn"))
+    keywords = [kw.lstrip("*").lstrip() if kw[0] == "*" else kw for kw in _texts(get("keywords"))]
+    return ParsedRecord(
+        raw=raw,
+        fields=rec,
+        locator=locator,
+        title=title,
+        authors=list(dict.fromkeys(names)),
+        year=parse_year(get("year"))
+        or parse_year(get("publication_year"))
+        or parse_year(get("date")),
+        journal=journal,
+        volume=_text(get("volume")),
+        issue=_text(get("number")),
+        pages=pages,
+        doi=doi,
+        pmid=pmid,
+        issn=issn,
+        isbn=isbn,
+        abstract=abstract,
+        keywords=list(dict.fromkeys(filter(None, keywords))),  # "*" marks APA major topics
+        language=_text(get("language")),
+        pub_type=pub_type,
+        url=urls[0] if urls else None,
+        source_id=_source_id(rec, raw, unknown, embase, hints.ids_are_accessions),
+        source_database=database,
+        cited_refs=refs,
+    )
+
+
+def read(text: str) -> Iterator[ParsedRecord]:
+    """Yield one ParsedRecord per ``TY``..``ER`` record, in file order.
+
+    Text between records (Ovid numbering, "Link to the Ovid Full Text" lines) is
+    skipped; a record whose ``ER`` is missing before the next ``TY`` ends there;
+    one whose ``ER`` is missing at the end of the file means a truncated file.
+    """
+    start = _first_ty(text)
+    if start < 0:
+        raise FormatError("no line starts with 'TY  - ', so this is not a RIS file", "line 1")
+    hints = _file_hints(text[:start])
+    parser = _Parser()
+    line_no = 1 + text.count("\n", 0, start)
+    er = text.find(_NL_ER, start)
+    while True:
+        nxt = text.find(_NL_TY, start)  # the newline before the next record's TY, or -1
+        if 0 <= er < start:
+            er = text.find(_NL_ER, start)
+        if er < 0 or 0 <= nxt < er:
+            if nxt < 0:
+                raise FormatError(
+                    "this record has no 'ER  -' end line before the end of the file; "
+                    "the file looks truncated - export it again",
+                    f"line {line_no}",
+                )
+            raw = text[start:nxt]  # no ER before the next TY: the record ends there
+            lines = raw.split("\n")
+            n_lines = len(lines)
+            lines.append("ER  -")
+        else:
+            er_end = text.find("\n", er + 1)
+            er_end = len(text) if er_end < 0 else er_end
+            end, extra = _trailing_tags(text, er_end, len(text) if nxt < 0 else nxt)
+            raw = text[start:end]
+            lines = raw.split("\n")
+            n_lines = len(lines)
+            if extra:  # parse Ovid's "NL" after ER as part of the record: move ER last
+                lines.append(lines.pop(-1 - len(extra)))
+        ref_note = _scopus_refs(raw, lines)  # before _long_tags, which shifts lines
+        found: dict[str, list[str]] = {}
+        if _LONG_TAG_HINT.search(raw):
+            lines, found = _long_tags(lines)
+        parsed = parser.parse_lines(iter(lines))
+        rec = _plain_fields(parsed[0] if parsed else {}, found)
+        refs = _regroup_notes(rec, ref_note) if ref_note else []
+        yield _to_record(rec, raw, f"line {line_no}", hints, refs)
+        if nxt < 0:
+            return
+        line_no += n_lines - 1 + text.count("\n", start + len(raw), nxt + 1)
+        start = nxt + 1

@@ -1,0 +1,68 @@
+"""Ordered schema migrations, applied when a library is opened.
+
+Each migration is applied once, in order, inside one transaction, and noted in
+``schema_version``. Never edit a released migration: add the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, inspect, select, text
+
+from mnr.errors import MnrError
+from mnr.library import schema
+
+
+def _v1_initial(conn: Connection) -> None:
+    """Searches, records and their verbatim sources."""
+    for table in (schema.searches, schema.records, schema.record_sources):
+        table.create(conn)
+    if conn.dialect.name == "sqlite":
+        # Records are never changed or removed: enforce it where the data lives.
+        for table in ("records", "record_sources"):
+            for event in ("UPDATE", "DELETE"):
+                conn.execute(
+                    text(
+                        f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+                        f"BEGIN SELECT RAISE(ABORT, '{table} are never changed or deleted'); END"
+                    )
+                )
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "searches, records and record sources", _v1_initial),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    version = conn.execute(select(schema.schema_version.c.version).order_by(
+        schema.schema_version.c.version.desc()).limit(1)).scalar()
+    return int(version or 0)
+
+
+def migrate(conn: Connection) -> None:
+    """Bring the schema up to date; refuse a library written by a newer mnr."""
+    if not inspect(conn).has_table("schema_version"):
+        schema.schema_version.create(conn)
+    version = current_version(conn)
+    if version > LATEST:
+        raise MnrError(
+            f"this library has schema version {version}, newer than this mnr knows ({LATEST}); "
+            "upgrade mnr"
+        )
+    for number, description, apply in MIGRATIONS:
+        if number > version:
+            apply(conn)
+            conn.execute(
+                schema.schema_version.insert().values(
+                    version=number,
+                    description=description,
+                    applied_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+            )

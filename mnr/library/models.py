@@ -1,0 +1,128 @@
+"""Typed objects the library hands to the rest of mnr (no SQL outside this package)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class NewSearch:
+    """What an import knows about a search before its records are stored."""
+
+    database: str
+    file_name: str
+    file_sha256: str
+    file_bytes: int
+    encoding: str
+    format: str
+    source_kind: str = "database"  # "database", "register" or "other"
+    other_method: str | None = None
+    platform: str | None = None
+    search_date: str | None = None
+    query: str | None = None
+    limits: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """A search as stored: one imported export file and what the librarian said of it."""
+
+    search_id: int
+    database: str
+    platform: str | None
+    search_date: str | None
+    query: str | None
+    limits: str | None
+    notes: str | None
+    source_kind: str
+    other_method: str | None
+    file_name: str
+    file_sha256: str
+    file_bytes: int
+    encoding: str
+    format: str
+    record_count: int
+    imported_at: str
+    withdrawn_at: str | None
+    withdrawn_reason: str | None
+
+    @property
+    def label(self) -> str:
+        return f"S{self.search_id}"
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"search": self.label, **{k: getattr(self, k) for k in self.__slots__}}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """A record as stored, with the search it came from."""
+
+    record_id: int
+    search_id: int
+    database: str
+    position: int
+    locator: str
+    source_id: str | None
+    source_database: str | None
+    title: str | None
+    authors: list[str]
+    year: int | None
+    journal: str | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    doi: str | None
+    pmid: str | None
+    issn: str | None
+    isbn: str | None
+    abstract: str | None
+    keywords: list[str]
+    language: str | None
+    pub_type: str | None
+    url: str | None
+    cited_refs: list[str]
+    raw: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"R{self.record_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseCount:
+    database: str
+    searches: int
+    records: int
+    untitled: int
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """Counts over the library, derived on demand (never stored)."""
+
+    searches: int
+    withdrawn_searches: int
+    records: int
+    untitled: int
+    by_database: list[DatabaseCount]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "searches": self.searches,
+            "withdrawn_searches": self.withdrawn_searches,
+            "records": self.records,
+            "untitled_records": self.untitled,
+            "by_database": [
+                {"database": d.database, "searches": d.searches, "records": d.records,
+                 "untitled_records": d.untitled}
+                for d in self.by_database
+            ],
+        }

@@ -1,0 +1,99 @@
+"""The library's tables, as SQLAlchemy Core metadata (SQLite now, PostgreSQL later).
+
+Records are immutable: an import adds rows, nothing updates or deletes them.
+The verbatim text and the source's own fields live in ``record_sources`` so
+that scans over the parsed fields (status, dedupe, screening) stay small.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)
+
+searches = Table(
+    "searches",
+    metadata,
+    Column("search_id", Integer, primary_key=True),
+    Column("database", Text, nullable=False),  # "MEDLINE", or the method for other sources
+    Column("platform", Text),  # "PubMed", "Ovid", "EBSCOhost"
+    Column("search_date", String(10)),  # YYYY-MM-DD, as the librarian gave it
+    Column("query", Text),
+    Column("limits", Text),
+    Column("notes", Text),
+    Column("source_kind", String(16), nullable=False),  # "database", "register", "other"
+    Column("other_method", Text),  # "Citation searching", "Websites", ...
+    Column("file_name", Text, nullable=False),  # relative to searches/
+    Column("file_sha256", String(64), nullable=False, unique=True),
+    Column("file_bytes", Integer, nullable=False),
+    Column("encoding", String(32), nullable=False),
+    Column("format", String(32), nullable=False),
+    Column("record_count", Integer, nullable=False),  # records the file held
+    Column("imported_at", String(32), nullable=False),
+    Column("withdrawn_at", String(32)),
+    Column("withdrawn_reason", Text),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("record_id", Integer, primary_key=True),
+    Column("search_id", Integer, ForeignKey("searches.search_id"), nullable=False),
+    Column("position", Integer, nullable=False),  # 1-based order in the file
+    Column("locator", Text, nullable=False),  # "line 12", "row 4"
+    Column("source_id", Text),  # accession number, PMID, UT, EID, CSV id
+    Column("source_database", Text),  # the database the record itself names
+    Column("title", Text),
+    Column("authors", Text, nullable=False),  # JSON list of names
+    Column("year", Integer),
+    Column("journal", Text),
+    Column("volume", Text),
+    Column("issue", Text),
+    Column("pages", Text),
+    Column("doi", Text),
+    Column("pmid", Text),
+    Column("issn", Text),
+    Column("isbn", Text),
+    Column("abstract", Text),
+    Column("keywords", Text, nullable=False),  # JSON list
+    Column("language", Text),
+    Column("pub_type", Text),
+    Column("url", Text),
+    Column("cited_refs", Text, nullable=False),  # JSON list of raw reference strings
+    Column("cited_ref_count", Integer, nullable=False),
+    Index("ix_records_search", "search_id"),
+    Index("ix_records_doi", "doi"),
+)
+
+# Untitled records are flagged, never dropped; this small index keeps counting them cheap.
+Index(
+    "ix_records_untitled",
+    records.c.search_id,
+    sqlite_where=records.c.title.is_(None),
+    postgresql_where=records.c.title.is_(None),
+)
+
+record_sources = Table(
+    "record_sources",
+    metadata,
+    Column("record_id", Integer, ForeignKey("records.record_id"), primary_key=True),
+    Column("raw", Text, nullable=False),  # the record's text as it stood in the file
+    Column("fields", Text, nullable=False),  # JSON: every tag/column the source gave
+)

@@ -1,0 +1,191 @@
+"""A review project on disk: find it, create it, read its review.toml into typed settings.
+
+A project is a folder holding ``review.toml`` (the protocol), ``searches/``
+(exports as downloaded plus the search log) and ``library/`` (what mnr makes).
+Commands find it by walking up from the working directory, as git does.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mnr.errors import ProjectError
+
+REVIEW_FILE = "review.toml"
+SEARCHES_DIR = "searches"
+LIBRARY_DIR = "library"
+LOG_FILE = "log.toml"
+DATABASE_FILE = "library.sqlite"
+
+LOG_HEADER = """\
+# Search log (PRISMA-S): one [[search]] per export in this folder, in import order.
+# mnr appends an entry for every file it imports; you may add notes by hand.
+# Keys: file, database, platform, date (YYYY-MM-DD), query, limits, notes, format,
+# and other_method (e.g. "Citation searching") for sources that are not databases.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The parts of review.toml that mnr reads."""
+
+    title: str
+    question: str = ""
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=lambda: ["title", "abstract", "fulltext"])
+    reviewers: list[str] = field(default_factory=list)
+    blind: bool = True
+    maybe_goes_forward: bool = True
+    exclusion_reasons: list[str] = field(default_factory=list)
+    highlight_include: list[str] = field(default_factory=list)
+    highlight_exclude: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Where a review lives on disk."""
+
+    root: Path
+
+    @property
+    def review_file(self) -> Path:
+        return self.root / REVIEW_FILE
+
+    @property
+    def searches_dir(self) -> Path:
+        return self.root / SEARCHES_DIR
+
+    @property
+    def log_file(self) -> Path:
+        return self.searches_dir / LOG_FILE
+
+    @property
+    def library_dir(self) -> Path:
+        return self.root / LIBRARY_DIR
+
+    @property
+    def database_file(self) -> Path:
+        return self.library_dir / DATABASE_FILE
+
+    def settings(self) -> Settings:
+        return load_settings(self.review_file)
+
+
+def find_project(start: Path | None = None) -> Project:
+    """The nearest folder at or above ``start`` holding review.toml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / REVIEW_FILE).is_file():
+            return Project(folder)
+    raise ProjectError(
+        f"no {REVIEW_FILE} here or in any folder above {here}. "
+        "Create a review with `mnr init FOLDER --title \"...\"`, or cd into one."
+    )
+
+
+def init_project(folder: Path, title: str) -> Project:
+    """Create review.toml (commented placeholders), searches/ with an empty log, and library/."""
+    review_file = folder / REVIEW_FILE
+    if review_file.exists():
+        raise ProjectError(f"{review_file} already exists; this folder is already a review")
+    folder.mkdir(parents=True, exist_ok=True)
+    template = resources.files("mnr").joinpath("templates", REVIEW_FILE).read_text("utf-8")
+    escaped = title.replace("\\", "\\\\").replace('"', '\\"')
+    review_file.write_text(template.replace("{title}", escaped), encoding="utf-8")
+    project = Project(folder.resolve())
+    project.searches_dir.mkdir(exist_ok=True)
+    project.library_dir.mkdir(exist_ok=True)
+    if not project.log_file.exists():
+        project.log_file.write_text(LOG_HEADER, encoding="utf-8")
+    return project
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line where ``key = ...`` is written, for messages about a bad value."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+class _Reader:
+    """Typed access to the parsed TOML that names the file, line and key of a bad value."""
+
+    def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
+        self.path, self.text, self.data = path, text, data
+
+    def _fail(self, dotted: str, expected: str) -> ProjectError:
+        line = _line_of(self.text, dotted.rsplit(".", 1)[-1])
+        where = f"{self.path}, line {line}" if line else str(self.path)
+        return ProjectError(f"{where}: `{dotted}` must be {expected}")
+
+    def _get(self, dotted: str) -> Any:
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict):
+                raise self._fail(dotted.rsplit(".", 1)[0], "a table")
+            node = node.get(part)
+            if node is None:
+                return None
+        return node
+
+    def string(self, dotted: str, default: str = "") -> str:
+        value = self._get(dotted)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise self._fail(dotted, "a string in quotes")
+        return value
+
+    def strings(self, dotted: str, default: list[str] | None = None) -> list[str]:
+        value = self._get(dotted)
+        if value is None:
+            return list(default or [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._fail(dotted, 'a list of strings, e.g. ["a", "b"]')
+        return value
+
+    def boolean(self, dotted: str, default: bool) -> bool:
+        value = self._get(dotted)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self._fail(dotted, "true or false")
+        return value
+
+
+def load_settings(path: Path) -> Settings:
+    """Read review.toml; a syntax error or a wrongly typed value names the line and key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ProjectError(f"{path}: not UTF-8 text ({error.reason}); save it as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ProjectError(f"{path}: {error}. Fix the line and try again.") from None
+    toml = _Reader(path, text, data)
+    title = toml.string("review.title")
+    if not title.strip():
+        raise toml._fail("review.title", "a non-empty string")
+    stages = toml.strings("screening.stages", ["title", "abstract", "fulltext"])
+    if not stages:
+        raise toml._fail("screening.stages", "a list with at least one stage")
+    return Settings(
+        title=title,
+        question=toml.string("review.question"),
+        include=toml.strings("criteria.include"),
+        exclude=toml.strings("criteria.exclude"),
+        stages=stages,
+        reviewers=toml.strings("screening.reviewers"),
+        blind=toml.boolean("screening.blind", True),
+        maybe_goes_forward=toml.boolean("screening.maybe_goes_forward", True),
+        exclusion_reasons=toml.strings("screening.exclusion_reasons"),
+        highlight_include=toml.strings("highlight.include"),
+        highlight_exclude=toml.strings("highlight.exclude"),
+    )

@@ -1,0 +1,315 @@
+"""The search log and importing exports into records.
+
+An import reads one export file, detects (or is told) its format, and stores
+every record in one transaction together with the search it came from. The
+file itself is kept in ``searches/`` and the search is appended to
+``searches/log.toml``, the librarian's PRISMA-S log from which a fresh library
+can be rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from mnr.errors import FormatError, ImportRefused, MnrError
+from mnr.formats import detect, get_reader
+from mnr.formats.base import ParsedRecord
+from mnr.formats.decode import decode
+from mnr.library import Library, NewSearch, Search
+from mnr.project import LOG_HEADER, Project
+
+BATCH = 2000
+
+# When neither the user nor the records say which database a file came from.
+_FORMAT_DATABASES = {
+    "wos_text": "Web of Science",
+    "wos_tab": "Web of Science",
+    "medline": "MEDLINE",
+}
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """What the librarian tells mnr about a search (all optional but the file)."""
+
+    database: str | None = None
+    platform: str | None = None
+    date: str | None = None
+    query: str | None = None
+    limits: str | None = None
+    notes: str | None = None
+    format: str | None = None
+    other_method: str | None = None
+    register: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    search: Search
+    format_label: str
+    untitled: int
+    copied_to: Path | None
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _check_date(value: str | None) -> None:
+    if value and not _DATE.match(value):
+        raise ImportRefused(f"the search date {value!r} is not a date; write it as YYYY-MM-DD")
+
+
+def _batches(records: Iterator[ParsedRecord]) -> Iterator[list[ParsedRecord]]:
+    while batch := list(islice(records, BATCH)):
+        yield batch
+
+
+def _which_database(options: ImportOptions, first: list[ParsedRecord], reader_name: str,
+                    path: Path) -> str:
+    if options.database:
+        return options.database
+    if options.other_method:
+        return options.other_method
+    named = Counter(r.source_database for r in first if r.source_database)
+    if named:
+        return named.most_common(1)[0][0]
+    if reader_name in _FORMAT_DATABASES:
+        return _FORMAT_DATABASES[reader_name]
+    raise ImportRefused(
+        f"{path}: the file does not say which database it came from; "
+        "name it with --database (e.g. --database CINAHL)"
+    )
+
+
+def _destination(project: Project, path: Path, sha256: str) -> tuple[Path, bool]:
+    """Where the export is kept in searches/, and whether it must be copied there."""
+    searches = project.searches_dir.resolve()
+    source = path.resolve()
+    if source.parent == searches or searches in source.parents:
+        return source, False
+    target = searches / path.name
+    counter = 2
+    while target.exists():
+        if _sha256(target.read_bytes()) == sha256:
+            return target, False
+        target = searches / f"{path.stem}-{counter}{path.suffix}"
+        counter += 1
+    return target, True
+
+
+def _log_entry(search: NewSearch) -> dict[str, Any]:
+    entry = {
+        "file": search.file_name,
+        "database": search.database,
+        "platform": search.platform,
+        "date": search.search_date,
+        "query": search.query,
+        "limits": search.limits,
+        "notes": search.notes,
+        "format": search.format,
+        "other_method": search.other_method,
+        "register": True if search.source_kind == "register" else None,
+        "sha256": search.file_sha256,
+    }
+    return {key: value for key, value in entry.items() if value is not None}
+
+
+def append_log(project: Project, table: str, entry: dict[str, Any]) -> None:
+    """Append one ``[[table]]`` to the search log, keeping the librarian's comments."""
+    log = project.log_file
+    text = log.read_text("utf-8") if log.exists() else LOG_HEADER
+    # Written by hand as [[table]]: tomli_w would inline a short array of tables, which
+    # appended after another table would become a key of that table.
+    block = f"[[{table}]]\n" + tomli_w.dumps(entry, multiline_strings=True)
+    separator = "" if text.endswith("\n\n") or not text else ("\n" if text.endswith("\n") else "\n\n")
+    log.write_text(text + separator + block, encoding="utf-8")
+
+
+def import_file(project: Project, library: Library, path: Path, options: ImportOptions,
+                progress: Progress | None = None, write_log: bool = True) -> ImportResult:
+    """Import one export as a new search: whole or not at all."""
+    _check_date(options.date)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise MnrError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise MnrError(f"{path}: is a folder; name the export files inside it") from None
+    except OSError as error:
+        raise MnrError(f"{path}: cannot be read ({error.strerror})") from None
+    sha256 = _sha256(data)
+    earlier = library.search_by_sha256(sha256)
+    if earlier is not None:
+        when = earlier.search_date or earlier.imported_at[:10]
+        withdrawn = " (since withdrawn)" if earlier.withdrawn else ""
+        raise ImportRefused(
+            f"{path}: this file was already imported as {earlier.label}{withdrawn} "
+            f"({earlier.database}, {when}, searches/{earlier.file_name}); nothing was changed"
+        )
+    if not data.strip():
+        raise FormatError("the file is empty; export the records again", path=str(path))
+    try:
+        decoded = decode(data)
+        reader = get_reader(options.format) if options.format else detect(decoded.text)
+        records = reader.read(decoded.text)
+        batches = _batches(records)
+        first = next(batches, [])
+        if not first:
+            raise FormatError(f"no records found (read as {reader.LABEL})")
+        database = _which_database(options, first, reader.NAME, path)
+        destination, must_copy = _destination(project, path, sha256)
+        new = NewSearch(
+            database=database,
+            platform=options.platform,
+            search_date=options.date,
+            query=options.query,
+            limits=options.limits,
+            notes=options.notes,
+            source_kind="other" if options.other_method else
+            ("register" if options.register else "database"),
+            other_method=options.other_method,
+            file_name=destination.relative_to(project.searches_dir.resolve()).as_posix(),
+            file_sha256=sha256,
+            file_bytes=len(data),
+            encoding=decoded.encoding,
+            format=reader.NAME,
+        )
+        untitled = 0
+        copied = False
+        try:
+            with library.importing(new) as sink:
+                for batch in _chain(first, batches):
+                    sink.add(batch)
+                    untitled += sum(1 for r in batch if not r.title)
+                    if progress:
+                        progress(len(batch))
+                if must_copy:
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(path, destination)
+                    copied = True
+                if write_log:
+                    append_log(project, "search", _log_entry(new))
+        except BaseException:
+            if copied:
+                destination.unlink(missing_ok=True)
+            raise
+    except FormatError as error:
+        raise error.at(str(path)) from None
+    search = library.search_by_sha256(sha256)
+    assert search is not None
+    return ImportResult(search=search, format_label=reader.LABEL, untitled=untitled,
+                        copied_to=destination if must_copy else None)
+
+
+def _chain(first: list[ParsedRecord],
+           rest: Iterator[list[ParsedRecord]]) -> Iterator[list[ParsedRecord]]:
+    yield first
+    yield from rest
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One ``[[search]]`` of searches/log.toml."""
+
+    file: Path
+    options: ImportOptions
+
+
+def read_log(project: Project) -> tuple[list[LogEntry], dict[str, str]]:
+    """The logged searches, and the withdrawals (file name -> reason)."""
+    log = project.log_file
+    if not log.exists():
+        return [], {}
+    try:
+        data = tomllib.loads(log.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise MnrError(f"{log}: {error}. Fix the line and try again.") from None
+    except UnicodeDecodeError:
+        raise MnrError(f"{log}: not UTF-8 text; save it as UTF-8") from None
+    entries = []
+    root = project.searches_dir.resolve()
+    for number, item in enumerate(data.get("search", []), start=1):
+        where = f"{log}, search {number}"
+        if not isinstance(item, dict) or not isinstance(item.get("file"), str):
+            raise MnrError(f"{where}: every [[search]] needs file = \"NAME\"")
+        file = (root / item["file"]).resolve()
+        if root not in file.parents:
+            raise MnrError(f"{where}: file {item['file']!r} must be inside searches/")
+        text = {key: item.get(key) for key in ("database", "platform", "date", "query",
+                                                "limits", "notes", "format", "other_method")}
+        for key, value in text.items():
+            if value is not None and not isinstance(value, str):
+                raise MnrError(f"{where}: {key} must be a string in quotes")
+        entries.append(LogEntry(file=file, options=ImportOptions(
+            **text, register=bool(item.get("register", False)))))  # type: ignore[arg-type]
+    withdrawals = {
+        str(item.get("file")): str(item.get("reason", ""))
+        for item in data.get("withdrawal", []) if isinstance(item, dict)
+    }
+    return entries, withdrawals
+
+
+def import_log(project: Project, library: Library,
+               progress: Progress | None = None) -> list[ImportResult]:
+    """Import every logged search whose file is not in the library yet (each whole or not)."""
+    entries, withdrawals = read_log(project)
+    results = []
+    for entry in entries:
+        if not entry.file.is_file():
+            raise MnrError(f"{project.log_file}: the logged file {entry.file.name} is missing "
+                           "from searches/")
+        if library.search_by_sha256(_sha256(entry.file.read_bytes())) is not None:
+            continue
+        result = import_file(project, library, entry.file, entry.options, progress,
+                             write_log=False)
+        reason = withdrawals.get(result.search.file_name)
+        if reason is not None:
+            library.withdraw_search(result.search.search_id, reason)
+        results.append(result)
+    return results
+
+
+def withdraw(project: Project, library: Library, search_id: int, reason: str) -> Search:
+    """Withdraw a search imported by mistake (its records are kept, no longer counted)."""
+    search = library.search(search_id)
+    if search is None:
+        raise MnrError(f"there is no search S{search_id}; `mnr searches` lists them")
+    if search.withdrawn:
+        raise MnrError(f"{search.label} was already withdrawn on {search.withdrawn_at}")
+    withdrawn = library.withdraw_search(search_id, reason)
+    append_log(project, "withdrawal", {"file": search.file_name, "reason": reason})
+    return withdrawn
+
+
+def open_library(project: Project, progress: Progress | None = None
+                 ) -> tuple[Library, list[ImportResult]]:
+    """Open the project's library; on first use, build it from the search log.
+
+    A fresh checkout of a review (or of mnr's own demo) has its exports and
+    log in searches/ but no library yet: the first command builds it.
+    """
+    first_use = not project.database_file.exists()
+    library = Library.open(project.database_file)
+    if not first_use:
+        return library, []
+    try:
+        return library, import_log(project, library, progress)
+    except BaseException:
+        library.close()
+        raise

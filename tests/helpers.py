@@ -1,0 +1,35 @@
+"""Small builders shared by the tests: a project in a temp folder, RIS text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mnr.library import Library
+from mnr.project import Project, init_project
+
+
+def make_project(tmp_path: Path) -> Project:
+    return init_project(tmp_path / "review", "A test review")
+
+
+def ris_text(titles: list[str | None], doi_prefix: str = "10.1000/t") -> str:
+    """A small RIS export, one record per title (None leaves the title out)."""
+    blocks = []
+    for number, title in enumerate(titles, start=1):
+        lines = ["TY  - JOUR", f"AU  - Author{number}, A."]
+        if title is not None:
+            lines.append(f"TI  - {title}")
+        lines += [f"PY  - {2000 + number}", f"DO  - {doi_prefix}{number}", "ER  - "]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def snapshot(project: Project) -> tuple[int, int, str]:
+    """Searches, records and the search log: what 'the library is unchanged' compares."""
+    library = Library.open(project.database_file)
+    try:
+        state = library.status()
+        searches = len(library.searches())
+    finally:
+        library.close()
+    return searches, state.records, project.log_file.read_text("utf-8")

@@ -1,0 +1,131 @@
+"""The CLI through its real entry point: exit codes, data on stdout, messages on stderr."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ris_text
+
+
+def mnr(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mnr", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture
+def review(tmp_path: Path) -> Path:
+    result = mnr(tmp_path, "init", "review", "--title", "Care planning in mental health")
+    assert result.returncode == 0, result.stderr
+    return tmp_path / "review"
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    path = tmp_path / "cinahl.ris"
+    path.write_text(ris_text(["Care planning and recovery", "=HYPERLINK(\"http://x\")", None]))
+    return path
+
+
+def test_import_searches_status_export(review: Path, export: Path) -> None:
+    result = mnr(review, "import", str(export), "--database", "CINAHL", "--platform",
+                 "EBSCOhost", "--date", "2016-08-01", "--query", "care plan* AND mental health")
+    assert result.returncode == 0, result.stderr
+    assert "Imported S1 CINAHL: 3 records" in result.stderr
+    assert "no title" in result.stderr and result.stdout == ""
+
+    searches = json.loads(mnr(review, "searches", "--json").stdout)
+    assert searches[0]["search"] == "S1" and searches[0]["query"] == "care plan* AND mental health"
+    table = mnr(review, "searches").stdout
+    assert "CINAHL" in table and "EBSCOhost" in table and "cinahl.ris" in table
+
+    status = json.loads(mnr(review, "status", "--json").stdout)
+    assert status["records"] == 3 and status["by_database"][0]["database"] == "CINAHL"
+    assert status["untitled_records"] == 1
+    assert "3 records" in mnr(review).stdout  # bare mnr shows the status
+
+    exported = mnr(review, "export", "csv")
+    assert exported.returncode == 0 and "Exported 3 records" in exported.stderr
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert [row["database"] for row in rows] == ["CINAHL"] * 3
+    assert rows[0]["search"] == "S1" and rows[0]["record"] == "R1"
+    assert rows[1]["title"].startswith("'=HYPERLINK")  # neutralised for spreadsheets
+    assert rows[2]["flags"] == "no title"
+
+
+def test_every_export_format_writes_every_record(review: Path, export: Path) -> None:
+    assert mnr(review, "import", str(export), "--database", "CINAHL").returncode == 0
+    for name in ("ris", "bibtex", "json"):
+        result = mnr(review, "export", name, "-o", str(review / f"out.{name}"))
+        assert result.returncode == 0, result.stderr
+        assert "Exported 3 records" in result.stderr
+    for name in ("ris", "bibtex"):  # what mnr writes, mnr (and other tools) can read back
+        again = mnr(review, "import", str(review / f"out.{name}"), "--database", "Re-import")
+        assert again.returncode == 0, again.stderr
+        assert ": 3 records" in again.stderr
+    records = json.loads((review / "out.json").read_text())
+    assert [r["title"] for r in records][:1] == ["Care planning and recovery"]
+
+
+def test_errors_are_one_line_non_zero_and_change_nothing(review: Path, export: Path,
+                                                        tmp_path: Path) -> None:
+    assert mnr(review, "import", str(export), "--database", "CINAHL").returncode == 0
+    before = mnr(review, "status", "--json").stdout
+
+    twice = mnr(review, "import", str(export), "--database", "CINAHL")
+    assert twice.returncode != 0 and "already imported as S1" in twice.stderr
+    assert "Traceback" not in twice.stderr
+
+    unknown = tmp_path / "notes.txt"
+    unknown.write_text("Just some notes about the search.\n")
+    result = mnr(review, "import", str(unknown), "--database", "X")
+    assert result.returncode != 0 and "--format" in result.stderr
+    assert "notes.txt" in result.stderr and "Traceback" not in result.stderr
+
+    missing = mnr(review, "import", str(tmp_path / "nope.ris"), "--database", "X")
+    assert missing.returncode != 0 and "no such file" in missing.stderr
+
+    assert mnr(review, "status", "--json").stdout == before
+
+
+def test_outside_a_review_says_how_to_make_one(tmp_path: Path) -> None:
+    result = mnr(tmp_path, "status")
+    assert result.returncode != 0 and "mnr init" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_broken_review_toml_names_the_line(review: Path) -> None:
+    (review / "review.toml").write_text('[review]\ntitle = "x"\nquestion = \n')
+    result = mnr(review, "status")
+    assert result.returncode != 0 and "line 3" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_withdraw_from_the_cli(review: Path, export: Path) -> None:
+    mnr(review, "import", str(export), "--database", "CINAHL")
+    result = mnr(review, "searches", "withdraw", "S1", "--reason", "wrong limits")
+    assert result.returncode == 0, result.stderr
+    status = json.loads(mnr(review, "status", "--json").stdout)
+    assert status["records"] == 0 and status["withdrawn_searches"] == 1
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    from mnr.cli import main
+
+    def walk(group: object, path: list[str]) -> list[list[str]]:
+        found = [path]
+        for name, command in getattr(group, "commands", {}).items():
+            found += walk(command, [*path, name])
+        return found
+
+    for path in walk(main, []):
+        result = subprocess.run([sys.executable, "-m", "mnr", *path, "--help"],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, path
+        assert "Example" in result.stdout, f"mnr {' '.join(path)} --help has no example"

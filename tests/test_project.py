@@ -1,0 +1,54 @@
+"""Projects: creating one, finding it from below, and clear messages for a broken review.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mnr.errors import ProjectError
+from mnr.project import find_project, init_project, load_settings
+
+
+def test_init_writes_a_commented_protocol_and_folders(tmp_path: Path) -> None:
+    project = init_project(tmp_path / "r", 'Care "planning"')
+    text = project.review_file.read_text()
+    assert text.lstrip().startswith("#")
+    assert project.searches_dir.is_dir() and project.library_dir.is_dir()
+    settings = load_settings(project.review_file)
+    assert settings.title == 'Care "planning"'
+    assert settings.stages == ["title", "abstract", "fulltext"]
+    assert settings.exclusion_reasons and settings.highlight_include
+    with pytest.raises(ProjectError, match="already"):
+        init_project(tmp_path / "r", "again")
+
+
+def test_find_walks_up_to_the_nearest_review(tmp_path: Path) -> None:
+    project = init_project(tmp_path / "r", "T")
+    deep = project.root / "searches" / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_project(deep).root == project.root
+
+
+def test_outside_a_project_says_how_to_create_one(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match="mnr init"):
+        find_project(tmp_path)
+
+
+def test_syntax_error_names_the_line(tmp_path: Path) -> None:
+    project = init_project(tmp_path / "r", "T")
+    lines = project.review_file.read_text().splitlines()
+    lines.insert(5, "question = 'unclosed")
+    project.review_file.write_text("\n".join(lines))
+    with pytest.raises(ProjectError, match="line 6"):
+        project.settings()
+
+
+def test_wrong_type_names_the_line_and_key(tmp_path: Path) -> None:
+    project = init_project(tmp_path / "r", "T")
+    text = project.review_file.read_text()
+    text = text.replace('stages = ["title", "abstract", "fulltext"]', 'stages = "title"')
+    project.review_file.write_text(text)
+    expected_line = text.splitlines().index('stages = "title"') + 1
+    with pytest.raises(ProjectError, match=rf"line {expected_line}: `screening.stages` must be"):
+        project.settings()
