@@ -290,7 +290,8 @@ def status(as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("format_name", metavar="FORMAT", type=click.Choice(["csv", "ris", "bibtex", "json"]))
+@click.argument("format_name", metavar="FORMAT",
+                type=click.Choice(["csv", "ris", "bibtex", "json"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of stdout.")
 @click.option("--what", type=click.Choice(["records"]), default="records", show_default=True,

@@ -137,7 +137,9 @@ def append_log(project: Project, table: str, entry: dict[str, Any]) -> None:
     # Written by hand as [[table]]: tomli_w would inline a short array of tables, which
     # appended after another table would become a key of that table.
     block = f"[[{table}]]\n" + tomli_w.dumps(entry, multiline_strings=True)
-    separator = "" if text.endswith("\n\n") or not text else ("\n" if text.endswith("\n") else "\n\n")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    separator = "\n" if text and not text.endswith("\n\n") else ""
     log.write_text(text + separator + block, encoding="utf-8")
 
 

@@ -163,10 +163,9 @@ def _record(record: ET.Element, number: int) -> ParsedRecord:
     web = [u for u in urls if u.lower().startswith(("http://", "https://"))]
     url = (web or urls)[0] if urls else None
 
-    database = record.find("database")
+    # <database name="My Library.enl"> names the user's EndNote file, not a searched
+    # database, so only the remote-database elements count.
     source_database = get("remote-database-name", "remote-database-provider")
-    if source_database is None and database is not None:
-        source_database = clean(database.get("name")) or _text(database)
 
     accession = get("accession-num")
     pmid = None

@@ -49,6 +49,21 @@ _ISBN = re.compile(r"97[89]\d{10}|\d{9}[\dX]")
 _DIGITS = re.compile(r"\d{1,9}")
 _ACCESSION = re.compile(r"Accession Number:\s*([^;\s]+)")
 _SCOPUS_EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
+_ZOTERO_DATE = re.compile(r"\d{4}/(\d\d)?/(\d\d)?/")  # Zotero writes DA as "2024///"
+# EBSCOhost puts its short database code in DB ("aph"); the ones we are sure of:
+_EBSCO_DATABASES = {
+    "aph": "Academic Search Premier",
+    "a9h": "Academic Search Complete",
+    "asn": "Academic Search Ultimate",
+    "psyh": "APA PsycInfo",
+    "cmedm": "MEDLINE",
+    "mdc": "MEDLINE Complete",
+    "eric": "ERIC",
+    "bth": "Business Source Premier",
+    "buh": "Business Source Complete",
+    "ccm": "CINAHL Complete",
+    "rzh": "CINAHL Plus with Full Text",
+}
 
 
 class _Parser(rispy.RisParser):
@@ -90,14 +105,6 @@ class _FileHints:
 def sniff(text: str) -> bool:
     """True when some line starts with ``TY  - `` (WoS, MEDLINE and Ovid tagged files never do)."""
     return text.startswith(_TY) or _NL_TY in text
-
-
-def _first_ty(text: str) -> int:
-    """Where the first ``TY  - `` line starts, or -1."""
-    if text.startswith(_TY):
-        return 0
-    found = text.find(_NL_TY)
-    return found + 1 if found >= 0 else -1
 
 
 def _is_tag(line: str) -> bool:
@@ -265,8 +272,16 @@ def _to_record(
     ebsco = _text(get("database_provider")) == "EBSCOhost"
     accession = _text(get("accession_number")) or ""
 
+    # The database searched: a Zotero DB is the user's "Archive"/catalog field, not that;
+    # Embase.com marks Medline-only records DB "Medline", but they came from Embase.
     database = dbs[0] if dbs else hints.header.get("Database")
-    if database is None and accession.startswith("WOS:"):
+    if embase:
+        database = "Embase"
+    elif ebsco and database:
+        database = _EBSCO_DATABASES.get(database, database)
+    elif database and _ZOTERO_DATE.match(_text(get("date")) or ""):
+        database = None
+    elif database is None and accession.startswith("WOS:"):
         database = "Web of Science"
 
     title = _text(get("title") or get("primary_title") or unknown.get("CT") or unknown.get("BT"))
@@ -360,7 +375,7 @@ def read(text: str) -> Iterator[ParsedRecord]:
     skipped; a record whose ``ER`` is missing before the next ``TY`` ends there;
     one whose ``ER`` is missing at the end of the file means a truncated file.
     """
-    start = _first_ty(text)
+    start = 0 if text.startswith(_TY) else (text.find(_NL_TY) + 1 or -1)  # first TY line
     if start < 0:
         raise FormatError("no line starts with 'TY  - ', so this is not a RIS file", "line 1")
     hints = _file_hints(text[:start])

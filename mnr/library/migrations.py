@@ -21,12 +21,12 @@ def _v1_initial(conn: Connection) -> None:
         table.create(conn)
     if conn.dialect.name == "sqlite":
         # Records are never changed or removed: enforce it where the data lives.
-        for table in ("records", "record_sources"):
+        for name in ("records", "record_sources"):
             for event in ("UPDATE", "DELETE"):
                 conn.execute(
                     text(
-                        f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                        f"BEGIN SELECT RAISE(ABORT, '{table} are never changed or deleted'); END"
+                        f"CREATE TRIGGER {name}_no_{event.lower()} BEFORE {event} ON {name} "
+                        f"BEGIN SELECT RAISE(ABORT, '{name} are never changed or deleted'); END"
                     )
                 )
 

@@ -152,10 +152,12 @@ class Library:
         (KeyboardInterrupt included), so the library is never left half-imported."""
         with self.engine.begin() as conn:
             values = {key: getattr(new, key) for key in NewSearch.__slots__}  # type: ignore[attr-defined]
-            search_id = conn.execute(
+            inserted = conn.execute(
                 schema.searches.insert().values(**values, record_count=0, imported_at=_now())
-            ).inserted_primary_key[0]
-            sink = RecordSink(conn, int(search_id))
+            ).inserted_primary_key
+            assert inserted is not None
+            search_id = int(inserted[0])
+            sink = RecordSink(conn, search_id)
             yield sink
             conn.execute(
                 update(schema.searches)
@@ -181,10 +183,10 @@ class Library:
         """Searches and records per database; withdrawn searches are left out of the counts."""
         records = schema.records
         with self.engine.connect() as conn:
-            per_search = dict(conn.execute(
+            per_search: dict[int, int] = dict(conn.execute(
                 select(records.c.search_id, func.count()).group_by(records.c.search_id)
             ).all())
-            untitled = dict(conn.execute(
+            untitled: dict[int, int] = dict(conn.execute(
                 select(records.c.search_id, func.count())
                 .where(records.c.title.is_(None))
                 .group_by(records.c.search_id)

@@ -67,7 +67,7 @@ def test_jabref_fixture_fields(exports: Path) -> None:
     assert first.source_id == "ISI:000200148800007"
     assert first.url == "<Go to ISI>://000200148800007"
     assert first.language == "English"
-    assert first.source_database == "EndNote Ecology.enl"  # no remote-database-name here
+    assert first.source_database is None  # <database name> is the .enl file, not a database
     assert first.fields["notes"] == "some notes"
     assert first.fields["titles/alt-title"] == "Ecology"
     assert first.fields["alt-periodical/full-title"] == "Ecology"

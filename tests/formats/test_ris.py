@@ -140,7 +140,8 @@ def test_ebsco_cinahl(exports: Path) -> None:
     assert first.doi == "10.1371/journal.pone.0298242"  # L3
     assert first.source_id == "176404503"  # N1 "Accession Number: 176404503; ..."
     assert first.year == 2024 and first.pages == "1-60" and first.journal == "PLoS ONE"
-    assert {r.source_database for r in records} == {"aph"}
+    assert {r.fields["name_of_database"] for r in records} == {"aph"}
+    assert {r.source_database for r in records} == {"Academic Search Premier"}  # EBSCO code
     assert first.pub_type == "Article"
 
 
@@ -164,9 +165,10 @@ def test_embase(exports: Path) -> None:
     assert first.fields["name_of_database"] == ["Embase", "Medline"]
     assert first.source_database == "Embase"
     assert first.authors == ["Yang, Z.", "Jiang, B.", "Xu, J.", "McNamara, M.E."]
-    second = records[1]  # a Medline-only record from Embase.com
+    second = records[1]  # a Medline-only record from Embase.com: DB "Medline"
+    assert second.fields["name_of_database"] == "Medline"
     assert (second.source_database, second.pmid, second.source_id) == (
-        "Medline",
+        "Embase",
         "38906957",
         "L644585435",
     )
@@ -219,7 +221,9 @@ def test_zotero(exports: Path) -> None:
     records = _read(exports, "citation-file-formatting___baseline_zotero.ris")
     assert records[0].fields["date"] == "2024///"
     assert all(r.year == 2024 for r in records)
-    assert records[0].source_database == "Embase"  # Zotero's "Library Catalog"
+    # DB is the Zotero item's archive/catalog field, not the database searched
+    assert records[0].fields["name_of_database"] == "Embase"
+    assert {r.source_database for r in records} == {None}
     assert records[0].doi == "10.1038/s41467-024-48400-3"
 
 
