@@ -61,6 +61,8 @@ def build_file(target: Path, wanted: int) -> int:
         for path in sorted(folder.glob("*.ris")):
             if "scopus" in path.name:
                 continue  # 30 kB a record: would make the file mostly reference lists
+            if "psycinfo_ris" in path.name:
+                continue  # its 'PMID  - ' line makes rispy.loads itself fail on a concatenation
             text = decode(path.read_bytes()).text
             chunks += [record.raw for record in ris.read(text)]
         if chunks:

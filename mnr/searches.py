@@ -29,7 +29,7 @@ from mnr.formats.decode import decode
 from mnr.library import Library, NewSearch, Search
 from mnr.project import LOG_HEADER, Project
 
-BATCH = 2000
+BATCH = 1000  # records per write: one multi-row INSERT per table
 
 # When neither the user nor the records say which database a file came from.
 _FORMAT_DATABASES = {
@@ -166,8 +166,10 @@ def import_file(project: Project, library: Library, path: Path, options: ImportO
         )
     if not data.strip():
         raise FormatError("the file is empty; export the records again", path=str(path))
+    file_bytes = len(data)
     try:
         decoded = decode(data)
+        del data  # a large export need not be held twice
         reader = get_reader(options.format) if options.format else detect(decoded.text)
         records = reader.read(decoded.text)
         batches = _batches(records)
@@ -188,14 +190,14 @@ def import_file(project: Project, library: Library, path: Path, options: ImportO
             other_method=options.other_method,
             file_name=destination.relative_to(project.searches_dir.resolve()).as_posix(),
             file_sha256=sha256,
-            file_bytes=len(data),
+            file_bytes=file_bytes,
             encoding=decoded.encoding,
             format=reader.NAME,
         )
         untitled = 0
         copied = False
         try:
-            with library.importing(new) as sink:
+            with library.importing(new, keep_fields=not reader.RAW_IS_COMPLETE) as sink:
                 for batch in _chain(first, batches):
                     sink.add(batch)
                     untitled += sum(1 for r in batch if not r.title)

@@ -43,7 +43,7 @@ def test_a_newer_library_is_refused(tmp_path: Path) -> None:
 
 def test_records_are_never_updated_or_deleted(tmp_path: Path) -> None:
     library = Library.open(tmp_path / "lib.sqlite")
-    with library.importing(_search()) as sink:
+    with library.importing(_search(), keep_fields=True) as sink:
         sink.add([ParsedRecord(raw="TY  - JOUR\nER  - ", fields={"TY": "JOUR"}, locator="line 1",
                                title="A title", authors=["A, B"])])
     for statement in ("UPDATE records SET title = 'x'", "DELETE FROM records",

@@ -13,8 +13,10 @@ class ParsedRecord:
 
     ``raw`` is the record's text as it stood in the file (after decoding and
     line-ending normalisation); ``fields`` holds every tag or column the source
-    gave, under the source's own names, so nothing is lost even when mnr does
-    not understand a field. The remaining attributes are mnr's reading of it.
+    gave, under the source's own names. The library always stores ``raw``, and
+    ``fields`` only where raw cannot be read on its own (a table row without
+    its header), so nothing is lost either way. The remaining attributes are
+    mnr's reading of the record.
     """
 
     raw: str
@@ -46,6 +48,9 @@ class Reader(Protocol):
 
     NAME: str  # short name used with --format, e.g. "ris"
     LABEL: str  # for people, e.g. "RIS (rispy; Ovid, EBSCO, Scopus, ... flavours)"
+    # Whether a record's raw text can be read on its own. False for tables, whose rows
+    # need the header: then the library also stores each record's field map.
+    RAW_IS_COMPLETE: bool
 
     def sniff(self, text: str) -> bool:
         """True when ``text`` (decoded, LF line endings) looks like this format."""

@@ -44,6 +44,7 @@ from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import clean, clean_doi, normalise_pages, parse_year, split_list
 
 NAME = "bibtex"
+RAW_IS_COMPLETE = True
 LABEL = "BibTeX (Scopus, Web of Science, Zotero, JabRef ...)"
 
 # bibtexparser logs a warning for every aborted block; mnr reports those itself.

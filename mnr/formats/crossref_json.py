@@ -20,6 +20,7 @@ from mnr.formats.csl_json import csl_name, csl_year, load_json
 from mnr.formats.fields import clean, clean_doi, first, normalise_pages, strip_markup
 
 NAME = "crossref_json"
+RAW_IS_COMPLETE = True
 LABEL = "Crossref REST API JSON (/works/{doi} or /works?query=...)"
 
 _ENVELOPE = re.compile(r'"message-type"\s*:\s*"work(?:-list)?"')

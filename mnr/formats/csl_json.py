@@ -26,6 +26,7 @@ from mnr.formats.fields import (
 )
 
 NAME = "csl_json"
+RAW_IS_COMPLETE = True
 LABEL = "CSL-JSON (Zotero, Better BibTeX)"
 
 _LEADING_SPACE = re.compile(r"\s*")

@@ -26,6 +26,7 @@ from mnr.formats.csv_layouts import TITLE_NAMES, Layout, layout_for, norm, under
 from mnr.formats.fields import clean, clean_doi, join_pages, normalise_pages, parse_year
 
 NAME = "csv_table"
+RAW_IS_COMPLETE = False  # a row means nothing without the file's header: keep the fields
 LABEL = "CSV/TSV table (Scopus, Embase, Cochrane CENTRAL, OpenAlex, Lens, or common column names)"
 
 _HEADER_SCAN = 20  # lines searched for the header (Embase writes a 3-line preamble)

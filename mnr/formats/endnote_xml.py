@@ -24,6 +24,7 @@ from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import clean, clean_doi, normalise_pages, parse_year
 
 NAME = "endnote_xml"
+RAW_IS_COMPLETE = True
 LABEL = "EndNote XML (<xml><records><record>)"
 
 _SNIFF = re.compile(r"<xml\b[^>]*>\s*<records\b", re.IGNORECASE)

@@ -39,6 +39,7 @@ from mnr.formats.tagged import (
 )
 
 NAME = "medline"
+RAW_IS_COMPLETE = True
 LABEL = "MEDLINE/PubMed tagged text (.nbib, .txt; also ERIC's NBIB)"
 
 # "PMID- 123", "AU  - Smith J", ERIC's "ISSN - ISSN-1234-4567"; a value may be empty.

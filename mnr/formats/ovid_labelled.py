@@ -27,6 +27,7 @@ from mnr.formats.ovid_tagged import no_marker, parse_source
 from mnr.formats.tagged import EndTags, Entry, Layout, blocks, fields_of, parse_block, text_of
 
 NAME = "ovid_labelled"
+RAW_IS_COMPLETE = True
 LABEL = "Ovid labelled display text (<1> markers, 'Title' / 'Source' labels)"
 
 LAYOUT = Layout(tag=re.compile(r"(\S.*?)()[ \t]*$"), indent=2, blank_continues=True)

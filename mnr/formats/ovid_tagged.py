@@ -35,6 +35,7 @@ from mnr.formats.tagged import (
 )
 
 NAME = "ovid_tagged"
+RAW_IS_COMPLETE = True
 LABEL = "Ovid field-tagged 'Complete Reference' export (<1. > markers, 'TI  - ' tags)"
 
 LAYOUT = Layout(

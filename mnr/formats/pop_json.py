@@ -19,6 +19,7 @@ from mnr.formats.csl_json import first_list_item, items_of, load_json
 from mnr.formats.fields import clean, clean_doi, join_pages, parse_year
 
 NAME = "pop_json"
+RAW_IS_COMPLETE = True
 LABEL = "Publish or Perish JSON (Google Scholar via PoP)"
 
 _POP_KEYS = ("cites", "ecc", "rank", "use", "cites_url", "article_url", "related_url", "authors")

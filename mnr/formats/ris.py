@@ -23,6 +23,7 @@ from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import clean, clean_doi, join_pages, parse_year, strip_markup
 
 NAME = "ris"
+RAW_IS_COMPLETE = True
 LABEL = (
     "RIS (Ovid, EBSCOhost, ProQuest, APA PsycNET, Embase, Cochrane, Scopus, WoS, Zotero, "
     "Google Scholar, OpenAlex)"

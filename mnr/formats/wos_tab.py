@@ -21,6 +21,7 @@ from mnr.formats.base import ParsedRecord
 from mnr.formats.wos_text import build
 
 NAME = "wos_tab"
+RAW_IS_COMPLETE = False  # a row means nothing without the file's header: keep the fields
 LABEL = "Web of Science tab-delimited (.txt; UTF-8 or UTF-16)"
 
 _CODE = re.compile(r"[A-Z][A-Z0-9]")

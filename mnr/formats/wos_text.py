@@ -37,6 +37,7 @@ from mnr.formats.tagged import (
 )
 
 NAME = "wos_text"
+RAW_IS_COMPLETE = True
 LABEL = "Web of Science plain text / ISI Export Format (.txt, .ciw, .isi)"
 
 LAYOUT = Layout(tag=re.compile(r"([A-Z][A-Z0-9])(?: (.*)|\s*)$"), indent=3, column=2, sep=" ")

@@ -95,5 +95,7 @@ record_sources = Table(
     metadata,
     Column("record_id", Integer, ForeignKey("records.record_id"), primary_key=True),
     Column("raw", Text, nullable=False),  # the record's text as it stood in the file
-    Column("fields", Text, nullable=False),  # JSON: every tag/column the source gave
+    # JSON of every tag/column the source gave, kept only where raw needs the file's
+    # header to be read (CSV/TSV rows); NULL where raw alone says it all.
+    Column("fields", Text),
 )

@@ -7,13 +7,16 @@ transactions: an import lands whole or not at all, even on Ctrl-C.
 from __future__ import annotations
 
 import json
+import queue
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, update
+import orjson
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from mnr.errors import MnrError
@@ -23,14 +26,11 @@ from mnr.library.migrations import migrate
 from mnr.library.models import DatabaseCount, NewSearch, Search, Status, StoredRecord
 
 BUSY_TIMEOUT_MS = 30_000
+SQLITE_MAX_VARIABLES = 32_766  # the default limit of SQLite 3.32 and later
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _sqlite_engine(path: Path) -> Engine:
@@ -48,55 +48,125 @@ def _sqlite_engine(path: Path) -> Engine:
     return engine
 
 
-class RecordSink:
-    """Receives the records of one import inside its transaction."""
+_RECORD_COLUMNS = [
+    "record_id", "search_id", "position", "locator", "source_id", "source_database", "title",
+    "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "issn", "isbn",
+    "abstract", "keywords", "language", "pub_type", "url", "cited_refs", "cited_ref_count",
+]
+_SOURCE_COLUMNS = ["record_id", "raw", "fields"]
+def _encode(value: Any) -> str:
+    # orjson: about five times faster than json on the fields of 100,000 records
+    return orjson.dumps(value, default=str).decode()
 
-    def __init__(self, conn: Connection, search_id: int) -> None:
+
+def _json_list(values: list[str]) -> str:
+    return _encode(values) if values else "[]"
+
+
+class _BulkInsert:
+    """An INSERT compiled once for the connection's dialect, for many rows at a time.
+
+    Bulk import is the hot path (100,000 records): rows go to the driver as
+    tuples, skipping SQLAlchemy's per-row parameter processing. On SQLite a
+    whole batch goes in one multi-row statement: the driver releases the GIL
+    once per statement, not once per row, so the writer thread does not stall
+    the parser running beside it.
+    """
+
+    def __init__(self, conn: Connection, table: Table, columns: list[str]) -> None:
+        compiled = table.insert().compile(dialect=conn.dialect, column_keys=columns)
+        self.sql = str(compiled)
+        self.columns = columns
+        self.positional = compiled.positional
+        assert not self.positional or list(compiled.positiontup or []) == columns
+        self.multirow = conn.dialect.name == "sqlite" and self.sql.endswith(")")
+        self.max_rows = SQLITE_MAX_VARIABLES // len(columns)
+        self._multirow_sql: dict[int, str] = {}
+
+    def _sql_for(self, rows: int) -> str:
+        if rows not in self._multirow_sql:
+            head, _, one_row = self.sql.rpartition(" VALUES ")
+            self._multirow_sql[rows] = f"{head} VALUES " + ", ".join([one_row] * rows)
+        return self._multirow_sql[rows]
+
+    def run(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+        if not self.multirow:
+            params: list[Any] = rows if self.positional else [
+                dict(zip(self.columns, row, strict=True)) for row in rows]
+            conn.exec_driver_sql(self.sql, params)
+            return
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        for start in range(0, len(rows), self.max_rows):
+            chunk = rows[start:start + self.max_rows]
+            cursor.execute(self._sql_for(len(chunk)), [value for row in chunk for value in row])
+
+
+class RecordSink:
+    """Receives the records of one import inside its transaction.
+
+    Parsing is Python work; writing is mostly SQLite's C code, which runs
+    without the GIL. A writer thread therefore stores one batch while the
+    importer parses the next. Only the writer thread uses the connection until
+    ``close``; any error in it is raised again in the importer's thread.
+    """
+
+    def __init__(self, conn: Connection, search_id: int, keep_fields: bool) -> None:
         self._conn = conn
         self._search_id = search_id
+        self._keep_fields = keep_fields
         self.count = 0
         # The search row was written first, so this transaction holds the write lock
         # and the ids below cannot be taken by anyone else.
         self._next_id = int(conn.execute(select(func.max(schema.records.c.record_id))).scalar()
                             or 0) + 1
+        self._records = _BulkInsert(conn, schema.records, _RECORD_COLUMNS)
+        self._sources = _BulkInsert(conn, schema.record_sources, _SOURCE_COLUMNS)
+        self._queue: queue.Queue[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None] = (
+            queue.Queue(maxsize=2))
+        self._error: BaseException | None = None
+        self._writer = threading.Thread(target=self._write, name="mnr-record-writer",
+                                        daemon=True)
+        self._writer.start()
+
+    def _write(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._records.run(self._conn, item[0])
+                    self._sources.run(self._conn, item[1])
+                except BaseException as error:  # handed to the importer's thread
+                    self._error = error
+
+    def _raise_pending(self) -> None:
+        if self._error is not None:
+            raise self._error
 
     def add(self, batch: Sequence[ParsedRecord]) -> None:
+        self._raise_pending()
         record_rows, source_rows = [], []
+        search_id = self._search_id
         for parsed in batch:
             record_id = self._next_id
             self._next_id += 1
             self.count += 1
-            record_rows.append({
-                "record_id": record_id,
-                "search_id": self._search_id,
-                "position": self.count,
-                "locator": parsed.locator,
-                "source_id": parsed.source_id,
-                "source_database": parsed.source_database,
-                "title": parsed.title or None,
-                "authors": _json(parsed.authors),
-                "year": parsed.year,
-                "journal": parsed.journal,
-                "volume": parsed.volume,
-                "issue": parsed.issue,
-                "pages": parsed.pages,
-                "doi": parsed.doi,
-                "pmid": parsed.pmid,
-                "issn": parsed.issn,
-                "isbn": parsed.isbn,
-                "abstract": parsed.abstract,
-                "keywords": _json(parsed.keywords),
-                "language": parsed.language,
-                "pub_type": parsed.pub_type,
-                "url": parsed.url,
-                "cited_refs": _json(parsed.cited_refs),
-                "cited_ref_count": len(parsed.cited_refs),
-            })
-            source_rows.append({"record_id": record_id, "raw": parsed.raw,
-                                "fields": _json(parsed.fields)})
+            record_rows.append((
+                record_id, search_id, self.count, parsed.locator, parsed.source_id,
+                parsed.source_database, parsed.title or None, _json_list(parsed.authors),
+                parsed.year, parsed.journal, parsed.volume, parsed.issue, parsed.pages,
+                parsed.doi, parsed.pmid, parsed.issn, parsed.isbn, parsed.abstract,
+                _json_list(parsed.keywords), parsed.language, parsed.pub_type, parsed.url,
+                _json_list(parsed.cited_refs), len(parsed.cited_refs),
+            ))
+            source_rows.append((record_id, parsed.raw,
+                                _encode(parsed.fields) if self._keep_fields else None))
         if record_rows:
-            self._conn.execute(schema.records.insert(), record_rows)
-            self._conn.execute(schema.record_sources.insert(), source_rows)
+            self._queue.put((record_rows, source_rows))
+
+    def close(self) -> None:
+        """Wait for the writer to store what it was given; raise its error, if any."""
+        self._queue.put(None)
+        self._writer.join()
+        self._raise_pending()
 
 
 def _search(row: Any) -> Search:
@@ -147,9 +217,12 @@ class Library:
         return _search(row) if row else None
 
     @contextmanager
-    def importing(self, new: NewSearch) -> Iterator[RecordSink]:
+    def importing(self, new: NewSearch, keep_fields: bool = False) -> Iterator[RecordSink]:
         """One transaction for a whole import: commit on success, roll back on any exception
-        (KeyboardInterrupt included), so the library is never left half-imported."""
+        (KeyboardInterrupt included), so the library is never left half-imported.
+
+        ``keep_fields`` stores each record's field map beside its raw text, for
+        formats whose raw records cannot be read without the file's header."""
         with self.engine.begin() as conn:
             values = {key: getattr(new, key) for key in NewSearch.__slots__}  # type: ignore[attr-defined]
             inserted = conn.execute(
@@ -157,8 +230,11 @@ class Library:
             ).inserted_primary_key
             assert inserted is not None
             search_id = int(inserted[0])
-            sink = RecordSink(conn, search_id)
-            yield sink
+            sink = RecordSink(conn, search_id, keep_fields)
+            try:
+                yield sink
+            finally:
+                sink.close()  # before commit or rollback touch the connection
             conn.execute(
                 update(schema.searches)
                 .where(schema.searches.c.search_id == search_id)
@@ -237,5 +313,5 @@ class Library:
                     keywords=json.loads(m["keywords"]), language=m["language"],
                     pub_type=m["pub_type"], url=m["url"], cited_refs=json.loads(m["cited_refs"]),
                     raw=m["raw"] if with_source else None,
-                    fields=json.loads(m["fields"]) if with_source else {},
+                    fields=json.loads(m["fields"]) if with_source and m["fields"] else {},
                 )
