@@ -16,14 +16,28 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 
 from mnr import __version__
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import Project, find_project, init_project
-from mnr.searches import ImportOptions, ImportResult, import_file, open_library, withdraw
+from mnr.searches import (
+    ImportOptions,
+    ImportResult,
+    Progress,
+    import_file,
+    open_library,
+    withdraw,
+)
 
 # Piped output is read by scripts and people alike: wide enough not to fold a table.
 out = Console(width=None if sys.stdout.isatty() else 200)
@@ -37,15 +51,20 @@ def _print_json(data: Any) -> None:
 
 
 @contextmanager
-def _progress(label: str) -> Iterator[Callable[[int], None]]:
-    """A record counter with elapsed time on stderr (hidden when stderr is not a terminal)."""
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"),
-        TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
+def _progress(label: str) -> Iterator[Progress]:
+    """Records stored so far, with a bar and time left once the total is known, on stderr
+    (hidden when stderr is not a terminal)."""
+    with RichProgress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+        TextColumn("{task.completed:,} records"), TimeElapsedColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task(label, total=None)
-        yield lambda n: bar.advance(task, n)
+
+        def report(advance: int, total: int | None = None) -> None:
+            bar.update(task, advance=advance, total=total)
+
+        yield report
 
 
 @contextmanager

@@ -101,7 +101,7 @@ def test_interrupting_an_import_leaves_the_library_as_it_was(
         project: Project, export: Path) -> None:
     before = snapshot(project)
 
-    def interrupt(_count: int) -> None:
+    def interrupt(_count: int, _total: int | None = None) -> None:
         raise KeyboardInterrupt
 
     library = Library.open(project.database_file)

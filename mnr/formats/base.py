@@ -59,3 +59,5 @@ class Reader(Protocol):
     def read(self, text: str) -> Iterator[ParsedRecord]:
         """Yield the records of ``text`` in file order; raise FormatError on bad input."""
         ...
+
+    # Optional: ``count_records(text) -> int``, a cheap count for progress bars.

@@ -369,6 +369,11 @@ def _to_record(
     )
 
 
+def count_records(text: str) -> int:
+    """How many records the file holds (its TY lines), cheaply, for a progress bar."""
+    return text.startswith(_TY) + text.count(_NL_TY)
+
+
 def read(text: str) -> Iterator[ParsedRecord]:
     """Yield one ParsedRecord per ``TY``..``ER`` record, in file order.
 
