@@ -23,16 +23,14 @@ from typing import Any
 from mnr.errors import FormatError
 from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import clean_doi, parse_year
-from mnr.formats.ovid_tagged import no_marker, parse_source
-from mnr.formats.tagged import EndTags, Entry, Layout, blocks, fields_of, parse_block, text_of
+from mnr.formats.ovid_tagged import marked_entries, parse_source
+from mnr.formats.tagged import EndTags, Entry, Layout, fields_of, text_of
 
 NAME = "ovid_labelled"
 RAW_IS_COMPLETE = True
 LABEL = "Ovid labelled display text (<1> markers, 'Title' / 'Source' labels)"
 
 LAYOUT = Layout(tag=re.compile(r"(\S.*?)()[ \t]*$"), indent=2, blank_continues=True)
-MARKER = re.compile(r"\n<\d+\.?[ \t]*>[ \t]*(?=\n|\Z)")
-_START = re.compile(r"^<\d+\.?[ \t]*>[ \t]*$")
 _SNIFF = re.compile(r"^<\d+\.?[ \t]*>[ \t]*\n(?:[ \t]*\n)*[A-Z][^\n]{0,60}\n[ \t]+\S", re.MULTILINE)
 _AUTHOR_MARK = re.compile(r"\s+(?:\d+(?:,\s*\d+)*|[*+#\u2020\u2021\u00a7]+)$")  # "Kohler, Lars 1"
 _DOC_TYPE = re.compile(r"(?<=\.)\s*\[[A-Z][A-Za-z ,-]{0,40}\]$")  # "...Germany.[Article]"
@@ -59,23 +57,13 @@ def sniff(text: str) -> bool:
 def read(text: str) -> Iterator[ParsedRecord]:
     """Yield one record per ``<N>`` block; text before the first marker is skipped."""
     ends = EndTags(min_before=2)
-    held: Entry | None = None
-    for block_text, first_line in blocks(text, MARKER, "after"):
-        lines = block_text.split("\n")
-        if not _START.match(lines[0]):
-            continue  # a search-strategy header before the first record
-        block = parse_block(lines, LAYOUT, 1)
-        if held is not None:
-            ends.add(held)
-            yield _record(held)
-        held = Entry(block.items, "\n".join(lines[: max(block.last, 0) + 1]), first_line)
-    if held is None:
-        if text.strip():
-            raise no_marker("'<1>'")
-        return
-    _check_final(held)
-    ends.check_final(held, "label")
-    yield _record(held)
+    for entry, last in marked_entries(text, LAYOUT, "'<1>'"):
+        if last:
+            _check_final(entry)
+            ends.check_final(entry, "label")
+        else:
+            ends.add(entry)
+        yield _record(entry)
 
 
 def _check_final(entry: Entry) -> None:

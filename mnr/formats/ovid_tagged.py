@@ -100,28 +100,37 @@ def read(text: str) -> Iterator[ParsedRecord]:
     """Yield one record per ``<N. >`` block; text before the first marker (a search
     strategy, say) is skipped."""
     ends = EndTags(min_before=2)
+    for entry, last in marked_entries(text, LAYOUT, "'<1. >'"):
+        if not last:
+            ends.add(entry)
+        elif not entry.items:
+            raise FormatError(
+                "the last record marker has nothing after it; the file looks truncated - "
+                "export it again",
+                f"line {entry.line}",
+            )
+        else:
+            ends.check_final(entry, "line")
+        yield _record(entry)
+
+
+def marked_entries(text: str, layout: Layout, example: str) -> Iterator[tuple[Entry, bool]]:
+    """The records of an Ovid export, each opened by a marker line ('<1>', '<1. >'), with
+    whether it is the last; text before the first marker (a search strategy) is skipped."""
     held: Entry | None = None
     for block_text, first_line in blocks(text, MARKER, "after"):
         lines = block_text.split("\n")
         if not _START.match(lines[0]):
             continue
-        block = parse_block(lines, LAYOUT, 1)
+        block = parse_block(lines, layout, 1)
         if held is not None:
-            ends.add(held)
-            yield _record(held)
+            yield held, False
         held = Entry(block.items, "\n".join(lines[: max(block.last, 0) + 1]), first_line)
     if held is None:
         if text.strip():
-            raise no_marker("'<1. >'")
+            raise no_marker(example)
         return
-    if not held.items:
-        raise FormatError(
-            "the last record marker has nothing after it; the file looks truncated - "
-            "export it again",
-            f"line {held.line}",
-        )
-    ends.check_final(held, "line")
-    yield _record(held)
+    yield held, True
 
 
 def no_marker(example: str) -> FormatError:
