@@ -41,7 +41,7 @@ from mnr.searches import (
 
 # Piped output is read by scripts and people alike: wide enough not to fold a table.
 out = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages name paths: never fold them
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -135,7 +135,7 @@ def _report_import(result: ImportResult) -> None:
     search = result.search
     err.print(
         f"Imported {search.label} {search.database}: {search.record_count:,} records "
-        f"({result.format_label}) from {search.file_name}",
+        f"(read as {search.format}) from {search.file_name}",
         highlight=False,
     )
     if result.untitled:

@@ -66,7 +66,6 @@ class ImportOptions:
 @dataclass(frozen=True, slots=True)
 class ImportResult:
     search: Search
-    format_label: str
     untitled: int
     copied_to: Path | None
 
@@ -225,7 +224,7 @@ def import_file(project: Project, library: Library, path: Path, options: ImportO
         raise error.at(str(path)) from None
     search = library.search_by_sha256(sha256)
     assert search is not None
-    return ImportResult(search=search, format_label=reader.LABEL, untitled=untitled,
+    return ImportResult(search=search, untitled=untitled,
                         copied_to=destination if must_copy else None)
 
 
