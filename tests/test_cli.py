@@ -129,3 +129,21 @@ def test_every_command_has_help_with_an_example() -> None:
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, path
         assert "Example" in result.stdout, f"mnr {' '.join(path)} --help has no example"
+
+
+def test_two_imports_at_once_both_land(review: Path, tmp_path: Path) -> None:
+    """Two librarians (two processes) importing into one library: no lost write, no lock error."""
+    files = []
+    for name in ("a", "b"):
+        path = tmp_path / f"{name}.ris"
+        path.write_text(ris_text([f"{name} paper {n}" for n in range(3000)], f"10.1000/{name}"))
+        files.append(path)
+    running = [subprocess.Popen([sys.executable, "-m", "mnr", "import", str(path), "--database",
+                                 path.stem], cwd=review, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for path in files]
+    for process in running:
+        _out, messages = process.communicate(timeout=120)
+        assert process.returncode == 0, messages
+        assert "locked" not in messages
+    status = json.loads(mnr(review, "status", "--json").stdout)
+    assert status["records"] == 6000 and status["searches"] == 2

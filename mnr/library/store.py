@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import queue
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,19 +35,45 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _wal_mode(cursor: Any) -> None:
+    """Switch to WAL. SQLite answers "locked" at once, without waiting, when another
+    process is creating or recovering the same file; that passes in moments."""
+    for attempt in range(100):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # mnr, not the sqlite3 module, says when transactions begin (see _begin), so that
+        # schema changes are transactional and writers take the write lock up front.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # a second writer waits
+        _wal_mode(cursor)  # readers never wait for a writer
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # a second writer waits
         cursor.close()
 
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # A write transaction takes the lock at BEGIN (waiting up to the busy timeout)
+        # rather than failing later, when a read turns into a write.
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
     return engine
+
+
+_WRITE = "mnr_write"
 
 
 _RECORD_COLUMNS = [
@@ -179,13 +207,21 @@ class Library:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction holding SQLite's write lock from its start."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_WRITE: True})
+            with conn.begin():
+                yield conn
+
     @classmethod
     def open(cls, path: Path) -> Library:
         """Open (creating if needed) the library at ``path`` and apply pending migrations."""
         path.parent.mkdir(parents=True, exist_ok=True)
         library = cls(_sqlite_engine(path))
         try:
-            with library.engine.begin() as conn:
+            with library._writing() as conn:
                 migrate(conn)
         except OperationalError as error:
             library.close()
@@ -223,7 +259,7 @@ class Library:
 
         ``keep_fields`` stores each record's field map beside its raw text, for
         formats whose raw records cannot be read without the file's header."""
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             values = {key: getattr(new, key) for key in NewSearch.__slots__}  # type: ignore[attr-defined]
             inserted = conn.execute(
                 schema.searches.insert().values(**values, record_count=0, imported_at=_now())
@@ -243,7 +279,7 @@ class Library:
 
     def withdraw_search(self, search_id: int, reason: str) -> Search:
         """Mark a search as imported by mistake; its records stay stored but stop counting."""
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(
                 update(schema.searches)
                 .where(schema.searches.c.search_id == search_id)
