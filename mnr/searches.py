@@ -202,6 +202,7 @@ def import_file(project: Project, library: Library, path: Path, options: ImportO
         )
         untitled = 0
         copied = False
+        log_before = project.log_file.read_text("utf-8") if project.log_file.exists() else None
         try:
             with (_without_cycle_collection(),
                   library.importing(new, keep_fields=not reader.RAW_IS_COMPLETE) as sink):
@@ -216,9 +217,11 @@ def import_file(project: Project, library: Library, path: Path, options: ImportO
                     copied = True
                 if write_log:
                     append_log(project, "search", _log_entry(new))
-        except BaseException:
+        except BaseException:  # the transaction rolled back: undo the file copy and the log
             if copied:
                 destination.unlink(missing_ok=True)
+            if write_log and log_before is not None:
+                project.log_file.write_text(log_before, encoding="utf-8")
             raise
     except FormatError as error:
         raise error.at(str(path)) from None

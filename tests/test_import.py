@@ -167,3 +167,22 @@ def test_a_log_entry_cannot_point_outside_searches(project: Project) -> None:
     project.log_file.write_text('[[search]]\nfile = "../review.toml"\ndatabase = "X"\n')
     with pytest.raises(MnrError, match="inside searches/"):
         read_log(project)
+
+
+def test_a_failed_commit_leaves_no_copy_and_no_log_entry(project: Project, export: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from mnr.library.store import RecordSink
+
+    before = snapshot(project)
+    close = RecordSink.close
+
+    def failing_close(self: RecordSink) -> None:
+        close(self)  # every record written, then the commit cannot happen
+        raise OSError("disk full")
+
+    monkeypatch.setattr(RecordSink, "close", failing_close)
+    with pytest.raises(OSError, match="disk full"):
+        _import(project, export, database="CINAHL")
+    monkeypatch.undo()
+    assert snapshot(project) == before
+    assert not (project.searches_dir / export.name).exists()

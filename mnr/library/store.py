@@ -19,9 +19,9 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from mnr.errors import MnrError
+from mnr.errors import ImportRefused, MnrError
 from mnr.formats.base import ParsedRecord
 from mnr.library import schema
 from mnr.library.migrations import migrate
@@ -261,9 +261,13 @@ class Library:
         formats whose raw records cannot be read without the file's header."""
         with self._writing() as conn:
             values = {key: getattr(new, key) for key in NewSearch.__slots__}  # type: ignore[attr-defined]
-            inserted = conn.execute(
-                schema.searches.insert().values(**values, record_count=0, imported_at=_now())
-            ).inserted_primary_key
+            try:
+                inserted = conn.execute(
+                    schema.searches.insert().values(**values, record_count=0, imported_at=_now())
+                ).inserted_primary_key
+            except IntegrityError:  # the same file, imported by someone else a moment ago
+                raise ImportRefused(f"{new.file_name}: this file was already imported; "
+                                    "nothing was changed") from None
             assert inserted is not None
             search_id = int(inserted[0])
             sink = RecordSink(conn, search_id, keep_fields)
