@@ -29,6 +29,7 @@ from rich.table import Table
 from mnr import __version__
 from mnr.errors import MnrError
 from mnr.library import Library
+from mnr.library.works import WorkCounts
 from mnr.project import Project, find_project, init_project
 from mnr.searches import (
     ImportOptions,
@@ -288,14 +289,23 @@ def status(as_json: bool) -> None:
     settings = project.settings()
     with _library(project) as library:
         state = library.status()
+        works, ungrouped = library.works.totals()
+    deduplicated = state.records - ungrouped
     if as_json:
-        _print_json({"title": settings.title, **state.as_dict()})
+        _print_json({"title": settings.title, **state.as_dict(), "works": works,
+                     "duplicates_removed": deduplicated - works,
+                     "records_not_deduplicated": ungrouped})
         return
     out.print(f"[bold]{settings.title}[/bold]", highlight=False)
     withdrawn = f" ({state.withdrawn_searches} withdrawn)" if state.withdrawn_searches else ""
     out.print(f"{state.searches} searches{withdrawn}, {state.records:,} records", highlight=False)
     if state.untitled:
         out.print(f"{state.untitled:,} records have no title (kept, flagged)", highlight=False)
+    if works:
+        out.print(f"{works:,} works after deduplication ({deduplicated - works:,} duplicates "
+                  "removed)", highlight=False)
+    if ungrouped and state.records:
+        out.print(f"{ungrouped:,} records not deduplicated yet: `mnr dedupe`", highlight=False)
     if state.by_database:
         table = Table(title_justify="left")
         table.add_column("database")
@@ -306,6 +316,139 @@ def status(as_json: bool) -> None:
         out.print(table)
     else:
         out.print("No searches yet: `mnr import FILE --database NAME` adds one.")
+
+
+def _work_id(label: str) -> int:
+    text = label.upper().removeprefix("W")
+    if not text.isdigit():
+        raise MnrError(f"{label!r} is not a work id; work ids look like W12")
+    return int(text)
+
+
+def _record_id(label: str) -> int:
+    text = label.upper().removeprefix("R")
+    if not text.isdigit():
+        raise MnrError(f"{label!r} is not a record id; record ids look like R12")
+    return int(text)
+
+
+def _print_counts(counts: WorkCounts, extra: dict[str, Any], as_json: bool) -> None:
+    overlaps = sorted(counts.overlaps.items(), key=lambda item: (-item[1], item[0]))
+    if as_json:
+        _print_json({
+            **extra, "records": counts.records, "works": counts.works,
+            "duplicates_removed": counts.duplicates_removed,
+            "records_not_deduplicated": counts.unassigned,
+            "overlaps": [{"databases": list(pair), "works": n} for pair, n in overlaps],
+        })
+        return
+    out.print(f"{counts.records:,} records, {counts.works:,} works: "
+              f"{counts.duplicates_removed:,} duplicates removed", highlight=False)
+    if counts.unassigned:
+        out.print(f"{counts.unassigned:,} records imported since the last pass: "
+                  "run `mnr dedupe`", highlight=False)
+    if overlaps:
+        table = Table(title="Works found in both databases", title_justify="left")
+        table.add_column("databases")
+        table.add_column("works", justify="right")
+        for (first, second), n in overlaps:
+            table.add_row(f"{first} & {second}", f"{n:,}")
+        out.print(table)
+
+
+@main.command()
+@click.option("--review", is_flag=True, help="Review the uncertain pairs side by side (TUI).")
+@click.option("--pairs", "list_pairs", is_flag=True,
+              help="List the uncertain pairs waiting for review.")
+@click.option("--decide", nargs=3, metavar="RA RB DECISION",
+              help="Decide a pair without the TUI: merge, apart or skip.")
+@click.option("--undo", is_flag=True,
+              help="Undo the latest automatic pass (with --reviewer: that reviewer's "
+                   "latest decision).")
+@click.option("--split", "split", metavar="WORK", help="Split a work back into its records.")
+@click.option("--reviewer", help="Who decides (initials, as in review.toml).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@handles_errors
+def dedupe(review: bool, list_pairs: bool, decide: tuple[str, str, str] | None, undo: bool,
+           split: str | None, reviewer: str | None, as_json: bool) -> None:
+    """Group records into works (one per publication), and review what is uncertain.
+
+    Without options, runs an automatic pass over every record: clear duplicates
+    are merged, uncertain pairs wait for a person, and every earlier merge or
+    keep-apart decision still holds. Records are never deleted; any grouping
+    can be undone.
+
+    \b
+    Example:
+      mnr dedupe                      # automatic pass
+      mnr dedupe --review --reviewer BH
+      mnr dedupe --pairs --json
+      mnr dedupe --decide R12 R40 apart --reviewer BH
+      mnr dedupe --split W12 --reviewer BH
+      mnr dedupe --undo               # undo the latest pass
+    """
+    from mnr.dedupe import passes
+
+    project = find_project()
+    needs_reviewer = review or decide or split or (undo and reviewer)
+    if needs_reviewer and not reviewer:
+        raise click.UsageError("say who decides with --reviewer INITIALS")
+    with _library(project) as library:
+        if review:
+            from mnr.tui.dedupe_review import run_dedupe_review
+
+            library.close()
+            run_dedupe_review(project, reviewer or "")
+            return
+        if list_pairs:
+            _print_pairs(passes.review_queue(library), as_json)
+            return
+        if decide:
+            first, second, decision = decide
+            passes.decide(library, _record_id(first), _record_id(second), decision.lower(),
+                          reviewer or "")
+            err.print(f"Recorded {decision.lower()} for {first.upper()} and {second.upper()}.")
+        elif split:
+            members = passes.split_work(library, _work_id(split), reviewer or "")
+            err.print(f"Split {split.upper()} into {len(members)} records; "
+                      "they stay apart in later passes.")
+        elif undo and reviewer:
+            undone = passes.undo_decision(library, reviewer)
+            if undone is None:
+                raise MnrError(f"{reviewer} has no decision left to undo")
+            err.print(f"Undid {reviewer}'s {undone.decision} of R{undone.record_a} and "
+                      f"R{undone.record_b}.")
+        elif undo:
+            run_id = passes.undo_pass(library)
+            err.print(f"Undid deduplication pass {run_id}; works are as they were before it.")
+        else:
+            with _progress("Deduplicating") as _advance:
+                result = passes.deduplicate(library)
+            err.print(f"Compared {result.records:,} records in {result.seconds:.1f} s: "
+                      f"{result.duplicate_pairs:,} duplicate pairs merged, "
+                      f"{result.review_pairs:,} uncertain pairs to review "
+                      "(`mnr dedupe --review --reviewer YOU`).", highlight=False)
+        _print_counts(library.works.counts(),
+                      {"pairs_to_review": len(passes.review_queue(library))}, as_json)
+
+
+def _print_pairs(items: list[Any], as_json: bool) -> None:
+    if as_json:
+        _print_json([{
+            "record_a": item.record_a.label, "record_b": item.record_b.label,
+            "score": round(item.pair.score, 3), "reason": item.pair.reason,
+            "title_a": item.record_a.title, "title_b": item.record_b.title,
+            "databases": [item.record_a.database, item.record_b.database],
+        } for item in items])
+        return
+    table = Table(title=f"{len(items)} pairs to review", title_justify="left")
+    for column in ("pair", "score", "reason", "titles"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        table.add_row(f"{item.record_a.label} {item.record_b.label}", f"{item.pair.score:.2f}",
+                      item.pair.reason,
+                      f"{item.record_a.title or ''}\n{item.record_b.title or ''}")
+    out.print(table)
 
 
 @main.command()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["mnr.project", "mnr.library", "mnr.searches", "mnr.formats", "mnr.formats.writers"]
+CORE = ["mnr.project", "mnr.library", "mnr.searches", "mnr.formats", "mnr.formats.writers",
+        "mnr.dedupe.passes"]
 
 
 def _loaded_after(code: str) -> set[str]:

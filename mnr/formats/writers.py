@@ -23,7 +23,7 @@ from mnr.library import StoredRecord
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = [
-    "record", "search", "database", "source_database", "source_id", "title", "authors",
+    "record", "work", "search", "database", "source_database", "source_id", "title", "authors",
     "year", "journal", "volume", "issue", "pages", "doi", "pmid", "issn", "isbn",
     "abstract", "keywords", "language", "pub_type", "url", "cited_references", "locator",
     "flags",
@@ -39,6 +39,7 @@ def record_row(record: StoredRecord) -> dict[str, Any]:
     """The flat, export-friendly view of a record (also used for JSON)."""
     return {
         "record": record.label,
+        "work": record.work_label,
         "search": f"S{record.search_id}",
         "database": record.database,
         "source_database": record.source_database,

@@ -31,8 +31,22 @@ def _v1_initial(conn: Connection) -> None:
                 )
 
 
+def _v2_works(conn: Connection) -> None:
+    """Works, the records in each, and the log of deduplication passes and decisions."""
+    for table in (schema.works, schema.record_works, schema.dedupe_runs, schema.dedupe_pairs,
+                  schema.dedupe_decisions):
+        table.create(conn)
+    if conn.dialect.name == "sqlite":
+        for event in ("UPDATE", "DELETE"):  # decisions are a log: append only
+            conn.execute(text(
+                f"CREATE TRIGGER dedupe_decisions_no_{event.lower()} BEFORE {event} "
+                "ON dedupe_decisions BEGIN "
+                "SELECT RAISE(ABORT, 'decisions are never changed or deleted'); END"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "searches, records and record sources", _v1_initial),
+    (2, "works and deduplication", _v2_works),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -88,12 +88,17 @@ class StoredRecord:
     pub_type: str | None
     url: str | None
     cited_refs: list[str]
+    work_id: int | None = None  # None until the record has been deduplicated
     raw: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
         return f"R{self.record_id}"
+
+    @property
+    def work_label(self) -> str | None:
+        return f"W{self.work_id}" if self.work_id is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +131,48 @@ class Status:
                 for d in self.by_database
             ],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class MatchFields:
+    """The fields of an active record that deduplication compares."""
+
+    record_id: int
+    database: str
+    title: str | None
+    authors: list[str]
+    year: int | None
+    journal: str | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    doi: str | None
+    pmid: str | None
+    issn: str | None
+    isbn: str | None
+    pub_type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatePair:
+    """A pair an automatic pass found: merged ("duplicate") or left for a person ("review")."""
+
+    record_a: int
+    record_b: int
+    score: float
+    verdict: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PairDecision:
+    """One entry of the append-only log of what people decided about pairs."""
+
+    decision_id: int
+    record_a: int
+    record_b: int
+    decision: str  # "merge", "apart", "skip" or "undo"
+    undoes: int | None
+    reviewer: str
+    decided_at: str
+    note: str | None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -98,4 +99,64 @@ record_sources = Table(
     # JSON of every tag/column the source gave, kept only where raw needs the file's
     # header to be read (CSV/TSV rows); NULL where raw alone says it all.
     Column("fields", Text),
+)
+
+# -- deduplication (schema version 2) ---------------------------------------------------
+
+works = Table(
+    "works",
+    metadata,
+    Column("work_id", Integer, primary_key=True),
+    Column("created_at", String(32), nullable=False),
+)
+
+# Which work each record belongs to now: rewritten by every dedupe pass, review
+# decision and undo. Records themselves never change.
+record_works = Table(
+    "record_works",
+    metadata,
+    Column("record_id", Integer, ForeignKey("records.record_id"), primary_key=True),
+    Column("work_id", Integer, ForeignKey("works.work_id"), nullable=False),
+    Index("ix_record_works_work", "work_id"),
+)
+
+# One row per automatic pass; an undone pass stops counting but stays in the log.
+dedupe_runs = Table(
+    "dedupe_runs",
+    metadata,
+    Column("run_id", Integer, primary_key=True),
+    Column("started_at", String(32), nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("seconds", Integer, nullable=False),  # milliseconds would be spurious precision
+    Column("undone_at", String(32)),
+)
+
+# The candidate pairs a pass found: "duplicate" pairs are merged, "review" pairs
+# wait for a person. Kept per pass, so that undoing a pass restores the one before.
+dedupe_pairs = Table(
+    "dedupe_pairs",
+    metadata,
+    Column("pair_id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("dedupe_runs.run_id"), nullable=False),
+    Column("record_a", Integer, ForeignKey("records.record_id"), nullable=False),
+    Column("record_b", Integer, ForeignKey("records.record_id"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("verdict", String(16), nullable=False),  # "duplicate" or "review"
+    Column("reason", Text, nullable=False),
+    Index("ix_dedupe_pairs_run", "run_id", "verdict"),
+)
+
+# What people decided about pairs: append-only. An undo is a row of its own
+# naming the decision it undoes.
+dedupe_decisions = Table(
+    "dedupe_decisions",
+    metadata,
+    Column("decision_id", Integer, primary_key=True),
+    Column("record_a", Integer, ForeignKey("records.record_id"), nullable=False),
+    Column("record_b", Integer, ForeignKey("records.record_id"), nullable=False),
+    Column("decision", String(8), nullable=False),  # "merge", "apart", "skip", "undo"
+    Column("undoes", Integer, ForeignKey("dedupe_decisions.decision_id")),
+    Column("reviewer", Text, nullable=False),
+    Column("decided_at", String(32), nullable=False),
+    Column("note", Text),
 )

@@ -26,6 +26,7 @@ from mnr.formats.base import ParsedRecord
 from mnr.library import schema
 from mnr.library.migrations import migrate
 from mnr.library.models import DatabaseCount, NewSearch, Search, Status, StoredRecord
+from mnr.library.works import WorkStore
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_MAX_VARIABLES = 32_766  # the default limit of SQLite 3.32 and later
@@ -208,8 +209,8 @@ class Library:
         self.engine = engine
 
     @contextmanager
-    def _writing(self) -> Iterator[Connection]:
-        """A write transaction holding SQLite's write lock from its start."""
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction holding SQLite's write lock from its start (library use only)."""
         with self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with conn.begin():
@@ -221,7 +222,7 @@ class Library:
         path.parent.mkdir(parents=True, exist_ok=True)
         library = cls(_sqlite_engine(path))
         try:
-            with library._writing() as conn:
+            with library.writing() as conn:
                 migrate(conn)
         except OperationalError as error:
             library.close()
@@ -230,6 +231,11 @@ class Library:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def works(self) -> WorkStore:
+        """Works and deduplication: the queries of ``mnr dedupe``."""
+        return WorkStore(self)
 
     # -- searches ---------------------------------------------------------------------
 
@@ -259,7 +265,7 @@ class Library:
 
         ``keep_fields`` stores each record's field map beside its raw text, for
         formats whose raw records cannot be read without the file's header."""
-        with self._writing() as conn:
+        with self.writing() as conn:
             values = {key: getattr(new, key) for key in NewSearch.__slots__}  # type: ignore[attr-defined]
             try:
                 inserted = conn.execute(
@@ -283,7 +289,7 @@ class Library:
 
     def withdraw_search(self, search_id: int, reason: str) -> Search:
         """Mark a search as imported by mistake; its records stay stored but stop counting."""
-        with self._writing() as conn:
+        with self.writing() as conn:
             conn.execute(
                 update(schema.searches)
                 .where(schema.searches.c.search_id == search_id)
@@ -326,11 +332,13 @@ class Library:
     # -- records ----------------------------------------------------------------------
 
     def records(self, include_withdrawn: bool = False, with_source: bool = False,
-                search_id: int | None = None) -> Iterator[StoredRecord]:
-        """Records in import order, with their search's database."""
-        r, s = schema.records, schema.searches
-        columns = [*r.c, s.c.database]
-        joined = r.join(s, r.c.search_id == s.c.search_id)
+                search_id: int | None = None,
+                record_ids: Sequence[int] | None = None) -> Iterator[StoredRecord]:
+        """Records in import order, with their search's database and current work."""
+        r, s, rw = schema.records, schema.searches, schema.record_works
+        columns = [*r.c, s.c.database, rw.c.work_id]
+        joined = r.join(s, r.c.search_id == s.c.search_id).outerjoin(
+            rw, rw.c.record_id == r.c.record_id)
         if with_source:
             columns += [schema.record_sources.c.raw, schema.record_sources.c.fields]
             joined = joined.join(schema.record_sources,
@@ -340,6 +348,8 @@ class Library:
             query = query.where(s.c.withdrawn_at.is_(None))
         if search_id is not None:
             query = query.where(r.c.search_id == search_id)
+        if record_ids is not None:
+            query = query.where(r.c.record_id.in_(list(record_ids)))
         with self.engine.connect() as conn:
             for row in conn.execute(query):
                 m = row._mapping
@@ -352,6 +362,7 @@ class Library:
                     pmid=m["pmid"], issn=m["issn"], isbn=m["isbn"], abstract=m["abstract"],
                     keywords=json.loads(m["keywords"]), language=m["language"],
                     pub_type=m["pub_type"], url=m["url"], cited_refs=json.loads(m["cited_refs"]),
+                    work_id=m["work_id"],
                     raw=m["raw"] if with_source else None,
                     fields=json.loads(m["fields"]) if with_source and m["fields"] else {},
                 )

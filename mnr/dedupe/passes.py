@@ -1,0 +1,162 @@
+"""Running deduplication on a library: automatic passes, people's decisions, undo.
+
+Every change is computed the same way: the pairs of the current automatic
+pass, plus what people decided (merge or keep apart, the latest decision on a
+pair winning, undone decisions ignored), clustered into groups and written as
+works in one transaction. Nothing here deletes a record or a decision.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from mnr.dedupe.cluster import cluster
+from mnr.dedupe.match import DedupeRecord, find_pairs
+from mnr.dedupe.normalise import doi_family, normalise_doi
+from mnr.errors import MnrError
+from mnr.library import Library
+from mnr.library.models import CandidatePair, MatchFields, PairDecision, StoredRecord
+from mnr.library.works import NewDecision, WorkCounts
+
+
+@dataclass(frozen=True, slots=True)
+class PassResult:
+    records: int
+    duplicate_pairs: int
+    review_pairs: int
+    seconds: float
+    counts: WorkCounts
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """An uncertain pair waiting for a person, with both records."""
+
+    pair: CandidatePair
+    record_a: StoredRecord
+    record_b: StoredRecord
+
+
+Constraint = tuple[int, int]
+
+
+def _key(a: int, b: int) -> Constraint:
+    return (a, b) if a < b else (b, a)
+
+
+def effective_decisions(decisions: Iterable[PairDecision]) -> dict[Constraint, str]:
+    """The standing decision ("merge" or "apart") per pair: the latest that was not undone."""
+    log = list(decisions)
+    undone = {d.undoes for d in log if d.decision == "undo" and d.undoes is not None}
+    standing: dict[Constraint, str] = {}
+    for decision in log:
+        if decision.decision in ("merge", "apart") and decision.decision_id not in undone:
+            standing[_key(decision.record_a, decision.record_b)] = decision.decision
+    return standing
+
+
+def _groups(fields: Sequence[MatchFields], pairs: Sequence[CandidatePair],
+            standing: dict[Constraint, str]) -> list[list[int]]:
+    """Accepted pairs (strongest first inside ``cluster``) and human decisions, with DOIs
+    so that records with different DOIs are never chained together."""
+    duplicates = [(p.record_a, p.record_b, p.score) for p in pairs
+                  if p.verdict == "duplicate" and standing.get(_key(p.record_a, p.record_b))
+                  != "apart"]
+    merges = [pair for pair, decision in standing.items() if decision == "merge"]
+    apart = [pair for pair, decision in standing.items() if decision == "apart"]
+    dois = {f.record_id: family for f in fields
+            if (family := doi_family(normalise_doi(f.doi))) is not None}
+    return cluster([f.record_id for f in fields], duplicates, merges=merges, keep_apart=apart,
+                   dois=dois)
+
+
+def deduplicate(library: Library) -> PassResult:
+    """An automatic pass over every active record; earlier human decisions still hold."""
+    fields = library.works.match_fields()
+    started = time.perf_counter()
+    pairs = find_pairs([DedupeRecord.from_stored(f) for f in fields])
+    found = [CandidatePair(p.record_a, p.record_b, p.score, p.verdict, p.reason) for p in pairs]
+    standing = effective_decisions(library.works.decisions())
+    groups = _groups(fields, found, standing)
+    library.works.commit(groups, pairs=found, records=len(fields),
+                         seconds=time.perf_counter() - started)
+    seconds = time.perf_counter() - started  # works written included
+    return PassResult(
+        records=len(fields),
+        duplicate_pairs=sum(1 for p in found if p.verdict == "duplicate"),
+        review_pairs=sum(1 for p in found if p.verdict == "review"),
+        seconds=seconds,
+        counts=library.works.counts(),
+    )
+
+
+def _regroup(library: Library, decisions: Sequence[NewDecision] = (),
+             undo_run: int | None = None) -> None:
+    """Write decisions (or an undone pass) and the grouping that follows from them."""
+    store = library.works
+    log = store.decisions()
+    next_id = (log[-1].decision_id if log else 0) + 1
+    pending = [PairDecision(next_id + i, d.record_a, d.record_b, d.decision, d.undoes,
+                            d.reviewer, "", d.note) for i, d in enumerate(decisions)]
+    standing = effective_decisions([*log, *pending])
+    # once a pass is undone, the pass before it is current again
+    pairs = store.current_pairs(excluding=undo_run)
+    groups = _groups(library.works.match_fields(), pairs, standing)
+    store.commit(groups, decisions=decisions, undo_run=undo_run)
+
+
+def review_queue(library: Library) -> list[ReviewItem]:
+    """Uncertain pairs of the current pass no one has merged or kept apart, most alike first."""
+    standing = effective_decisions(library.works.decisions())
+    waiting = [p for p in library.works.current_pairs()
+               if p.verdict == "review" and _key(p.record_a, p.record_b) not in standing]
+    waiting.sort(key=lambda p: (-p.score, p.record_a, p.record_b))
+    ids = {r for p in waiting for r in (p.record_a, p.record_b)}
+    records = {r.record_id: r for r in library.records(record_ids=sorted(ids))} if ids else {}
+    return [ReviewItem(p, records[p.record_a], records[p.record_b]) for p in waiting
+            if p.record_a in records and p.record_b in records]
+
+
+def decide(library: Library, record_a: int, record_b: int, decision: str, reviewer: str,
+           note: str | None = None) -> None:
+    """Record a person's decision on a pair ("merge", "apart" or "skip") and regroup."""
+    if decision not in ("merge", "apart", "skip"):
+        raise MnrError(f"a pair decision is merge, apart or skip, not {decision!r}")
+    a, b = _key(record_a, record_b)
+    _regroup(library, [NewDecision(a, b, decision, reviewer, note)])
+
+
+def undo_decision(library: Library, reviewer: str) -> PairDecision | None:
+    """Undo this reviewer's latest decision that is not undone yet (appends an undo)."""
+    log = library.works.decisions()
+    undone = {d.undoes for d in log if d.decision == "undo"}
+    for decision in reversed(log):
+        if (decision.reviewer == reviewer and decision.decision != "undo"
+                and decision.decision_id not in undone):
+            _regroup(library, [NewDecision(decision.record_a, decision.record_b, "undo",
+                                           reviewer, undoes=decision.decision_id)])
+            return decision
+    return None
+
+
+def undo_pass(library: Library) -> int:
+    """Undo the latest automatic pass: works go back to the pass before (or to one
+    record each); people's decisions still hold. Returns the undone pass's id."""
+    run_id = library.works.current_run()
+    if run_id is None:
+        raise MnrError("there is no deduplication pass to undo; `mnr dedupe` runs one")
+    _regroup(library, undo_run=run_id)
+    return run_id
+
+
+def split_work(library: Library, work_id: int, reviewer: str) -> list[int]:
+    """Split a work back into its records: every pair in it is kept apart from now on."""
+    members = sorted(r for r, w in library.works.memberships().items() if w == work_id)
+    if len(members) < 2:
+        raise MnrError(f"W{work_id} is not a work of several records; nothing to split")
+    decisions = [NewDecision(a, b, "apart", reviewer, "split")
+                 for i, a in enumerate(members) for b in members[i + 1:]]
+    _regroup(library, decisions)
+    return members

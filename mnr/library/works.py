@@ -1,0 +1,216 @@
+"""Queries for works and deduplication: passes, candidate pairs, decisions, memberships.
+
+A work is a group of records (one publication). Which work a record belongs to
+is a mapping rewritten whenever the grouping changes; the records, the passes,
+their pairs and people's decisions are kept as a log, so any grouping can be
+recomputed and undone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, func, insert, select, update
+
+from mnr.library import schema
+from mnr.library.models import CandidatePair, MatchFields, PairDecision
+
+if TYPE_CHECKING:
+    from mnr.library.store import Library
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class NewDecision:
+    record_a: int
+    record_b: int
+    decision: str  # "merge", "apart", "skip" or "undo"
+    reviewer: str
+    note: str | None = None
+    undoes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkCounts:
+    """Records and works of the active searches, derived on demand."""
+
+    records: int
+    works: int
+    unassigned: int  # imported since the last pass
+    # works holding records from both databases, per pair of databases
+    overlaps: dict[tuple[str, str], int]
+
+    @property
+    def duplicates_removed(self) -> int:
+        return self.records - self.unassigned - self.works
+
+
+class WorkStore:
+    """The library's works, reached as ``library.works``."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+        self._engine = library.engine
+
+    # -- what a pass reads ------------------------------------------------------------
+
+    def match_fields(self) -> list[MatchFields]:
+        """Every record of the active (not withdrawn) searches, in import order."""
+        r, s = schema.records, schema.searches
+        query = (
+            select(r.c.record_id, s.c.database, r.c.title, r.c.authors, r.c.year, r.c.journal,
+                   r.c.volume, r.c.issue, r.c.pages, r.c.doi, r.c.pmid, r.c.issn, r.c.isbn,
+                   r.c.pub_type)
+            .select_from(r.join(s, r.c.search_id == s.c.search_id))
+            .where(s.c.withdrawn_at.is_(None))
+            .order_by(r.c.record_id)
+        )
+        with self._engine.connect() as conn:
+            return [
+                MatchFields(record_id=m["record_id"], database=m["database"], title=m["title"],
+                            authors=json.loads(m["authors"]), year=m["year"],
+                            journal=m["journal"], volume=m["volume"], issue=m["issue"],
+                            pages=m["pages"], doi=m["doi"], pmid=m["pmid"], issn=m["issn"],
+                            isbn=m["isbn"], pub_type=m["pub_type"])
+                for m in conn.execute(query).mappings()
+            ]
+
+    def current_pairs(self, excluding: int | None = None) -> list[CandidatePair]:
+        """The pairs of the latest pass that has not been undone (nor is ``excluding``)."""
+        p = schema.dedupe_pairs
+        run_id = self.current_run(excluding)
+        if run_id is None:
+            return []
+        query = (select(p.c.record_a, p.c.record_b, p.c.score, p.c.verdict, p.c.reason)
+                 .where(p.c.run_id == run_id).order_by(p.c.pair_id))
+        with self._engine.connect() as conn:
+            return [CandidatePair(*row) for row in conn.execute(query)]
+
+    def current_run(self, excluding: int | None = None) -> int | None:
+        runs = schema.dedupe_runs
+        query = select(func.max(runs.c.run_id)).where(runs.c.undone_at.is_(None))
+        if excluding is not None:
+            query = query.where(runs.c.run_id != excluding)
+        with self._engine.connect() as conn:
+            value = conn.execute(query).scalar()
+        return int(value) if value is not None else None
+
+    def decisions(self) -> list[PairDecision]:
+        d = schema.dedupe_decisions
+        query = select(d.c.decision_id, d.c.record_a, d.c.record_b, d.c.decision, d.c.undoes,
+                       d.c.reviewer, d.c.decided_at, d.c.note).order_by(d.c.decision_id)
+        with self._engine.connect() as conn:
+            return [PairDecision(*row) for row in conn.execute(query)]
+
+    def memberships(self) -> dict[int, int]:
+        """record id -> work id, for every record that has been grouped."""
+        rw = schema.record_works
+        with self._engine.connect() as conn:
+            return dict(conn.execute(select(rw.c.record_id, rw.c.work_id)).all())  # type: ignore[arg-type]
+
+    # -- counts -----------------------------------------------------------------------
+
+    def totals(self) -> tuple[int, int]:
+        """(works, records not yet grouped) over the active searches: two cheap counts."""
+        r, s, rw = schema.records, schema.searches, schema.record_works
+        joined = (r.join(s, r.c.search_id == s.c.search_id)
+                  .outerjoin(rw, rw.c.record_id == r.c.record_id))
+        query = (select(func.count(func.distinct(rw.c.work_id)),
+                        func.count().filter(rw.c.work_id.is_(None)))
+                 .select_from(joined).where(s.c.withdrawn_at.is_(None)))
+        with self._engine.connect() as conn:
+            works, unassigned = conn.execute(query).one()
+        return int(works), int(unassigned)
+
+    def counts(self) -> WorkCounts:
+        r, s, rw = schema.records, schema.searches, schema.record_works
+        query = (
+            select(r.c.record_id, rw.c.work_id, s.c.database)
+            .select_from(r.join(s, r.c.search_id == s.c.search_id)
+                         .outerjoin(rw, rw.c.record_id == r.c.record_id))
+            .where(s.c.withdrawn_at.is_(None))
+        )
+        databases: dict[int, set[str]] = {}
+        records = unassigned = 0
+        with self._engine.connect() as conn:
+            for _record_id, work_id, database in conn.execute(query):
+                records += 1
+                if work_id is None:
+                    unassigned += 1
+                else:
+                    databases.setdefault(work_id, set()).add(database)
+        overlaps: Counter[tuple[str, str]] = Counter()
+        for names in databases.values():
+            ordered = sorted(names)
+            for i, first in enumerate(ordered):
+                for second in ordered[i + 1:]:
+                    overlaps[(first, second)] += 1
+        return WorkCounts(records=records, works=len(databases), unassigned=unassigned,
+                          overlaps=dict(overlaps))
+
+    # -- what a pass, a decision or an undo writes ------------------------------------
+
+    def commit(self, groups: Sequence[Sequence[int]], *,
+               pairs: Sequence[CandidatePair] | None = None, records: int = 0,
+               seconds: float = 0.0, decisions: Sequence[NewDecision] = (),
+               undo_run: int | None = None) -> int | None:
+        """In one transaction: log a pass (with its pairs), decisions or an undone pass,
+        and regroup the records into works. Returns the new pass's id, if any.
+
+        A group keeps the work id most of its records had, so that a work's id
+        (and what reviewers decided about it) survives regrouping; groups with
+        no earlier work get new ids.
+        """
+        run_id = None
+        with self._library.writing() as conn:
+            if pairs is not None:
+                run_id = conn.execute(insert(schema.dedupe_runs).values(
+                    started_at=_now(), records=records, seconds=round(seconds))
+                ).inserted_primary_key[0]  # type: ignore[index]
+                if pairs:
+                    conn.execute(insert(schema.dedupe_pairs), [
+                        {"run_id": run_id, "record_a": p.record_a, "record_b": p.record_b,
+                         "score": p.score, "verdict": p.verdict, "reason": p.reason}
+                        for p in pairs])
+            if undo_run is not None:
+                conn.execute(update(schema.dedupe_runs)
+                             .where(schema.dedupe_runs.c.run_id == undo_run)
+                             .values(undone_at=_now()))
+            if decisions:
+                conn.execute(insert(schema.dedupe_decisions), [
+                    {"record_a": d.record_a, "record_b": d.record_b, "decision": d.decision,
+                     "undoes": d.undoes, "reviewer": d.reviewer, "decided_at": _now(),
+                     "note": d.note} for d in decisions])
+            rw = schema.record_works
+            previous = dict(conn.execute(select(rw.c.record_id, rw.c.work_id)).all())
+            next_work = int(conn.execute(select(func.max(schema.works.c.work_id))).scalar()
+                            or 0) + 1
+            taken: set[int] = set()
+            new_works: list[int] = []
+            rows: list[dict[str, int]] = []
+            for group in sorted(groups, key=min):
+                earlier = Counter(previous[r] for r in group if r in previous)
+                ranked = sorted(earlier.items(), key=lambda item: (-item[1], item[0]))
+                work_id = next((w for w, _ in ranked if w not in taken), None)
+                if work_id is None:
+                    work_id = next_work
+                    next_work += 1
+                    new_works.append(work_id)
+                taken.add(work_id)
+                rows.extend({"record_id": r, "work_id": work_id} for r in group)
+            if new_works:
+                created = _now()
+                conn.execute(insert(schema.works),
+                             [{"work_id": w, "created_at": created} for w in new_works])
+            conn.execute(delete(rw))
+            if rows:
+                conn.execute(insert(rw), rows)
+        return int(run_id) if run_id is not None else None
