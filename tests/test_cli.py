@@ -147,3 +147,33 @@ def test_two_imports_at_once_both_land(review: Path, tmp_path: Path) -> None:
         assert "locked" not in messages
     status = json.loads(mnr(review, "status", "--json").stdout)
     assert status["records"] == 6000 and status["searches"] == 2
+
+
+def test_dedupe_from_the_cli(review: Path, tmp_path: Path) -> None:
+    data = Path(__file__).parent / "dedupe" / "data"
+    for name, database in (("medline-style.ris", "MEDLINE"), ("cinahl-style.ris", "CINAHL")):
+        assert mnr(review, "import", str(data / name), "--database", database).returncode == 0
+    assert json.loads(mnr(review, "status", "--json").stdout)["records_not_deduplicated"] == 6
+
+    result = mnr(review, "dedupe", "--json")
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout)
+    assert (counts["records"], counts["works"], counts["duplicates_removed"]) == (6, 4, 2)
+    assert counts["overlaps"] == [{"databases": ["CINAHL", "MEDLINE"], "works": 2}]
+
+    rows = list(csv.DictReader(io.StringIO(mnr(review, "export", "csv").stdout)))
+    work_of = {row["record"]: row["work"] for row in rows}
+    assert work_of["R1"] == work_of["R4"] and work_of["R1"] != work_of["R2"]
+
+    assert mnr(review, "dedupe", "--decide", "R1", "R4", "apart").returncode != 0  # no reviewer
+    decided = mnr(review, "dedupe", "--decide", "R1", "R4", "apart", "--reviewer", "BH")
+    assert decided.returncode == 0, decided.stderr
+    assert "5 works" in decided.stdout
+    undone = mnr(review, "dedupe", "--undo", "--reviewer", "BH")
+    assert "Undid BH's apart" in undone.stderr and "4 works" in undone.stdout
+    split = mnr(review, "dedupe", "--split", work_of["R2"], "--reviewer", "MC")
+    assert split.returncode == 0 and "5 works" in split.stdout
+    again = mnr(review, "dedupe")  # a new pass keeps the split
+    assert "5 works" in again.stdout
+    assert mnr(review, "dedupe", "--undo").returncode == 0
+    assert mnr(review, "dedupe", "--split", "W999", "--reviewer", "MC").returncode != 0
