@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from mnr.bulk import paused_gc
+
 Link = tuple[int, int, float]
 
 
@@ -171,8 +173,6 @@ def cluster(record_ids: Iterable[int], duplicate_pairs: Iterable[object],
     duplicates; ``merges`` and ``keep_apart`` are human decisions; ``dois`` (record ->
     normalised DOI), when given, keeps records with different DOIs apart.
     """
-    from mnr.dedupe.match import paused_gc
-
     with paused_gc():
         return _cluster(record_ids, duplicate_pairs, merges, keep_apart, dois)
 

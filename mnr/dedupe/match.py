@@ -17,15 +17,14 @@ Three steps, each over whole arrays rather than pair by pair:
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Hashable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from mnr.bulk import paused_gc
 from mnr.dedupe import normalise as nz
 from mnr.dedupe.rules import DIFFERENT, SAME, UNKNOWN, VERSION, Evidence, Verdict, judge, score
 
@@ -376,19 +375,6 @@ def compare(f: Features, i: np.ndarray, j: np.ndarray) -> list[tuple[int, int, E
         contained = bool(words[keep[k]] >= 0.95) and _contains(f.title[a], f.title[b])
         out.append((a, b, evidence(f, a, b, t, contained, float(authors[k]))))
     return out
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause cyclic garbage collection: matching allocates millions of small acyclic
-    objects, and the collector rescanning them all costs a third of the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def find_pairs(records: Sequence[DedupeRecord]) -> list[Pair]:
