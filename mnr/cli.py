@@ -456,8 +456,9 @@ def _print_pairs(items: list[Any], as_json: bool) -> None:
                 type=click.Choice(["csv", "ris", "bibtex", "json"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of stdout.")
-@click.option("--what", type=click.Choice(["records"]), default="records", show_default=True,
-              help="What to export.")
+@click.option("--what", type=click.Choice(["records", "works"]), default="records",
+              show_default=True,
+              help="Every record (with its work), or one merged record per work.")
 @click.option("--include-withdrawn", is_flag=True, help="Also export withdrawn searches.")
 @handles_errors
 def export(format_name: str, output: Path | None, what: str, include_withdrawn: bool) -> None:
@@ -466,13 +467,22 @@ def export(format_name: str, output: Path | None, what: str, include_withdrawn: 
     \b
     Example:
       mnr export csv -o records.csv
-      mnr export ris -o library.ris
+      mnr export ris --what works -o deduplicated.ris
     """
     from mnr.formats.writers import WRITERS
 
     project = find_project()
     with _library(project) as library:
-        records = library.records(include_withdrawn=include_withdrawn)
+        if what == "works":
+            from mnr.dedupe.merge import merged_records, works
+
+            if include_withdrawn:
+                raise click.UsageError("works are made of the active searches only")
+            if library.works.totals()[1]:
+                err.print("Some records are not deduplicated yet; `mnr dedupe` groups them.")
+            records = merged_records(works(library))
+        else:
+            records = library.records(include_withdrawn=include_withdrawn)
         if output is None:
             count = WRITERS[format_name](records, sys.stdout)
         else:

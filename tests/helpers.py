@@ -6,6 +6,7 @@ from pathlib import Path
 
 from mnr.library import Library
 from mnr.project import Project, init_project
+from mnr.searches import ImportOptions, import_file
 
 
 def make_project(tmp_path: Path) -> Project:
@@ -33,3 +34,14 @@ def snapshot(project: Project) -> tuple[int, int, str]:
     finally:
         library.close()
     return searches, state.records, project.log_file.read_text("utf-8")
+
+
+def import_text(project: Project, name: str, text: str, database: str) -> None:
+    """Write an export beside the project and import it, as a librarian would."""
+    path = project.root.parent / name
+    path.write_text(text)
+    library = Library.open(project.database_file)
+    try:
+        import_file(project, library, path, ImportOptions(database=database))
+    finally:
+        library.close()

@@ -163,6 +163,9 @@ def test_dedupe_from_the_cli(review: Path, tmp_path: Path) -> None:
 
     rows = list(csv.DictReader(io.StringIO(mnr(review, "export", "csv").stdout)))
     work_of = {row["record"]: row["work"] for row in rows}
+    merged = list(csv.DictReader(io.StringIO(
+        mnr(review, "export", "csv", "--what", "works").stdout)))
+    assert len(merged) == 4 and {"CINAHL; MEDLINE"} <= {row["database"] for row in merged}
     assert work_of["R1"] == work_of["R4"] and work_of["R1"] != work_of["R2"]
 
     assert mnr(review, "dedupe", "--decide", "R1", "R4", "apart").returncode != 0  # no reviewer

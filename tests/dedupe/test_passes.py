@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,34 +10,9 @@ from mnr.dedupe import passes
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import Project
-from mnr.searches import ImportOptions, import_file
-from tests.helpers import make_project
+from tests.helpers import import_text
 
-DATA = Path(__file__).parent / "data"  # two databases' exports of overlapping papers
-
-MEDLINE_STYLE = (DATA / "medline-style.ris").read_text()
-
-CINAHL_STYLE = (DATA / "cinahl-style.ris").read_text()
-
-
-def _import(project: Project, name: str, text: str, database: str) -> None:
-    path = project.root.parent / name
-    path.write_text(text)
-    library = Library.open(project.database_file)
-    try:
-        import_file(project, library, path, ImportOptions(database=database))
-    finally:
-        library.close()
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    project = make_project(tmp_path)
-    _import(project, "medline.ris", MEDLINE_STYLE, "MEDLINE")
-    _import(project, "cinahl.ris", CINAHL_STYLE, "CINAHL")
-    opened = Library.open(project.database_file)
-    yield opened
-    opened.close()
+MEDLINE_STYLE = (Path(__file__).parent / "data" / "medline-style.ris").read_text()
 
 
 def _works(library: Library) -> dict[int, list[int]]:
@@ -98,7 +72,7 @@ def test_rerun_after_a_new_import_keeps_decisions_and_work_ids(library: Library,
     passes.decide(library, 2, 5, "apart", "BH")
     ids_before = library.works.memberships()
     project = Project(tmp_path / "review")
-    _import(project, "scopus.ris", MEDLINE_STYLE.split("\n\n")[0] + "\n", "Scopus")
+    import_text(project, "scopus.ris", MEDLINE_STYLE.split("\n\n")[0] + "\n", "Scopus")
     passes.deduplicate(library)
     after = library.works.memberships()
     assert after[7] == after[1] == ids_before[1]  # the new copy joins the existing work
