@@ -343,7 +343,8 @@ def _print_counts(counts: WorkCounts, extra: dict[str, Any], as_json: bool) -> N
         })
         return
     out.print(f"{counts.records:,} records, {counts.works:,} works: "
-              f"{counts.duplicates_removed:,} duplicates removed", highlight=False)
+              f"{counts.duplicates_removed:,} duplicates removed (PRISMA: records removed "
+              "before screening, duplicates)", highlight=False)
     if counts.unassigned:
         out.print(f"{counts.unassigned:,} records imported since the last pass: "
                   "run `mnr dedupe`", highlight=False)

@@ -23,7 +23,8 @@ from mnr.library import Library
 from mnr.library.models import CandidatePair
 from mnr.project import Project, init_project
 from mnr.searches import ImportOptions, import_file
-from mnr.tui.dedupe_review import DedupeReviewApp, DedupeReviewScreen, PairView, compare
+from mnr.tui.dedupe_review import DedupeReviewApp, DedupeReviewScreen
+from mnr.tui.widgets.pair_view import PairView, compare
 
 MEDLINE = """\
 TY  - JOUR
