@@ -104,6 +104,14 @@ def _regroup(library: Library, decisions: Sequence[NewDecision] = (),
     # once a pass is undone, the pass before it is current again
     pairs = store.current_pairs(excluding=undo_run)
     groups = _groups(library.works.match_fields(), pairs, standing)
+    group_of = {record: index for index, group in enumerate(groups) for record in group}
+    for decision in decisions:
+        if decision.decision == "merge" and (
+                group_of.get(decision.record_a) != group_of.get(decision.record_b)):
+            raise MnrError(
+                f"R{decision.record_a} and R{decision.record_b} cannot be merged: that would "
+                "join records someone kept apart, or works with different DOIs; nothing "
+                "was changed")
     store.commit(groups, decisions=decisions, undo_run=undo_run)
 
 

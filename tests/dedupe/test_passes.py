@@ -78,3 +78,13 @@ def test_rerun_after_a_new_import_keeps_decisions_and_work_ids(library: Library,
     assert after[7] == after[1] == ids_before[1]  # the new copy joins the existing work
     assert after[2] != after[5]  # the earlier "keep apart" still holds
     assert all(after[r] == ids_before[r] for r in ids_before)
+
+
+def test_a_merge_that_cannot_hold_is_refused_and_changes_nothing(library: Library) -> None:
+    passes.deduplicate(library)
+    passes.decide(library, 1, 3, "apart", "BH")  # Simpson and Jones are two papers
+    passes.decide(library, 1, 4, "merge", "BH")  # and R4 is Simpson's other copy
+    before = (library.works.memberships(), library.works.decisions())
+    with pytest.raises(MnrError, match="cannot be merged"):
+        passes.decide(library, 4, 3, "merge", "MC")
+    assert (library.works.memberships(), library.works.decisions()) == before
