@@ -423,7 +423,7 @@ def dedupe(review: bool, list_pairs: bool, decide: tuple[str, str, str] | None, 
             run_id = passes.undo_pass(library)
             err.print(f"Undid deduplication pass {run_id}; works are as they were before it.")
         else:
-            with _progress("Deduplicating") as _advance:
+            with err.status("Deduplicating…"):
                 result = passes.deduplicate(library)
             err.print(f"Compared {result.records:,} records in {result.seconds:.1f} s: "
                       f"{result.duplicate_pairs:,} duplicate pairs merged, "

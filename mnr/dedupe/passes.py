@@ -18,7 +18,7 @@ from mnr.dedupe.normalise import doi_family, normalise_doi
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.models import CandidatePair, MatchFields, PairDecision, StoredRecord
-from mnr.library.works import NewDecision, WorkCounts
+from mnr.library.works import NewDecision
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,6 @@ class PassResult:
     duplicate_pairs: int
     review_pairs: int
     seconds: float
-    counts: WorkCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +87,6 @@ def deduplicate(library: Library) -> PassResult:
         duplicate_pairs=sum(1 for p in found if p.verdict == "duplicate"),
         review_pairs=sum(1 for p in found if p.verdict == "review"),
         seconds=seconds,
-        counts=library.works.counts(),
     )
 
 
@@ -103,7 +101,7 @@ def _regroup(library: Library, decisions: Sequence[NewDecision] = (),
     standing = effective_decisions([*log, *pending])
     # once a pass is undone, the pass before it is current again
     pairs = store.current_pairs(excluding=undo_run)
-    groups = _groups(library.works.match_fields(), pairs, standing)
+    groups = _groups(store.match_fields(), pairs, standing)
     group_of = {record: index for index, group in enumerate(groups) for record in group}
     for decision in decisions:
         if decision.decision == "merge" and (
