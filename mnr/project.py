@@ -42,7 +42,10 @@ class Settings:
     reviewers: list[str] = field(default_factory=list)
     blind: bool = True
     maybe_goes_forward: bool = True
+    maybe_is_conflict: bool = False  # whether an M against an N is a conflict (Y/N always is)
+    reviewers_per_work: int = 1  # decisions a work needs at a stage before it has an outcome
     exclusion_reasons: list[str] = field(default_factory=list)
+    reason_required: list[str] = field(default_factory=lambda: ["fulltext"])  # stages
     highlight_include: list[str] = field(default_factory=list)
     highlight_exclude: list[str] = field(default_factory=list)
 
@@ -150,6 +153,14 @@ class _Reader:
             raise self._fail(dotted, 'a list of strings, e.g. ["a", "b"]')
         return value
 
+    def integer(self, dotted: str, default: int, at_least: int) -> int:
+        value = self._get(dotted)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < at_least:
+            raise self._fail(dotted, f"a whole number, at least {at_least}")
+        return value
+
     def boolean(self, dotted: str, default: bool) -> bool:
         value = self._get(dotted)
         if value is None:
@@ -176,16 +187,24 @@ def load_settings(path: Path) -> Settings:
     stages = toml.strings("screening.stages", ["title", "abstract", "fulltext"])
     if not stages:
         raise toml._fail("screening.stages", "a list with at least one stage")
+    reviewers = toml.strings("screening.reviewers")
+    if len(set(reviewers)) != len(reviewers):
+        raise toml._fail("screening.reviewers", "a list of different initials")
     return Settings(
         title=title,
         question=toml.string("review.question"),
         include=toml.strings("criteria.include"),
         exclude=toml.strings("criteria.exclude"),
         stages=stages,
-        reviewers=toml.strings("screening.reviewers"),
-        blind=toml.boolean("screening.blind", True),
+        reviewers=reviewers,
+        blind=toml.boolean("screening.blind", len(reviewers) >= 2),
         maybe_goes_forward=toml.boolean("screening.maybe_goes_forward", True),
+        maybe_is_conflict=toml.boolean("screening.maybe_is_conflict", False),
+        reviewers_per_work=toml.integer("screening.reviewers_per_work",
+                                        min(2, max(1, len(reviewers))), at_least=1),
         exclusion_reasons=toml.strings("screening.exclusion_reasons"),
+        reason_required=toml.strings("screening.reason_required",
+                                     [s for s in stages if s == "fulltext"]),
         highlight_include=toml.strings("highlight.include"),
         highlight_exclude=toml.strings("highlight.exclude"),
     )

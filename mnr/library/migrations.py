@@ -44,9 +44,22 @@ def _v2_works(conn: Connection) -> None:
                 "SELECT RAISE(ABORT, 'decisions are never changed or deleted'); END"))
 
 
+def _v3_screening(conn: Connection) -> None:
+    """The screening log (decisions, undos, resolutions, notes) and attached full texts."""
+    for table in (schema.screening_log, schema.fulltexts):
+        table.create(conn)
+    if conn.dialect.name == "sqlite":
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(text(
+                f"CREATE TRIGGER screening_log_no_{event.lower()} BEFORE {event} "
+                "ON screening_log BEGIN "
+                "SELECT RAISE(ABORT, 'the screening log is never changed or deleted'); END"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "searches, records and record sources", _v1_initial),
     (2, "works and deduplication", _v2_works),
+    (3, "screening log and full texts", _v3_screening),
 ]
 
 LATEST = MIGRATIONS[-1][0]

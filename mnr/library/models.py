@@ -176,3 +176,60 @@ class PairDecision:
     reviewer: str
     decided_at: str
     note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One entry of the screening log: a decision, an undo, a resolution or a note."""
+
+    entry_id: int
+    work_id: int
+    stage: str
+    reviewer: str
+    kind: str  # "decision", "resolution", "undo" or "note"
+    decision: str | None  # "y", "n" or "m"
+    reason: str | None
+    note: str | None
+    undoes: int | None
+    decided_at: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """A log entry before it is stored (the library gives it its id and, if unset, time)."""
+
+    work_id: int
+    stage: str
+    reviewer: str
+    kind: str
+    decision: str | None = None
+    reason: str | None = None
+    note: str | None = None
+    undoes: int | None = None
+    decided_at: str | None = None
+    origin: str = "cli"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkLine:
+    """What the screening list shows of a work (from its most complete-looking record)."""
+
+    work_id: int
+    title: str
+    year: int | None
+    first_author: str
+    journal: str
+    databases: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"W{self.work_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Fulltext:
+    work_id: int
+    location: str
+    attached_by: str | None
+    attached_at: str

@@ -160,3 +160,36 @@ dedupe_decisions = Table(
     Column("decided_at", String(32), nullable=False),
     Column("note", Text),
 )
+
+# -- screening (schema version 3) -------------------------------------------------------
+
+# The screening log: every decision, undo, conflict resolution and note, appended and
+# never changed. The current state of screening is derived from it.
+screening_log = Table(
+    "screening_log",
+    metadata,
+    Column("entry_id", Integer, primary_key=True),
+    Column("work_id", Integer, ForeignKey("works.work_id"), nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("reviewer", Text, nullable=False),
+    Column("kind", String(12), nullable=False),  # "decision", "resolution", "undo", "note"
+    Column("decision", String(1)),  # "y", "n", "m"; NULL for undo and note
+    Column("reason", Text),  # exclusion reason, or why a conflict was resolved so
+    Column("note", Text),
+    Column("undoes", Integer, ForeignKey("screening_log.entry_id")),
+    Column("decided_at", String(32), nullable=False),
+    Column("origin", Text, nullable=False),  # "tui", "cli", "import decisions.csv row 4"
+    Index("ix_screening_log_stage", "stage", "work_id"),
+)
+
+# Full texts attached to works: a path under library/ or a URL; the latest one counts.
+fulltexts = Table(
+    "fulltexts",
+    metadata,
+    Column("fulltext_id", Integer, primary_key=True),
+    Column("work_id", Integer, ForeignKey("works.work_id"), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("attached_by", Text),
+    Column("attached_at", String(32), nullable=False),
+    Index("ix_fulltexts_work", "work_id"),
+)

@@ -26,6 +26,7 @@ from mnr.formats.base import ParsedRecord
 from mnr.library import schema
 from mnr.library.migrations import migrate
 from mnr.library.models import DatabaseCount, NewSearch, Search, Status, StoredRecord
+from mnr.library.screening import ScreeningStore
 from mnr.library.works import WorkStore
 
 BUSY_TIMEOUT_MS = 30_000
@@ -236,6 +237,11 @@ class Library:
     def works(self) -> WorkStore:
         """Works and deduplication: the queries of ``mnr dedupe``."""
         return WorkStore(self)
+
+    @property
+    def screening(self) -> ScreeningStore:
+        """The screening log and full texts: the queries of ``mnr screen`` and friends."""
+        return ScreeningStore(self)
 
     # -- searches ---------------------------------------------------------------------
 

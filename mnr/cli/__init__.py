@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     SpinnerColumn,
@@ -90,7 +91,8 @@ def handles_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except MnrError as error:
-            err.print(f"[red]error:[/red] {error.message}", highlight=False, markup=True)
+            err.print(f"[red]error:[/red] {escape(error.message)}", highlight=False,
+                      markup=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             err.print("Interrupted; the library is as it was before this command.")
@@ -106,7 +108,8 @@ def main(ctx: click.Context) -> None:
     """mnr: a literature review manager for meta-narrative and systematic reviews.
 
     Run inside a review folder (one holding review.toml). Without a command,
-    mnr shows the review's status.
+    mnr opens the home screen in a terminal (the review's steps with counts),
+    or prints the review's status when its output is not a terminal.
 
     \b
     Example:
@@ -114,7 +117,23 @@ def main(ctx: click.Context) -> None:
       cd my-review && mnr import medline.nbib --database MEDLINE --date 2016-08-01
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(status)
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            ctx.invoke(home)
+        else:
+            ctx.invoke(status)
+
+
+@handles_errors
+def home() -> None:
+    """The TUI's home screen: every step of the review with its counts."""
+    import os
+
+    project = find_project()
+    with _library(project):
+        pass  # builds the library from the search log on first use
+    from mnr.tui.app import run_app
+
+    run_app(project, reviewer=os.environ.get("MNR_REVIEWER"))
 
 
 @main.command()
@@ -490,3 +509,7 @@ def export(format_name: str, output: Path | None, what: str, include_withdrawn: 
             with output.open("w", encoding="utf-8", newline="") as stream:
                 count = WRITERS[format_name](records, stream)
     err.print(f"Exported {count:,} {what}" + (f" to {output}" if output else "") + ".")
+
+
+# Screening commands live in their own module; importing it adds them to `main`.
+from mnr.cli import screening as _screening  # noqa: E402,F401

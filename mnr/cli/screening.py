@@ -1,0 +1,324 @@
+"""Screening commands: the screening TUI, scripted decisions, conflicts, agreement, the log."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from mnr.cli import _library, _print_json, _work_id, err, handles_errors, main, out
+from mnr.errors import MnrError
+from mnr.project import Project, Settings, find_project
+from mnr.screening import decide as actions
+from mnr.screening.state import Screening, Stage, load
+
+_STAGE = click.option("--stage", help="The stage, as named in review.toml (default: the "
+                                      "first stage with work left).")
+_REVIEWER = click.option("--reviewer", help="Your initials, as in review.toml "
+                                            "(default: $MNR_REVIEWER, or the only reviewer).")
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def reviewer_for(settings: Settings, given: str | None) -> str:
+    """The reviewer named, or $MNR_REVIEWER, or the protocol's only reviewer."""
+    reviewer = given or os.environ.get("MNR_REVIEWER")
+    if not reviewer and len(settings.reviewers) == 1:
+        reviewer = settings.reviewers[0]
+    if not reviewer:
+        raise click.UsageError("say who you are with --reviewer INITIALS "
+                               f"(review.toml lists {', '.join(settings.reviewers) or 'none'})")
+    return reviewer
+
+
+def _stage(screening: Screening, name: str | None, reviewer: str | None) -> Stage:
+    return screening.stage(name) if name else screening.current_stage(reviewer)
+
+
+@main.command()
+@_STAGE
+@_REVIEWER
+@handles_errors
+def screen(stage: str | None, reviewer: str | None) -> None:
+    """Screen works with y / n / m in the terminal (TUI).
+
+    \b
+    Example:
+      mnr screen --reviewer BH
+      mnr screen --stage fulltext --reviewer MC
+    """
+    project = find_project()
+    settings = project.settings()
+    who = reviewer_for(settings, reviewer)
+    if stage is not None and stage not in settings.stages:
+        raise MnrError(f"there is no stage {stage!r}; review.toml's stages are "
+                       f"{', '.join(settings.stages)}")
+    with _library(project):
+        pass  # builds the library from the search log on first use
+    from mnr.tui.app import run_app
+
+    run_app(project, reviewer=who, screen="screening", stage=stage)
+
+
+@main.command()
+@click.argument("work")
+@click.argument("decision", type=click.Choice(["y", "n", "m"], case_sensitive=False))
+@_STAGE
+@_REVIEWER
+@click.option("--reason", help="Why the work is excluded (one of review.toml's reasons).")
+@click.option("--note", help="A note kept with the decision.")
+@handles_errors
+def decide(work: str, decision: str, stage: str | None, reviewer: str | None,
+           reason: str | None, note: str | None) -> None:
+    """Record one screening decision without the TUI.
+
+    \b
+    Example:
+      mnr decide W123 n --stage title --reviewer BH --reason "Inpatient sample"
+    """
+    project, settings, who = _context(reviewer)
+    with _library(project) as library:
+        at = _stage(load(library, settings), stage, who)
+        actions.decide(library, at, _work_id(work), who, decision, reason, note)
+        err.print(f"Recorded {who}'s {decision.upper()} for {work.upper()} at the {at.name} "
+                  f"stage; its outcome is now {at.outcome(_work_id(work))}.", highlight=False)
+
+
+@main.command()
+@_STAGE
+@_REVIEWER
+@handles_errors
+def undo(stage: str | None, reviewer: str | None) -> None:
+    """Take back your latest screening decision at a stage (the log keeps both).
+
+    \b
+    Example:
+      mnr undo --stage title --reviewer BH
+    """
+    project, settings, who = _context(reviewer)
+    with _library(project) as library:
+        screening = load(library, settings)
+        at = screening.stage(stage) if stage else _latest_stage(screening, who)
+        undone = actions.undo_last(library, at, who)
+        err.print(f"Undid {who}'s {(undone.decision or '').upper()} for W{undone.work_id} at "
+                  f"the {at.name} stage.", highlight=False)
+
+
+def _latest_stage(screening: Screening, reviewer: str) -> Stage:
+    """The stage of the reviewer's latest decision that still counts."""
+    found = [(last.entry_id, stage) for stage in screening.stages
+             if (last := stage.last_undoable(reviewer)) is not None]
+    if not found:
+        raise MnrError(f"{reviewer} has no decision to undo")
+    return max(found, key=lambda item: item[0])[1]
+
+
+def _context(reviewer: str | None) -> tuple[Project, Settings, str]:
+    project = find_project()
+    settings = project.settings()
+    return project, settings, reviewer_for(settings, reviewer)
+
+
+@main.command()
+@_STAGE
+@_JSON
+@handles_errors
+def conflicts(stage: str | None, as_json: bool) -> None:
+    """Works whose reviewers disagree, with each decision, reason and note.
+
+    Resolve one with `mnr resolve`, or on the Conflicts screen of `mnr`.
+
+    \b
+    Example:
+      mnr conflicts --stage title
+    """
+    project = find_project()
+    settings = project.settings()
+    with _library(project) as library:
+        screening = load(library, settings)
+        stages = [screening.stage(stage)] if stage else screening.stages
+        lines = {line.work_id: line for line in library.screening.work_lines()}
+    rows: list[dict[str, Any]] = []
+    for at in stages:
+        for work_id in at.conflicts():
+            current = at.works[work_id].current()
+            rows.append({
+                "stage": at.name, "work": f"W{work_id}", "title": lines[work_id].title,
+                "outcome": at.outcome(work_id),
+                "decisions": [{"reviewer": r, "decision": e.decision, "reason": e.reason,
+                               "note": e.note} for r, e in current.items()]})
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} conflicts", title_justify="left")
+    for column in ("stage", "work", "title", "decisions"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        said = "\n".join(f"{d['reviewer']}: {str(d['decision']).upper()}"
+                         + (f" ({d['reason']})" if d["reason"] else "")
+                         + (f" - {d['note']}" if d["note"] else "") for d in row["decisions"])
+        table.add_row(row["stage"], row["work"], row["title"], said)
+    out.print(table)
+
+
+@main.command()
+@click.argument("work")
+@click.argument("decision", type=click.Choice(["y", "n", "m"], case_sensitive=False))
+@_STAGE
+@_REVIEWER
+@click.option("--reason", required=True, help="Why the conflict was resolved this way.")
+@handles_errors
+def resolve(work: str, decision: str, stage: str | None, reviewer: str | None,
+            reason: str) -> None:
+    """Resolve a conflict: the outcome, who decided it and why, as its own log entry.
+
+    \b
+    Example:
+      mnr resolve W12 y --stage title --reviewer BH --reason "Discussed: community sample"
+    """
+    project, settings, who = _context(reviewer)
+    with _library(project) as library:
+        screening = load(library, settings)
+        at = screening.stage(stage) if stage else next(
+            (s for s in screening.stages if _work_id(work) in s.conflicts()),
+            screening.current_stage(None))
+        actions.resolve(library, at, _work_id(work), who, decision, reason)
+    err.print(f"Resolved {work.upper()} at the {at.name} stage: {decision.upper()}.")
+
+
+@main.command()
+@_STAGE
+@_JSON
+@handles_errors
+def agreement(stage: str | None, as_json: bool) -> None:
+    """Agreement between reviewers: observed, Cohen's kappa (Y/N/M, and M as Y), Gwet's AC1,
+    Fleiss' kappa for three or more, and the table itself.
+
+    \b
+    Example:
+      mnr agreement --stage title --json
+    """
+    from mnr.screening.summary import agreement as stage_agreement
+
+    project = find_project()
+    settings = project.settings()
+    with _library(project) as library:
+        screening = load(library, settings)
+    stages = [screening.stage(stage)] if stage else screening.stages
+    results = [stage_agreement(at) for at in stages]
+    if as_json:
+        _print_json([r.as_dict() for r in results])
+        return
+    for result in results:
+        out.print(f"[bold]{result.stage}[/bold]", highlight=False)
+        if not result.pairs:
+            out.print("  no two reviewers have decided the same works yet")
+        for pair in result.pairs:
+            out.print(f"  {pair.reviewer_a} and {pair.reviewer_b}, {pair.n:,} works both decided: "
+                      f"agreement {_fmt(pair.observed)}, kappa {_fmt(pair.kappa)}, "
+                      f"kappa (M as Y) {_fmt(pair.kappa_maybe_as_yes)}, "
+                      f"AC1 {_fmt(pair.gwet_ac1)}", highlight=False)
+            table = Table(box=None, padding=(0, 2))
+            table.add_column(f"{pair.reviewer_a} \\ {pair.reviewer_b}")
+            for label in ("Y", "N", "M"):
+                table.add_column(label, justify="right")
+            for label, row in zip(("Y", "N", "M"), pair.table, strict=True):
+                table.add_row(label, *(str(n) for n in row))
+            out.print(table)
+        if result.fleiss_kappa is not None:
+            out.print(f"  Fleiss' kappa over {result.fleiss_works:,} works: "
+                      f"{_fmt(result.fleiss_kappa)}", highlight=False)
+
+
+def _fmt(value: float) -> str:
+    return "n/a" if value != value else f"{value:.4f}"
+
+
+@main.group()
+def decisions() -> None:
+    """The screening log: export it whole, or import decisions made elsewhere.
+
+    \b
+    Example:
+      mnr decisions export -o decisions.csv
+      mnr decisions import decisions.csv
+    """
+
+
+@decisions.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+@handles_errors
+def decisions_export(output: Path | None) -> None:
+    """Write every decision, undo, resolution and note, in order, as CSV.
+
+    \b
+    Example:
+      mnr decisions export -o decisions.csv
+    """
+    from mnr.screening.exchange import export_log
+
+    project = find_project()
+    with _library(project) as library:
+        if output is None:
+            count = export_log(library, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as stream:
+                count = export_log(library, stream)
+    err.print(f"Exported {count:,} log entries" + (f" to {output}" if output else "") + ".")
+
+
+@decisions.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@handles_errors
+def decisions_import(file: Path) -> None:
+    """Import decisions made elsewhere (work or record id, reviewer, stage, decision, reason,
+    note, time). Every row is checked first; one bad row and nothing is imported.
+
+    \b
+    Example:
+      mnr decisions import decisions.csv
+    """
+    from mnr.screening.exchange import import_decisions
+
+    project = find_project()
+    settings = project.settings()
+    with _library(project) as library:
+        summary = import_decisions(library, settings, file)
+    kinds = ", ".join(f"{n:,} {kind}s" for kind, n in summary.by_kind.items())
+    err.print(f"Imported {summary.rows:,} rows from {file} ({kinds}).", highlight=False)
+
+
+@main.group()
+def fulltext() -> None:
+    """Full texts: attach a PDF (under library/) or a URL to a work.
+
+    \b
+    Example:
+      mnr fulltext attach W12 library/fulltexts/simpson2016.pdf
+    """
+
+
+@fulltext.command("attach")
+@click.argument("work")
+@click.argument("location")
+@_REVIEWER
+@handles_errors
+def fulltext_attach(work: str, location: str, reviewer: str | None) -> None:
+    """Attach a full text to a work: a file under library/, or a URL.
+
+    \b
+    Example:
+      mnr fulltext attach W12 library/fulltexts/simpson2016.pdf
+      mnr fulltext attach W12 https://doi.org/10.1111/jpm.12345
+    """
+    from mnr.screening.fulltexts import attach
+
+    project = find_project()
+    who = reviewer or os.environ.get("MNR_REVIEWER")
+    with _library(project) as library:
+        stored = attach(project, library, _work_id(work), location, who)
+    err.print(f"Attached {stored.location} to {work.upper()}.")

@@ -1,0 +1,153 @@
+"""Queries for screening: the append-only log, the list of works, attached full texts.
+
+The log is the truth: entries are only ever added. What a reviewer sees (the
+current decision, conflicts, progress) is derived from it by mnr.screening.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, insert, select
+
+from mnr.library import schema
+from mnr.library.models import Fulltext, LogEntry, NewEntry, WorkLine
+
+if TYPE_CHECKING:
+    from mnr.library.store import Library
+
+
+def now() -> str:
+    """The time stamp of log entries: UTC, to the microsecond (entries are ordered by id)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+_LOG = schema.screening_log
+_LOG_COLUMNS = [_LOG.c.entry_id, _LOG.c.work_id, _LOG.c.stage, _LOG.c.reviewer, _LOG.c.kind,
+                _LOG.c.decision, _LOG.c.reason, _LOG.c.note, _LOG.c.undoes, _LOG.c.decided_at,
+                _LOG.c.origin]
+
+
+def _line_score(row: Any) -> tuple[int, int, int, int]:
+    """Which of a work's records the list shows: titled, with journal, authors, year."""
+    return (row.title is not None, row.journal is not None, row.authors != "[]",
+            row.year is not None)
+
+
+class ScreeningStore:
+    """The library's screening log, reached as ``library.screening``."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+        self._engine = library.engine
+
+    def append(self, entries: Sequence[NewEntry]) -> list[LogEntry]:
+        """Add entries in one transaction; returns them as stored, in order.
+
+        An undo may name an entry of the same batch, not yet stored, by its
+        position: ``undoes = -1`` for the first entry, ``-2`` for the second.
+        """
+        if not entries:
+            return []
+        stamp = now()
+        with self._library.writing() as conn:
+            first = int(conn.execute(select(func.coalesce(func.max(_LOG.c.entry_id), 0)))
+                        .scalar_one()) + 1
+            rows: list[dict[str, Any]] = [
+                    {"work_id": e.work_id, "stage": e.stage, "reviewer": e.reviewer,
+                     "kind": e.kind, "decision": e.decision, "reason": e.reason,
+                     "note": e.note,
+                     "undoes": first - e.undoes - 1 if e.undoes is not None and e.undoes < 0
+                     else e.undoes,
+                     "decided_at": e.decided_at or stamp, "origin": e.origin}
+                    for e in entries]
+            if len(rows) == 1:
+                conn.execute(insert(_LOG).values(entry_id=first, **rows[0]))
+            else:
+                conn.execute(insert(_LOG), [{"entry_id": first + i, **row}
+                                            for i, row in enumerate(rows)])
+        return [LogEntry(entry_id=first + i, **row) for i, row in enumerate(rows)]
+
+    def log(self, stage: str | None = None, after: int = 0) -> list[LogEntry]:
+        """The log in order, for one stage or all, from entry ``after + 1`` on."""
+        query = select(*_LOG_COLUMNS).where(_LOG.c.entry_id > after).order_by(_LOG.c.entry_id)
+        if stage is not None:
+            query = query.where(_LOG.c.stage == stage)
+        with self._engine.connect() as conn:
+            return [LogEntry(*row) for row in conn.execute(query)]
+
+    def last_entry_id(self) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.execute(select(func.coalesce(func.max(_LOG.c.entry_id), 0)))
+                       .scalar_one())
+
+    def work_lines(self) -> list[WorkLine]:
+        """Every work of the active searches, in work order, as the screening list shows it."""
+        r, s, rw = schema.records, schema.searches, schema.record_works
+        query = (
+            select(rw.c.work_id, r.c.title, r.c.year, r.c.authors, r.c.journal, s.c.database)
+            .select_from(rw.join(r, r.c.record_id == rw.c.record_id)
+                         .join(s, s.c.search_id == r.c.search_id))
+            .where(s.c.withdrawn_at.is_(None))
+            .order_by(rw.c.work_id, r.c.record_id)
+        )
+        lines: list[WorkLine] = []
+        with self._engine.connect() as conn:
+            current: int | None = None
+            best: Any = None
+            databases: dict[str, None] = {}
+            for row in conn.execute(query):
+                if row.work_id != current:
+                    if best is not None:
+                        lines.append(_work_line(best, databases))
+                    current, best, databases = row.work_id, row, {}
+                elif _line_score(row) > _line_score(best):
+                    best = row
+                databases[row.database] = None
+            if best is not None:
+                lines.append(_work_line(best, databases))
+        return lines
+
+    def work_ids(self) -> set[int]:
+        """The works that exist now (with at least one record of an active search)."""
+        r, s, rw = schema.records, schema.searches, schema.record_works
+        query = (select(rw.c.work_id).distinct()
+                 .select_from(rw.join(r, r.c.record_id == rw.c.record_id)
+                              .join(s, s.c.search_id == r.c.search_id))
+                 .where(s.c.withdrawn_at.is_(None)))
+        with self._engine.connect() as conn:
+            return set(conn.execute(query).scalars())
+
+    def records_of_work(self, work_id: int) -> list[int]:
+        rw = schema.record_works
+        with self._engine.connect() as conn:
+            return list(conn.execute(select(rw.c.record_id).where(rw.c.work_id == work_id)
+                                     .order_by(rw.c.record_id)).scalars())
+
+    # -- full texts -------------------------------------------------------------------
+
+    def attach_fulltext(self, work_id: int, location: str, attached_by: str | None) -> Fulltext:
+        stamp = now()
+        with self._library.writing() as conn:
+            conn.execute(insert(schema.fulltexts).values(
+                work_id=work_id, location=location, attached_by=attached_by,
+                attached_at=stamp))
+        return Fulltext(work_id, location, attached_by, stamp)
+
+    def fulltexts(self) -> dict[int, Fulltext]:
+        """The latest full text attached to each work."""
+        f = schema.fulltexts
+        query = select(f.c.work_id, f.c.location, f.c.attached_by, f.c.attached_at).order_by(
+            f.c.fulltext_id)
+        with self._engine.connect() as conn:
+            return {row.work_id: Fulltext(*row) for row in conn.execute(query)}
+
+
+def _work_line(row: Any, databases: dict[str, None]) -> WorkLine:
+    authors = json.loads(row.authors)
+    return WorkLine(work_id=row.work_id, title=row.title or "(no title)", year=row.year,
+                    first_author=authors[0] if authors else "", journal=row.journal or "",
+                    databases=tuple(databases))

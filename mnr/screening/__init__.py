@@ -1,0 +1,1 @@
+"""Screening: decisions, stages, conflicts and agreement between reviewers."""

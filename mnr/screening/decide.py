@@ -1,0 +1,95 @@
+"""Recording what reviewers do: decide, undo, resolve a conflict, add a note.
+
+Every action is checked against the protocol (stage, reviewer, decision,
+reason) and the derived state (the work has reached the stage), then appended
+to the log; the caller's Stage is updated with the stored entries. The CLI,
+the TUI and ``decisions import`` all come through here.
+"""
+
+from __future__ import annotations
+
+from mnr.errors import MnrError
+from mnr.library import Library
+from mnr.library.models import LogEntry, NewEntry
+from mnr.screening.state import DECISIONS, Stage
+
+
+class ScreeningError(MnrError):
+    """An action the protocol or the state of screening does not allow."""
+
+
+def check_reviewer(stage: Stage, reviewer: str) -> None:
+    reviewers = stage.settings.reviewers
+    if not reviewer.strip():
+        raise ScreeningError("a reviewer is needed: give your initials with --reviewer")
+    if reviewers and reviewer not in reviewers:
+        raise ScreeningError(f"{reviewer!r} is not a reviewer of this review; review.toml "
+                             f"lists {', '.join(reviewers)} (add them under [screening])")
+
+
+def check(stage: Stage, entry: NewEntry) -> None:
+    """Refuse an entry the protocol or the state does not allow, saying why."""
+    check_reviewer(stage, entry.reviewer)
+    label = f"W{entry.work_id}"
+    if entry.work_id not in stage.works:
+        raise ScreeningError(f"{label} is not at the {stage.name} stage (it does not exist, or "
+                             "its outcome at the stage before does not take it forward)")
+    if entry.kind in ("decision", "resolution"):
+        if entry.decision not in DECISIONS:
+            raise ScreeningError(f"{label}: the decision must be y, n or m, not "
+                                 f"{entry.decision!r}")
+        if (entry.kind == "decision" and entry.decision == "n" and not entry.reason
+                and stage.name in stage.settings.reason_required):
+            raise ScreeningError(f"{label}: an exclusion at the {stage.name} stage needs a "
+                                 "reason (--reason)")
+    if entry.kind == "resolution" and not stage.needs_resolution(entry.work_id):
+        raise ScreeningError(f"{label} has no conflict to resolve at the {stage.name} stage")
+    if entry.kind == "note" and not (entry.note or "").strip():
+        raise ScreeningError(f"{label}: the note is empty")
+
+
+def record(library: Library, stage: Stage, entries: list[NewEntry]) -> list[LogEntry]:
+    """Check every entry, then store them all in one transaction (or none)."""
+    for entry in entries:
+        check(stage, entry)
+    stored = library.screening.append(entries)
+    for done in stored:
+        stage.apply(done)
+    return stored
+
+
+def decide(library: Library, stage: Stage, work_id: int, reviewer: str, decision: str,
+           reason: str | None = None, note: str | None = None, origin: str = "cli") -> LogEntry:
+    entry = NewEntry(work_id=work_id, stage=stage.name, reviewer=reviewer, kind="decision",
+                     decision=decision.lower(), reason=reason or None, note=note or None,
+                     origin=origin)
+    return record(library, stage, [entry])[0]
+
+
+def resolve(library: Library, stage: Stage, work_id: int, reviewer: str, decision: str,
+            reason: str | None = None, origin: str = "cli") -> LogEntry:
+    """A conflict's resolution: who resolved it, the outcome and why, as its own entry."""
+    entry = NewEntry(work_id=work_id, stage=stage.name, reviewer=reviewer, kind="resolution",
+                     decision=decision.lower(), reason=reason or None, origin=origin)
+    return record(library, stage, [entry])[0]
+
+
+def add_note(library: Library, stage: Stage, work_id: int, reviewer: str, note: str,
+             origin: str = "cli") -> LogEntry:
+    entry = NewEntry(work_id=work_id, stage=stage.name, reviewer=reviewer, kind="note",
+                     note=note.strip(), origin=origin)
+    return record(library, stage, [entry])[0]
+
+
+def undo_last(library: Library, stage: Stage, reviewer: str, kind: str = "decision",
+              origin: str = "cli") -> LogEntry:
+    """Take back the reviewer's latest decision (or resolution) at this stage; the
+    decision before it, if any, counts again. Returns the entry undone."""
+    check_reviewer(stage, reviewer)
+    last = stage.last_undoable(reviewer, kind)
+    if last is None:
+        raise ScreeningError(f"{reviewer} has no {kind} to undo at the {stage.name} stage")
+    record(library, stage, [NewEntry(work_id=last.work_id, stage=stage.name,
+                                     reviewer=reviewer, kind="undo", undoes=last.entry_id,
+                                     origin=origin)])
+    return last

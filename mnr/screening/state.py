@@ -1,0 +1,216 @@
+"""Where screening stands, derived from the log: per stage, per work, per reviewer.
+
+Nothing here is stored. A stage's works are those whose outcome at the
+previous stage goes forward (Y, or M when the protocol says so); a work's
+outcome at a stage is its reviewers' agreed decision, or the resolution of
+their conflict. Undo entries take back the entry they name, so the decision
+before it counts again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from mnr.library import Library
+from mnr.library.models import LogEntry
+from mnr.project import Settings
+
+DECISIONS = ("y", "n", "m")
+PENDING = "pending"  # fewer decisions than the protocol asks for
+CONFLICT = "conflict"  # reviewers disagree (Y/N, or M/N if so configured) and nobody resolved it
+UNRESOLVED_MAYBE = "unresolved"  # an agreed M where M must be resolved before going on
+
+
+@dataclass(slots=True)
+class WorkScreening:
+    """One work at one stage: each reviewer's decisions (the last counts), resolutions, notes."""
+
+    decisions: dict[str, list[LogEntry]] = field(default_factory=dict)
+    resolutions: list[LogEntry] = field(default_factory=list)
+    notes: list[LogEntry] = field(default_factory=list)
+
+    def current(self) -> dict[str, LogEntry]:
+        """Each reviewer's decision as it stands."""
+        return {reviewer: entries[-1] for reviewer, entries in self.decisions.items() if entries}
+
+    def decision_of(self, reviewer: str) -> LogEntry | None:
+        entries = self.decisions.get(reviewer)
+        return entries[-1] if entries else None
+
+    @property
+    def resolution(self) -> LogEntry | None:
+        return self.resolutions[-1] if self.resolutions else None
+
+
+class Stage:
+    """One stage's works and the state of each, kept up to date entry by entry."""
+
+    def __init__(self, name: str, settings: Settings, work_ids: Iterable[int]) -> None:
+        self.name = name
+        self.settings = settings
+        self.work_ids = list(work_ids)
+        self.works: dict[int, WorkScreening] = {w: WorkScreening() for w in self.work_ids}
+        self._entries: dict[int, LogEntry] = {}
+        self._order: list[int] = []  # entry ids of decisions and resolutions, newest last
+
+    # -- folding the log ---------------------------------------------------------------
+
+    def apply(self, entry: LogEntry) -> None:
+        """Take one log entry of this stage into account (entries come in log order;
+        an entry seen before is ignored, so a reader may poll the log freely)."""
+        if entry.entry_id in self._entries:
+            return
+        self._entries[entry.entry_id] = entry
+        work = self.works.get(entry.work_id)
+        if entry.kind == "undo":
+            undone = self._entries.get(entry.undoes or -1)
+            if undone is not None:
+                self._take_back(undone)
+            return
+        if work is None:  # a work that has not reached this stage (any more)
+            return
+        if entry.kind == "decision":
+            work.decisions.setdefault(entry.reviewer, []).append(entry)
+            self._order.append(entry.entry_id)
+        elif entry.kind == "resolution":
+            work.resolutions.append(entry)
+            self._order.append(entry.entry_id)
+        elif entry.kind == "note":
+            work.notes.append(entry)
+
+    def _take_back(self, entry: LogEntry) -> None:
+        work = self.works.get(entry.work_id)
+        if work is None:
+            return
+        if entry.kind == "decision":
+            entries = work.decisions.get(entry.reviewer, [])
+            if entry in entries:
+                entries.remove(entry)
+        elif entry.kind == "resolution" and entry in work.resolutions:
+            work.resolutions.remove(entry)
+        elif entry.kind == "note" and entry in work.notes:
+            work.notes.remove(entry)
+        if entry.entry_id in self._order:
+            self._order.remove(entry.entry_id)
+
+    def last_undoable(self, reviewer: str, kind: str = "decision") -> LogEntry | None:
+        """The reviewer's latest decision (or resolution) that still counts."""
+        for entry_id in reversed(self._order):
+            entry = self._entries[entry_id]
+            if entry.reviewer == reviewer and entry.kind == kind:
+                return entry
+        return None
+
+    # -- outcomes ----------------------------------------------------------------------
+
+    def outcome(self, work_id: int) -> str:
+        """"y", "n", "m", or PENDING, CONFLICT, UNRESOLVED_MAYBE."""
+        work = self.works[work_id]
+        if work.resolutions:
+            return work.resolutions[-1].decision or PENDING
+        decided = {r: e.decision for r, e in work.current().items()}
+        if len(decided) < self.settings.reviewers_per_work or not decided:
+            return PENDING
+        values = set(decided.values())
+        if "y" in values and "n" in values:
+            return CONFLICT
+        if values == {"m", "n"} and self.settings.maybe_is_conflict:
+            return CONFLICT
+        result = values.pop() or PENDING if len(values) == 1 else "m"  # Y+M or M+N: still uncertain
+        if result == "m" and not self.settings.maybe_goes_forward:
+            return UNRESOLVED_MAYBE
+        return result
+
+    def goes_forward(self, work_id: int) -> bool:
+        outcome = self.outcome(work_id)
+        return outcome == "y" or (outcome == "m" and self.settings.maybe_goes_forward)
+
+    def needs_resolution(self, work_id: int) -> bool:
+        return self.outcome(work_id) in (CONFLICT, UNRESOLVED_MAYBE)
+
+    def conflicts(self) -> list[int]:
+        return [w for w in self.work_ids if self.needs_resolution(w)]
+
+    def outcomes(self) -> Counter[str]:
+        return Counter(self.outcome(w) for w in self.work_ids)
+
+    def decided_by(self, reviewer: str) -> int:
+        return sum(1 for w in self.work_ids if self.works[w].decisions.get(reviewer))
+
+    def visible_decisions(self, work_id: int, reviewer: str | None) -> dict[str, LogEntry]:
+        """The decisions ``reviewer`` may see: under blinding, others' only once they
+        have decided themselves (a resolved work is open to everyone)."""
+        work = self.works[work_id]
+        current = work.current()
+        if (not self.settings.blind or reviewer is None or reviewer in current
+                or work.resolutions):
+            return current
+        return {}
+
+    def exclusion_reasons(self) -> Counter[str]:
+        """Why works were excluded at this stage (works whose outcome is N, by reason)."""
+        reasons: Counter[str] = Counter()
+        for work_id in self.work_ids:
+            if self.outcome(work_id) != "n":
+                continue
+            work = self.works[work_id]
+            entry = work.resolution or next(
+                (e for e in work.current().values() if e.reason), None)
+            reasons[(entry.reason if entry and entry.reason else "no reason given")] += 1
+        return reasons
+
+
+@dataclass(slots=True)
+class Screening:
+    """Every stage of the review, in protocol order."""
+
+    settings: Settings
+    stages: list[Stage]
+    last_entry_id: int
+
+    def stage(self, name: str) -> Stage:
+        for stage in self.stages:
+            if stage.name == name:
+                return stage
+        from mnr.errors import MnrError
+
+        raise MnrError(f"there is no stage {name!r}; review.toml's stages are "
+                       f"{', '.join(s.name for s in self.stages)}")
+
+    def current_stage(self, reviewer: str | None) -> Stage:
+        """The first stage where ``reviewer`` (or, if None, anyone) has works left to decide."""
+        for stage in self.stages:
+            if reviewer is None:
+                if any(stage.outcome(w) == PENDING for w in stage.work_ids):
+                    return stage
+            elif stage.decided_by(reviewer) < len(stage.work_ids):
+                return stage
+        return self.stages[-1]
+
+    def included(self) -> list[int]:
+        """Works whose outcome at the last stage is Y (M does not include a study)."""
+        last = self.stages[-1]
+        return [w for w in last.work_ids if last.outcome(w) == "y"]
+
+
+def load(library: Library, settings: Settings,
+         work_ids: Iterable[int] | None = None) -> Screening:
+    """Fold the whole log into the state of every stage (of ``work_ids``, if the caller
+    has already read which works exist)."""
+    store = library.screening
+    work_ids = sorted(store.work_ids() if work_ids is None else work_ids)
+    entries = store.log()
+    by_stage: dict[str, list[LogEntry]] = {}
+    for entry in entries:
+        by_stage.setdefault(entry.stage, []).append(entry)
+    stages: list[Stage] = []
+    eligible: list[int] = work_ids
+    for name in settings.stages:
+        stage = Stage(name, settings, eligible)
+        for entry in by_stage.get(name, ()):
+            stage.apply(entry)
+        stages.append(stage)
+        eligible = [w for w in stage.work_ids if stage.goes_forward(w)]
+    return Screening(settings, stages, entries[-1].entry_id if entries else 0)

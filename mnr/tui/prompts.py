@@ -1,0 +1,134 @@
+"""Small modal screens the other screens ask things with: a reason, a line of text, help."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+OTHER = "\0other"
+
+
+class ReasonPicker(ModalScreen[str | None]):
+    """Pick an exclusion reason from the protocol's list (or type another)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, reasons: Sequence[str], title: str = "Why exclude it?") -> None:
+        super().__init__()
+        self.reasons = list(reasons)
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            options = [Option(f"{n}  {reason}", id=reason)
+                       for n, reason in enumerate(self.reasons, 1)]
+            yield OptionList(*options, Option("…  another reason (type it)", id=OTHER),
+                             id="reasons")
+            yield Input(placeholder="the reason, then Enter", id="other")
+
+    def on_mount(self) -> None:
+        self.query_one("#other", Input).display = False
+        self.query_one("#reasons", OptionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A digit picks that reason at once (while the reason list has the focus)."""
+        if self.query_one("#other", Input).has_focus:
+            return
+        if event.key.isdigit() and 0 < int(event.key) <= len(self.reasons):
+            event.stop()
+            self.dismiss(self.reasons[int(event.key) - 1])
+
+    @on(OptionList.OptionSelected, "#reasons")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == OTHER:
+            field = self.query_one("#other", Input)
+            field.display = True
+            field.focus()
+        else:
+            self.dismiss(event.option.id)
+
+    @on(Input.Submitted, "#other")
+    def _typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text (a note, a search, a path); Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.question, self.value, self.placeholder = question, value, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            yield Input(self.value, placeholder=self.placeholder, id="answer")
+
+    @on(Input.Submitted, "#answer")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen it was opened from, and the review's criteria."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "close",
+                                                     "Close")]
+
+    def __init__(self, keys: Sequence[tuple[str, str]], include: Sequence[str],
+                 exclude: Sequence[str]) -> None:
+        super().__init__()
+        self.keys, self.include, self.exclude = keys, include, exclude
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append("Keys\n", style="bold")
+        for key, description in self.keys:
+            text.append(f"  {key:<14}", style="bold cyan")
+            text.append(f"{description}\n")
+        text.append(criteria_text(self.include, self.exclude))
+        with VerticalScroll(classes="dialog wide"):
+            yield Static(text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def criteria_text(include: Sequence[str], exclude: Sequence[str]) -> Text:
+    text = Text()
+    text.append("\nInclude\n", style="bold green")
+    for line in include or ["(none in review.toml)"]:
+        text.append(f"  • {line}\n")
+    text.append("\nExclude\n", style="bold red")
+    for line in exclude or ["(none in review.toml)"]:
+        text.append(f"  • {line}\n")
+    return text
+
+
+def binding_keys(bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
+    """(key, description) for each binding that has a description."""
+    keys = []
+    for binding in bindings:
+        if isinstance(binding, Binding) and binding.description:
+            keys.append((binding.key_display or binding.key.replace(",", " / "),
+                         binding.description))
+    return keys

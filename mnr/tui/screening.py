@@ -1,0 +1,344 @@
+"""The screening screen: a list of works, the highlighted one in full, one key per decision.
+
+Decisions go through :class:`mnr.screening.session.ScreeningSession` (the same
+core as ``mnr decide``), which appends them to the log at once; the screen
+redraws one row and moves on. Other reviewers' decisions, made in other
+processes, are picked up every couple of seconds and shown only as blinding
+allows. Each decision's time from key to screen is kept in ``latencies_ms``
+(the benchmark reads it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from time import perf_counter
+from typing import ClassVar
+
+from rich.text import Text
+from sqlalchemy.exc import OperationalError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+
+from mnr.errors import MnrError
+from mnr.library.models import LogEntry
+from mnr.screening.fulltexts import attach, open_fulltext
+from mnr.screening.highlight import pattern
+from mnr.screening.session import ScreeningSession
+from mnr.screening.state import CONFLICT, UNRESOLVED_MAYBE
+from mnr.tui.prompts import HelpScreen, ReasonPicker, TextPrompt, binding_keys, criteria_text
+from mnr.tui.widgets.work_detail import DECISION_STYLE, describe_work
+from mnr.tui.widgets.work_list import WorkList
+
+FILTERS = ["all", "undecided", "y", "n", "m", "conflicts", "mine"]
+POLL_SECONDS = 2.0
+
+
+class ScreeningScreen(Screen[None]):
+    """Screen one stage as one reviewer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "decide('y')", "Include"),
+        Binding("n", "decide('n')", "Exclude"),
+        Binding("m", "decide('m')", "Maybe"),
+        Binding("e", "exclude_with_reason", "Exclude with reason"),
+        Binding("u", "undo", "Undo"),
+        Binding("a", "note", "Note"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("f", "filter(1)", "Filter"),
+        Binding("F", "filter(-1)", "Filter back", show=False),
+        Binding("c", "criteria", "Criteria"),
+        Binding("t", "attach", "Attach full text", show=False),
+        Binding("o", "open_fulltext", "Open full text", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("escape", "back", "Back"),
+        Binding("j,down", "move(1)", "Next", show=False),
+        Binding("k,up", "move(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, session: ScreeningSession) -> None:
+        super().__init__()
+        self.session = session
+        settings = session.settings
+        self.include = pattern(settings.highlight_include)
+        self.exclude = pattern(settings.highlight_exclude)
+        self.filter = "all"
+        self.search = ""
+        self.latencies_ms: list[float] = []
+        self._haystack: dict[int, str] = {}
+        self.fulltexts = session.library.screening.fulltexts()
+
+    @property
+    def stage(self) -> str:
+        return self.session.stage.name
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield Static(id="title")
+            yield ProgressBar(id="progress", show_eta=False)
+            yield Static(id="counts")
+        with Horizontal(id="body"):
+            yield WorkList(self._row, id="works")
+            with VerticalScroll(id="detail"):
+                yield Static(id="work")
+            with VerticalScroll(id="criteria"):
+                yield Static(criteria_text(self.session.settings.include,
+                                           self.session.settings.exclude))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#criteria").display = False
+        self.query_one("#title", Static).update(Text.assemble(
+            (f"{self.stage.replace('_', ' ').title()} screening", "bold"),
+            f"  ·  {self.session.reviewer}"))
+        works = self.query_one(WorkList)
+        works.set_rows(self._rows())
+        works.focus()
+        self._update_progress()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    # -- what the list shows ----------------------------------------------------------
+
+    def _row(self, work_id: int) -> Text:
+        """One row: my decision, the others' (as blinding allows), year, author, title."""
+        session = self.session
+        line = session.lines[work_id]
+        visible = session.stage.visible_decisions(work_id, session.reviewer)
+        mine = visible.get(session.reviewer)
+        text = Text()
+        text.append((mine.decision or " ").upper() if mine else "·",
+                    DECISION_STYLE.get(mine.decision or "", "dim") if mine else "dim")
+        others = [e for r, e in visible.items() if r != session.reviewer]
+        text.append(" ")
+        text.append("".join((e.decision or "?").upper() for e in others).ljust(2)[:2],
+                    "dim" if not others else "")
+        outcome = session.stage.outcome(work_id) if mine else ""
+        text.append("!" if outcome in (CONFLICT, UNRESOLVED_MAYBE) else " ", "bold red")
+        text.append(f" {line.year or '    '} ", "dim")
+        author = line.first_author.split(",")[0][:16]
+        text.append(f"{author:<16} ", "italic")
+        text.append(line.title)
+        if line.journal:
+            text.append(f" — {line.journal}", "dim")
+        text.append(f" [{', '.join(line.databases)}]", "dim")
+        return text
+
+    def _matches(self, work_id: int) -> bool:
+        session, wanted = self.session, self.filter
+        if self.search:
+            if work_id not in self._haystack:
+                line = session.lines[work_id]
+                self._haystack[work_id] = " ".join(
+                    (line.title, line.first_author, line.journal, str(line.year or ""),
+                     f"w{work_id}")).lower()
+            if self.search not in self._haystack[work_id]:
+                return False
+        if wanted == "all":
+            return True
+        mine = session.mine(work_id)
+        if wanted == "undecided":
+            return mine is None
+        if wanted == "mine":
+            return mine is not None
+        if wanted == "conflicts":
+            return mine is not None and session.stage.needs_resolution(work_id)
+        return mine == wanted
+
+    def _rows(self) -> list[int]:
+        return [w for w in self.session.stage.work_ids if self._matches(w)]
+
+    def _update_progress(self) -> None:
+        session = self.session
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=max(1, session.total), progress=session.decided)
+        shown = len(self.query_one(WorkList).rows)
+        view = self.filter if not self.search else f"{self.filter}, “{self.search}”"
+        self.query_one("#counts", Static).update(
+            f"{session.decided:,}/{session.total:,} decided · showing {shown:,} ({view})")
+
+    def _show_detail(self, work_id: int | None) -> None:
+        pane = self.query_one("#work", Static)
+        if work_id is None:
+            pane.update(Text("No works to show here. Press f to change the filter, "
+                             "/ to change the search.", style="italic"))
+            return
+        session = self.session
+        work = session.work(work_id)
+        state = session.stage.works[work_id]
+        visible = session.stage.visible_decisions(work_id, session.reviewer)
+        hidden = len(state.current()) - len(visible)
+        notes = [n for n in state.notes if n.reviewer == session.reviewer or visible]
+        pane.update(describe_work(work, self.include, self.exclude, visible, hidden,
+                                  state.resolution if visible else None, notes,
+                                  self.fulltexts.get(work_id)))
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    @on(WorkList.Highlighted)
+    def _highlighted(self, event: WorkList.Highlighted) -> None:
+        self._show_detail(event.work_id)
+
+    # -- acting -----------------------------------------------------------------------
+
+    def _timed(self, started: float) -> None:
+        self.call_after_refresh(lambda: self.latencies_ms.append(
+            (perf_counter() - started) * 1000))
+
+    def _write(self, action: Callable[[], LogEntry]) -> LogEntry | None:
+        """Run a write; a refusal or a library held too long by someone else is a notice."""
+        try:
+            return action()
+        except MnrError as error:
+            self.notify(error.message, severity="error")
+        except OperationalError as error:
+            self.notify(f"Not saved, the library is busy: {error.orig}", severity="error")
+        return None
+
+    def _decide(self, decision: str, reason: str | None = None,
+                started: float | None = None) -> None:
+        started = started or perf_counter()
+        works = self.query_one(WorkList)
+        work_id = works.current
+        if work_id is None:
+            return
+        if self._write(lambda: self.session.decide(work_id, decision, reason)) is None:
+            return
+        works.refresh_work(work_id)
+        self._update_progress()
+        if works.cursor < len(works.rows) - 1:
+            works.action_move(1)
+        else:
+            self._show_detail(work_id)
+            self.notify("That was the last work in this list.")
+        self._timed(started)
+
+    def action_decide(self, decision: str) -> None:
+        started = perf_counter()
+        if decision == "n" and self.stage in self.session.settings.reason_required:
+            self.action_exclude_with_reason()
+            return
+        self._decide(decision, started=started)
+
+    def action_exclude_with_reason(self) -> None:
+        if self.query_one(WorkList).current is None:
+            return
+        reasons = self.session.settings.exclusion_reasons
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self._decide("n", reason)
+
+        if reasons:
+            self.app.push_screen(ReasonPicker(reasons), chosen)
+        else:
+            self.app.push_screen(TextPrompt("Why exclude it?"), chosen)
+
+    def action_undo(self) -> None:
+        started = perf_counter()
+        undone = self._write(self.session.undo)
+        if undone is None:
+            return
+        works = self.query_one(WorkList)
+        works.refresh_work(undone.work_id)
+        index = works.index_of(undone.work_id)
+        if index is not None:
+            works.go_to(index)
+        self._update_progress()
+        self.notify(f"Undid {(undone.decision or '').upper()} for W{undone.work_id}.")
+        self._timed(started)
+
+    def action_note(self) -> None:
+        work_id = self.query_one(WorkList).current
+        if work_id is None:
+            return
+
+        def save(text: str | None) -> None:
+            if text and self._write(lambda: self.session.note(work_id, text)):
+                self._show_detail(work_id)
+
+        self.app.push_screen(TextPrompt(f"Note on W{work_id}"), save)
+
+    def action_search(self) -> None:
+        def apply(text: str | None) -> None:
+            if text is not None:
+                self.search = text.lower()
+                self._refilter()
+
+        self.app.push_screen(TextPrompt("Search titles, authors, journals (empty: all)",
+                                        self.search), apply)
+
+    def action_filter(self, step: int) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + step) % len(FILTERS)]
+        self._refilter()
+        self.notify(f"Showing: {self.filter}", timeout=1.5)
+
+    def _refilter(self) -> None:
+        self.query_one(WorkList).set_rows(self._rows())
+        self._update_progress()
+
+    def action_move(self, step: int) -> None:
+        self.query_one(WorkList).action_move(step)
+
+    def action_criteria(self) -> None:
+        panel = self.query_one("#criteria")
+        panel.display = not panel.display
+
+    def action_help(self) -> None:
+        settings = self.session.settings
+        self.app.push_screen(HelpScreen(binding_keys(self.BINDINGS), settings.include,
+                                        settings.exclude))
+
+    def action_attach(self) -> None:
+        work_id = self.query_one(WorkList).current
+        if work_id is None:
+            return
+        project = getattr(self.app, "project", None)
+
+        def save(location: str | None) -> None:
+            if not location or project is None:
+                return
+            try:
+                self.fulltexts[work_id] = attach(project, self.session.library, work_id,
+                                                 location, self.session.reviewer)
+            except MnrError as error:
+                self.notify(error.message, severity="error")
+                return
+            self._show_detail(work_id)
+
+        self.app.push_screen(TextPrompt(f"Full text of W{work_id}: a file under library/ "
+                                        "or a URL"), save)
+
+    def action_open_fulltext(self) -> None:
+        work_id = self.query_one(WorkList).current
+        project = getattr(self.app, "project", None)
+        fulltext = self.fulltexts.get(work_id) if work_id is not None else None
+        if fulltext is None or project is None:
+            self.notify("No full text attached (t attaches one).", severity="warning")
+            return
+        try:
+            self.notify(f"Opening {open_fulltext(project, fulltext)}")
+        except MnrError as error:
+            self.notify(error.message, severity="error")
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def _poll(self) -> None:
+        """Show what other reviewers decided meanwhile (as blinding allows)."""
+        try:
+            touched = self.session.poll()
+        except OperationalError:
+            return  # busy: next time
+        if not touched:
+            return
+        works = self.query_one(WorkList)
+        for work_id in set(touched):
+            works.refresh_work(work_id)
+        if works.current in touched:
+            self._show_detail(works.current)
+        self._update_progress()

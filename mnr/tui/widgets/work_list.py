@@ -1,0 +1,121 @@
+"""A list of works that stays fast at 100,000 rows: it draws only the rows on screen.
+
+Textual's DataTable measures every row and took seconds to fill at this size;
+a ScrollView with the Line API renders each visible line on demand from a
+plain list of work ids, so filling, moving and redrawing one row cost the
+same at any size. What a row says comes from the screen (``describe``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class WorkList(ScrollView, can_focus=True):
+    """Rows of works with a cursor; posts :class:`WorkList.Highlighted` when it moves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"work-list--cursor"}
+
+    class Highlighted(Message):
+        """The cursor moved to another work (None: the list is empty)."""
+
+        def __init__(self, work_id: int | None) -> None:
+            super().__init__()
+            self.work_id = work_id
+
+    def __init__(self, describe: Callable[[int], Text], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.describe = describe
+        self.rows: list[int] = []
+        self.cursor = 0
+        self._index: dict[int, int] = {}
+
+    @property
+    def current(self) -> int | None:
+        return self.rows[self.cursor] if self.rows else None
+
+    def set_rows(self, rows: Sequence[int], keep: int | None = None) -> None:
+        """Show these works; the cursor stays on ``keep`` (or the current work) if listed."""
+        keep = self.current if keep is None else keep
+        self.rows = list(rows)
+        self._index = {work_id: i for i, work_id in enumerate(self.rows)}
+        self.cursor = self._index.get(keep, 0) if keep is not None else 0
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.refresh()
+        self._reveal()
+        self.post_message(self.Highlighted(self.current))
+
+    def index_of(self, work_id: int) -> int | None:
+        return self._index.get(work_id)
+
+    def refresh_work(self, work_id: int) -> None:
+        """Redraw one work's row (after a decision), if it is listed."""
+        index = self._index.get(work_id)
+        if index is not None:
+            self.refresh_line(index)
+
+    def go_to(self, index: int) -> None:
+        if not self.rows:
+            return
+        index = max(0, min(index, len(self.rows) - 1))
+        if index != self.cursor:
+            old, self.cursor = self.cursor, index
+            self.refresh_line(old)
+            self.refresh_line(index)
+            self._reveal()
+        self.post_message(self.Highlighted(self.current))
+
+    def _reveal(self) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = round(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_move(self, step: int) -> None:
+        self.go_to(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        self.go_to(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_jump(self, index: int) -> None:
+        self.go_to(index if index >= 0 else len(self.rows) - 1)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._reveal()
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        text = self.describe(self.rows[index])
+        text.no_wrap = True
+        text.truncate(width, overflow="ellipsis", pad=True)
+        base = self.rich_style
+        if index == self.cursor:
+            cursor = self.get_component_rich_style("work-list--cursor")
+            base = base + cursor if self.has_focus else base + Style(reverse=True)
+        segments = [Segment(seg.text, base + seg.style if seg.style else base)
+                    for seg in text.render(self.app.console) if seg.text != "\n"]
+        return Strip(segments).crop(0, width)
