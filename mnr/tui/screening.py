@@ -68,6 +68,7 @@ class ScreeningScreen(Screen[None]):
         self.filter = "all"
         self.search = ""
         self.latencies_ms: list[float] = []
+        self.ready_at: float | None = None  # perf_counter() when first drawn
         self._haystack: dict[int, str] = {}
         self.fulltexts = session.library.screening.fulltexts()
 
@@ -99,6 +100,7 @@ class ScreeningScreen(Screen[None]):
         works.focus()
         self._update_progress()
         self.set_interval(POLL_SECONDS, self._poll)
+        self.call_after_refresh(lambda: setattr(self, "ready_at", perf_counter()))
 
     # -- what the list shows ----------------------------------------------------------
 
