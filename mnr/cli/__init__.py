@@ -31,7 +31,7 @@ from mnr import __version__
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.works import WorkCounts
-from mnr.project import Project, find_project, init_project
+from mnr.project import Project, Settings, find_project, init_project
 from mnr.searches import (
     ImportOptions,
     ImportResult,
@@ -309,11 +309,13 @@ def status(as_json: bool) -> None:
     with _library(project) as library:
         state = library.status()
         works, ungrouped = library.works.totals()
+        stages = _screening_summaries(library, settings) if works else []
     deduplicated = state.records - ungrouped
     if as_json:
         _print_json({"title": settings.title, **state.as_dict(), "works": works,
                      "duplicates_removed": deduplicated - works,
-                     "records_not_deduplicated": ungrouped})
+                     "records_not_deduplicated": ungrouped,
+                     "screening": [s.as_dict() for s in stages]})
         return
     out.print(f"[bold]{settings.title}[/bold]", highlight=False)
     withdrawn = f" ({state.withdrawn_searches} withdrawn)" if state.withdrawn_searches else ""
@@ -335,6 +337,24 @@ def status(as_json: bool) -> None:
         out.print(table)
     else:
         out.print("No searches yet: `mnr import FILE --database NAME` adds one.")
+    if stages:
+        table = Table(title="Screening", title_justify="left")
+        for column in ("stage", "works", "Y", "N", "M", "waiting", "conflicts", "decided by"):
+            table.add_column(column, justify="left" if column in ("stage", "decided by")
+                             else "right")
+        for summary in stages:
+            table.add_row(summary.stage, f"{summary.works:,}", f"{summary.included:,}",
+                          f"{summary.excluded:,}", f"{summary.maybe:,}",
+                          f"{summary.pending:,}", f"{summary.conflicts:,}",
+                          ", ".join(f"{r} {n:,}" for r, n in summary.decided.items()))
+        out.print(table)
+
+
+def _screening_summaries(library: Library, settings: Settings) -> list[Any]:
+    from mnr.screening.state import load
+    from mnr.screening.summary import summarise_all
+
+    return summarise_all(load(library, settings))
 
 
 def _work_id(label: str) -> int:
