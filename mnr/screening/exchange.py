@@ -1,0 +1,263 @@
+"""The screening log as CSV: export it whole, import decisions made elsewhere.
+
+An import is all or nothing. Every row is checked as ``decide.check`` checks a
+reviewer's action, against the state the rows above it would leave (a
+resolution needs the conflict earlier rows create; a stage's works are those
+the earlier stages' simulated outcomes take forward); only then are all rows
+stored, in one ``append``. A file written by ``export_log`` imports again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from mnr.library import Library
+from mnr.library.models import LogEntry, NewEntry
+from mnr.project import Settings
+from mnr.screening import state
+from mnr.screening.decide import ScreeningError, check, check_reviewer
+from mnr.screening.state import Stage
+
+COLUMNS = ["entry", "work", "record", "stage", "reviewer", "kind", "decision", "reason", "note",
+           "undoes", "time", "origin"]
+KINDS = ("decision", "resolution", "note", "undo")
+VALUES = {"y": "y", "yes": "y", "include": "y", "n": "n", "no": "n", "exclude": "n",
+          "m": "m", "maybe": "m"}
+
+
+def export_log(library: Library, stream: TextIO) -> int:
+    """Write the whole screening log as CSV (one row per entry, in log order, header COLUMNS);
+    returns rows written."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for e in library.screening.log():
+        writer.writerow([f"E{e.entry_id}", f"W{e.work_id}", "", e.stage, e.reviewer, e.kind,
+                         e.decision or "", e.reason or "", e.note or "",
+                         f"E{e.undoes}" if e.undoes is not None else "", e.decided_at,
+                         e.origin])
+        count += 1
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import stored: rows, and how many of each kind and at each stage."""
+
+    rows: int
+    by_kind: dict[str, int]
+    by_stage: dict[str, int]
+
+
+class _Simulation:
+    """Every stage as the log plus the rows checked so far would leave it.
+
+    Rows are applied to their Stage as they are checked. When a row changes
+    whether its work goes forward, the later stages are marked stale and are
+    rebuilt (as ``state.load`` builds them) the next time a row needs one.
+    """
+
+    def __init__(self, library: Library, settings: Settings) -> None:
+        self.settings = settings
+        self.works = library.screening.work_ids()
+        self.stages = state.load(library, settings, self.works).stages
+        self.next_id = library.screening.last_entry_id() + 1
+        self.by_stage: dict[str, list[LogEntry]] = {name: [] for name in settings.stages}
+        for entry in library.screening.log():
+            self.by_stage.setdefault(entry.stage, []).append(entry)
+        self.stale = len(self.stages)  # the first stage that may need rebuilding
+
+    def stage(self, name: str) -> Stage:
+        index = self.settings.stages.index(name)
+        while self.stale <= index:
+            before = self.stages[self.stale - 1]
+            rebuilt = Stage(self.stages[self.stale].name, self.settings,
+                            [w for w in before.work_ids if before.goes_forward(w)])
+            for entry in self.by_stage[rebuilt.name]:
+                rebuilt.apply(entry)
+            self.stages[self.stale] = rebuilt
+            self.stale += 1
+        return self.stages[index]
+
+    def apply(self, new: NewEntry, undoes: int | None) -> LogEntry:
+        """Apply ``new`` (checked) under the next entry id; ``undoes`` is a simulated id."""
+        entry = LogEntry(entry_id=self.next_id, work_id=new.work_id, stage=new.stage,
+                         reviewer=new.reviewer, kind=new.kind, decision=new.decision,
+                         reason=new.reason, note=new.note, undoes=undoes,
+                         decided_at=new.decided_at or "", origin=new.origin)
+        self.next_id += 1
+        stage = self.stage(new.stage)
+        present = new.work_id in stage.works
+        went = present and stage.goes_forward(new.work_id)
+        self.by_stage[new.stage].append(entry)
+        stage.apply(entry)
+        if present and stage.goes_forward(new.work_id) != went:
+            self.stale = min(self.stale, self.settings.stages.index(new.stage) + 1)
+        return entry
+
+
+def _number(text: str, prefix: str) -> int | None:
+    """12 from "W12", "w12" or "12" (prefix "W"); None if it is not such a label."""
+    text = text.strip().upper().removeprefix(prefix)
+    return int(text) if text.isdigit() else None
+
+
+def _label(text: str) -> str:
+    """An entry label in the form export_log writes it ("e5" and "5" are "E5")."""
+    number = _number(text, "E")
+    return f"E{number}" if number is not None else text.strip().upper()
+
+
+def _time(text: str) -> str | None:
+    """An ISO 8601 date or date and time, written back in ISO form (a date stays a date)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        raise ScreeningError(f"{text!r} is not an ISO 8601 date or time "
+                             "(e.g. 2024-03-01 or 2024-03-01T14:30:00)") from None
+    fraction = stamp.microsecond or "." in text or "," in text
+    return stamp.isoformat(timespec="microseconds" if fraction else "seconds")
+
+
+def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The non-blank rows by lower-cased column, numbered as a spreadsheet numbers them."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ScreeningError(f"{path.name}: not UTF-8 text ({error.reason}); save it as "
+                             "CSV UTF-8 and import it again") from None
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    try:
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise ScreeningError(f"{path.name}: not readable as CSV ({error})") from None
+    if not table or not any(cell.strip() for cell in table[0]):
+        raise ScreeningError(f"{path.name} is empty: it needs a header row and decisions")
+    header = [cell.strip().lower() for cell in table[0]]
+    if len(set(header) - {""}) != len([h for h in header if h]):
+        raise ScreeningError(f"{path.name}, row 1: a column name appears twice")
+    missing = [c for c in ("stage", "reviewer") if c not in header]
+    if "work" not in header and "record" not in header:
+        missing.append("work (or record)")
+    if "decision" not in header and "kind" not in header:
+        missing.append("decision")
+    if missing:
+        raise ScreeningError(f"{path.name}: the header has no {', '.join(missing)} column; "
+                             f"it has {', '.join(h for h in header if h)}")
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if any(cell.strip() for cell in cells[len(header):]):
+            raise ScreeningError(f"{path.name}, row {number}: more cells than the header has "
+                                 "columns")
+        rows.append((number, {h: c.strip() for h, c in zip(header, cells, strict=False) if h}))
+    if not rows:
+        raise ScreeningError(f"{path.name} has no rows below its header")
+    return rows
+
+
+def _work(library: Library, row: dict[str, str], works: set[int],
+          memberships: dict[int, int]) -> int:
+    """The work a row names: its `work`, or the current work of its `record`."""
+    work, record = row.get("work", ""), row.get("record", "")
+    if not work and not record:
+        raise ScreeningError("the row names no work (nor record)")
+    work_id = None
+    if record:
+        record_id = _number(record, "R")
+        if record_id is None:
+            raise ScreeningError(f"{record!r} is not a record id (e.g. R5)")
+        if record_id not in memberships:
+            known = list(library.records(include_withdrawn=True, record_ids=[record_id]))
+            raise ScreeningError(f"R{record_id} has no work yet: run `mnr dedupe` first"
+                                 if known else f"there is no record R{record_id} in this library")
+        work_id = memberships[record_id]
+    if work:
+        named = _number(work, "W")
+        if named is None:
+            raise ScreeningError(f"{work!r} is not a work id (e.g. W12)")
+        if work_id is not None and named != work_id:
+            raise ScreeningError(f"{record} belongs to W{work_id}, not W{named}")
+        work_id = named
+    if work_id is None or work_id not in works:
+        raise ScreeningError(f"there is no work W{work_id} among the active searches' records")
+    return work_id
+
+
+def import_decisions(library: Library, settings: Settings, path: Path) -> ImportSummary:
+    """Check every row of a CSV of decisions, then store them all in one transaction."""
+    rows = _read(path)
+    sim = _Simulation(library, settings)
+    memberships = library.works.memberships()
+    stages = {name.lower(): name for name in settings.stages}
+    labels: dict[str, int] = {}  # a row's entry label -> its position in the batch
+    batch: list[NewEntry] = []
+    simulated: list[LogEntry] = []
+    undone_ids: set[int] = set()
+    for number, row in rows:
+        try:
+            kind = (row.get("kind") or "decision").lower()
+            if kind not in KINDS:
+                raise ScreeningError(f"the kind must be {', '.join(KINDS)}, not {row['kind']!r}")
+            work_id = _work(library, row, sim.works, memberships)
+            stage = stages.get(row.get("stage", "").lower())
+            if stage is None:
+                raise ScreeningError(f"there is no stage {row.get('stage', '')!r}; review.toml's "
+                                     f"stages are {', '.join(settings.stages)}")
+            target: LogEntry | None = None  # the entry an undo takes back
+            if kind == "undo":
+                label = _label(row.get("undoes", ""))
+                if label not in labels:
+                    raise ScreeningError(f"an undo must name in `undoes` the entry of a row "
+                                         f"above it; {label or 'nothing'} is not one")
+                position = labels[label]
+                target = simulated[position]
+                if target.kind == "undo" or target.entry_id in undone_ids:
+                    raise ScreeningError(f"{label} is an undo, or has been undone already")
+                if (target.work_id, target.stage) != (work_id, stage):
+                    raise ScreeningError(f"{label} is about W{target.work_id} at the "
+                                         f"{target.stage} stage, not W{work_id} at {stage}")
+            raw = row.get("decision", "")
+            if kind in ("decision", "resolution") and raw.lower() not in VALUES:
+                raise ScreeningError(f"{raw!r} is not a decision: use y/n/m, yes/no/maybe or "
+                                     "include/exclude" if raw else "the decision is empty")
+            if kind in ("note", "undo") and raw:
+                raise ScreeningError(f"a {kind} row takes no decision (it has {raw!r})")
+            entry = NewEntry(work_id=work_id, stage=stage, reviewer=row.get("reviewer", ""),
+                             kind=kind, decision=VALUES.get(raw.lower()),
+                             reason=row.get("reason") or None, note=row.get("note") or None,
+                             undoes=None if target is None else -(position + 1),
+                             decided_at=_time(row.get("time", "")),
+                             origin=f"import {path.name} row {number}")
+            if target is None:
+                check(sim.stage(stage), entry)
+            else:
+                check_reviewer(sim.stage(stage), entry.reviewer)
+            label = _label(row.get("entry", ""))
+            if label in labels:
+                raise ScreeningError(f"the entry {label} appears twice in the file")
+        except ScreeningError as error:
+            raise ScreeningError(f"{path.name}, row {number}: {error.message}") from None
+        if label:
+            labels[label] = len(batch)
+        batch.append(entry)
+        simulated.append(sim.apply(entry, None if target is None else target.entry_id))
+        if target is not None:
+            undone_ids.add(target.entry_id)
+    library.screening.append(batch)
+    return ImportSummary(rows=len(batch), by_kind=dict(Counter(e.kind for e in batch)),
+                         by_stage=dict(Counter(e.stage for e in batch)))
