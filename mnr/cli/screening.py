@@ -56,8 +56,13 @@ def screen(stage: str | None, reviewer: str | None) -> None:
     if stage is not None and stage not in settings.stages:
         raise MnrError(f"there is no stage {stage!r}; review.toml's stages are "
                        f"{', '.join(settings.stages)}")
-    with _library(project):
-        pass  # builds the library from the search log on first use
+    with _library(project) as library:
+        works, ungrouped = library.works.totals()
+    if not works:
+        raise MnrError("there are no works to screen yet: run `mnr dedupe` first")
+    if ungrouped:
+        err.print(f"{ungrouped:,} records imported since the last `mnr dedupe` are not in the "
+                  "list until it runs again.", highlight=False)
     from mnr.tui.app import run_app
 
     run_app(project, reviewer=who, screen="screening", stage=stage)
