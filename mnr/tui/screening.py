@@ -30,7 +30,7 @@ from mnr.screening.highlight import pattern
 from mnr.screening.session import ScreeningSession
 from mnr.screening.state import CONFLICT, UNRESOLVED_MAYBE
 from mnr.tui.prompts import HelpScreen, ReasonPicker, TextPrompt, binding_keys, criteria_text
-from mnr.tui.widgets.work_detail import DECISION_STYLE, describe_work
+from mnr.tui.widgets.work_detail import DECISION_STYLE, describe_work, highlighted
 from mnr.tui.widgets.work_list import WorkList
 
 FILTERS = ["all", "undecided", "y", "n", "m", "conflicts", "mine"]
@@ -51,8 +51,8 @@ class ScreeningScreen(Screen[None]):
         Binding("f", "filter(1)", "Filter"),
         Binding("F", "filter(-1)", "Filter back", show=False),
         Binding("c", "criteria", "Criteria"),
-        Binding("t", "attach", "Attach full text", show=False),
-        Binding("o", "open_fulltext", "Open full text", show=False),
+        Binding("t", "attach", "Attach full text"),
+        Binding("o", "open_fulltext", "Open full text"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("escape", "back", "Back"),
         Binding("j,down", "move(1)", "Next", show=False),
@@ -122,7 +122,7 @@ class ScreeningScreen(Screen[None]):
         text.append(f" {line.year or '    '} ", "dim")
         author = line.first_author.split(",")[0][:16]
         text.append(f"{author:<16} ", "italic")
-        text.append(line.title)
+        text.append_text(highlighted(line.title, self.include, self.exclude))
         if line.journal:
             text.append(f" — {line.journal}", "dim")
         text.append(f" [{', '.join(line.databases)}]", "dim")
