@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 CORE = ["mnr.project", "mnr.library", "mnr.searches", "mnr.formats", "mnr.formats.writers",
-        "mnr.dedupe.passes"]
+        "mnr.dedupe.passes", "mnr.screening.session", "mnr.screening.summary",
+        "mnr.screening.exchange", "mnr.screening.fulltexts"]
 
 
 def _loaded_after(code: str) -> set[str]:
