@@ -169,6 +169,10 @@ def test_dedupe_from_the_cli(review: Path, tmp_path: Path) -> None:
     assert work_of["R1"] == work_of["R4"] and work_of["R1"] != work_of["R2"]
 
     assert mnr(review, "dedupe", "--decide", "R1", "R4", "apart").returncode != 0  # no reviewer
+    stranger = mnr(review, "dedupe", "--decide", "R1", "R4", "apart", "--reviewer", "BH")
+    assert "'BH' is not a reviewer of this review" in stranger.stderr  # review.toml lists R1
+    toml = review / "review.toml"
+    toml.write_text(toml.read_text().replace('reviewers = ["R1"]', 'reviewers = ["BH", "MC"]'))
     decided = mnr(review, "dedupe", "--decide", "R1", "R4", "apart", "--reviewer", "BH")
     assert decided.returncode == 0, decided.stderr
     assert "5 works" in decided.stdout

@@ -433,6 +433,10 @@ def dedupe(review: bool, list_pairs: bool, decide: tuple[str, str, str] | None, 
     needs_reviewer = review or decide or split or (undo and reviewer)
     if needs_reviewer and not reviewer:
         raise click.UsageError("say who decides with --reviewer INITIALS")
+    reviewers = project.settings().reviewers
+    if reviewer and reviewers and reviewer not in reviewers:
+        raise MnrError(f"{reviewer!r} is not a reviewer of this review; review.toml lists "
+                       f"{', '.join(reviewers)} (add them under [screening])")
     with _library(project) as library:
         if review:
             from mnr.tui.dedupe_review import run_dedupe_review

@@ -209,6 +209,13 @@ class DedupeReviewScreen(Screen[None]):
             self._quit_requested = True
             self._update_header()
         else:
+            self._leave()
+
+    def _leave(self) -> None:
+        """Back to the home screen if opened from it; otherwise the app ends."""
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
             self.app.exit()
 
     # -- saving -----------------------------------------------------------------------
@@ -265,7 +272,7 @@ class DedupeReviewScreen(Screen[None]):
         if self._pending:
             self._start_saving()
         elif self._quit_requested:
-            self.app.exit()
+            self._leave()
 
 
 class DedupeReviewApp(App[None]):
