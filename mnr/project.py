@@ -46,6 +46,9 @@ class Settings:
     reviewers_per_work: int = 1  # decisions a work needs at a stage before it has an outcome
     exclusion_reasons: list[str] = field(default_factory=list)
     reason_required: list[str] = field(default_factory=lambda: ["fulltext"])  # stages
+    # the exclusion reason meaning "the full text could not be obtained" (PRISMA's
+    # "reports not retrieved", counted apart from reports assessed and excluded)
+    not_retrieved_reason: str | None = None
     highlight_include: list[str] = field(default_factory=list)
     highlight_exclude: list[str] = field(default_factory=list)
 
@@ -170,6 +173,10 @@ class _Reader:
         return value
 
 
+_NOT_RETRIEVED = re.compile(r"not (available|retrieved|obtained|found)|no full.?text|"
+                            r"could not (be )?(obtain|retriev|find)", re.IGNORECASE)
+
+
 def load_settings(path: Path) -> Settings:
     """Read review.toml; a syntax error or a wrongly typed value names the line and key."""
     try:
@@ -187,6 +194,9 @@ def load_settings(path: Path) -> Settings:
     stages = toml.strings("screening.stages", ["title", "abstract", "fulltext"])
     if not stages:
         raise toml._fail("screening.stages", "a list with at least one stage")
+    reasons = toml.strings("screening.exclusion_reasons")
+    not_retrieved = toml.string("screening.not_retrieved_reason") or next(
+        (r for r in reasons if _NOT_RETRIEVED.search(r)), None)
     reviewers = toml.strings("screening.reviewers")
     if len(set(reviewers)) != len(reviewers):
         raise toml._fail("screening.reviewers", "a list of different initials")
@@ -202,7 +212,8 @@ def load_settings(path: Path) -> Settings:
         maybe_is_conflict=toml.boolean("screening.maybe_is_conflict", False),
         reviewers_per_work=toml.integer("screening.reviewers_per_work",
                                         min(2, max(1, len(reviewers))), at_least=1),
-        exclusion_reasons=toml.strings("screening.exclusion_reasons"),
+        exclusion_reasons=reasons,
+        not_retrieved_reason=not_retrieved,
         reason_required=toml.strings("screening.reason_required",
                                      [s for s in stages if s == "fulltext"]),
         highlight_include=toml.strings("highlight.include"),

@@ -310,6 +310,9 @@ def withdraw(project: Project, library: Library, search_id: int, reason: str) ->
     return withdrawn
 
 
+DECISIONS_FILE = "decisions.csv"  # in library/: a screening log to replay on first use
+
+
 def open_library(project: Project, progress: Progress | None = None
                  ) -> tuple[Library, list[ImportResult]]:
     """Open the project's library; on first use, build it from the search log.
@@ -322,7 +325,23 @@ def open_library(project: Project, progress: Progress | None = None
     if not first_use:
         return library, []
     try:
-        return library, import_log(project, library, progress)
+        built = import_log(project, library, progress)
+        seed = project.library_dir / DECISIONS_FILE
+        if seed.is_file():
+            _load_decisions(project, library, seed)
+        return library, built
     except BaseException:
         library.close()
+        for suffix in ("", "-wal", "-shm"):  # half built: the next command starts afresh
+            Path(f"{project.database_file}{suffix}").unlink(missing_ok=True)
         raise
+
+
+def _load_decisions(project: Project, library: Library, path: Path) -> None:
+    """Group the records into works and replay a saved screening log: a fresh checkout of a
+    review (mnr's demo among them) comes back as it was left."""
+    from mnr.dedupe.passes import deduplicate
+    from mnr.screening.exchange import import_decisions
+
+    deduplicate(library)
+    import_decisions(library, project.settings(), path)

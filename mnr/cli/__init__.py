@@ -537,3 +537,4 @@ def export(format_name: str, output: Path | None, what: str, include_withdrawn: 
 
 # Screening commands live in their own module; importing it adds them to `main`.
 from mnr.cli import screening as _screening  # noqa: E402,F401
+from mnr.cli import prisma as _prisma  # noqa: E402,F401

@@ -121,6 +121,28 @@ class ScreeningStore:
         with self._engine.connect() as conn:
             return set(conn.execute(query).scalars())
 
+    def work_searches(self) -> dict[int, set[int]]:
+        """work id -> the active searches its records came from (for PRISMA's columns)."""
+        r, s, rw = schema.records, schema.searches, schema.record_works
+        query = (select(rw.c.work_id, r.c.search_id).distinct()
+                 .select_from(rw.join(r, r.c.record_id == rw.c.record_id)
+                              .join(s, s.c.search_id == r.c.search_id))
+                 .where(s.c.withdrawn_at.is_(None)))
+        found: dict[int, set[int]] = {}
+        with self._engine.connect() as conn:
+            for work_id, search_id in conn.execute(query):
+                found.setdefault(work_id, set()).add(search_id)
+        return found
+
+    def grouped_records(self) -> dict[int, int]:
+        """search id -> how many of its records belong to a work (are deduplicated)."""
+        r, rw = schema.records, schema.record_works
+        query = (select(r.c.search_id, func.count())
+                 .select_from(rw.join(r, r.c.record_id == rw.c.record_id))
+                 .group_by(r.c.search_id))
+        with self._engine.connect() as conn:
+            return {int(search): int(n) for search, n in conn.execute(query)}
+
     def records_of_work(self, work_id: int) -> list[int]:
         rw = schema.record_works
         with self._engine.connect() as conn:

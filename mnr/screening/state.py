@@ -149,16 +149,23 @@ class Stage:
             return current
         return {}
 
-    def exclusion_reasons(self) -> Counter[str]:
+    def reason(self, work_id: int) -> str | None:
+        """Why the work's outcome is what it is: the resolution's reason, else the first
+        reason its reviewers gave (in the protocol's reviewer order)."""
+        work = self.works[work_id]
+        if work.resolution is not None and work.resolution.reason:
+            return work.resolution.reason
+        current = work.current()
+        order = [r for r in self.settings.reviewers if r in current] + sorted(
+            r for r in current if r not in self.settings.reviewers)
+        return next((current[r].reason for r in order if current[r].reason), None)
+
+    def exclusion_reasons(self, work_ids: Iterable[int] | None = None) -> Counter[str]:
         """Why works were excluded at this stage (works whose outcome is N, by reason)."""
         reasons: Counter[str] = Counter()
-        for work_id in self.work_ids:
-            if self.outcome(work_id) != "n":
-                continue
-            work = self.works[work_id]
-            entry = work.resolution or next(
-                (e for e in work.current().values() if e.reason), None)
-            reasons[(entry.reason if entry and entry.reason else "no reason given")] += 1
+        for work_id in self.work_ids if work_ids is None else work_ids:
+            if self.outcome(work_id) == "n":
+                reasons[self.reason(work_id) or "no reason given"] += 1
         return reasons
 
 
