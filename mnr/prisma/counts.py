@@ -132,7 +132,8 @@ def _screening_boxes(flow: Flow, settings: Settings, screening: Screening,
     """Records excluded at the screening stages; reports sought, not retrieved, assessed and
     excluded at the last stage; studies included."""
     stages = screening.stages
-    *screen_stages, report_stage = stages if len(stages) > 1 else [*stages, None]
+    screen_stages = stages[:-1] if len(stages) > 1 else stages
+    report_stage = stages[-1] if len(stages) > 1 else None
     dbr, other = set(dbr_works), set(other_works)
     for stage in stages:
         outcomes = stage.outcomes()
@@ -140,7 +141,6 @@ def _screening_boxes(flow: Flow, settings: Settings, screening: Screening,
             stage.name, len(stage.work_ids), outcomes["y"], outcomes["n"], outcomes["m"],
             outcomes[PENDING] + outcomes[CONFLICT] + outcomes[UNRESOLVED_MAYBE]))
     for stage in screen_stages:
-        assert stage is not None
         works = [w for w in stage.work_ids if w in dbr]
         outcomes = _outcomes(stage, works)
         flow.records_excluded += outcomes["n"]
@@ -157,8 +157,8 @@ def _screening_boxes(flow: Flow, settings: Settings, screening: Screening,
     if report_stage is None:
         return
     not_retrieved = settings.not_retrieved_reason
-    for column, works in (("dbr", dbr), ("other", other)):
-        at_stage = [w for w in report_stage.work_ids if w in works]
+    for column, members in (("dbr", dbr), ("other", other)):
+        at_stage = [w for w in report_stage.work_ids if w in members]
         excluded = [w for w in at_stage if report_stage.outcome(w) == "n"]
         lost = [w for w in excluded if report_stage.reason(w) == not_retrieved]
         reasons = report_stage.exclusion_reasons(w for w in excluded if w not in set(lost))

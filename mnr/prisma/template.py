@@ -108,8 +108,7 @@ def values(flow: Flow) -> dict[str, str]:
         row = _other_method(method)
         others[row] = others.get(row, 0) + n
     found.update({row: str(n) for row, n in others.items()})
-    for row in _ROWS:
-        name = row[0]
+    for name, *_ in _ROWS:
         if name in found or name == "NA" or name not in data:
             continue
         value = data[name]
