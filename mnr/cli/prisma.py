@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from mnr.cli import _library, _print_json, err, handles_errors, main, out
-from mnr.prisma.counts import Flow, count
+from mnr.prisma.counts import count
+from mnr.prisma.report import flow_report
 from mnr.project import find_project
 
 FORMATS = ["table", "json", "csv", "svg", "png", "pdf"]
@@ -65,58 +65,7 @@ def prisma(fmt: str | None, output: Path | None) -> None:
             output.write_text(json.dumps(flow.as_dict(), ensure_ascii=False, indent=2),
                               encoding="utf-8")
     else:
-        _print_table(flow)
-    for gap in flow.gaps:
+        out.print(flow_report(flow))
+        return
+    for gap in flow.gaps:  # the table shows them; other formats get them on stderr
         err.print(f"note: {gap}", highlight=False)
-
-
-def _pairs(values: dict[str, int]) -> str:
-    return "\n".join(f"  {name}: {n:,}" for name, n in values.items())
-
-
-def _print_table(flow: Flow) -> None:
-    table = Table(title="PRISMA 2020 flow", title_justify="left", show_lines=False)
-    table.add_column("box")
-    table.add_column("n", justify="right")
-    table.add_column("details", overflow="fold")
-    rows: list[tuple[str, int, str]] = [
-        ("Records identified: databases", flow.database_results,
-         _pairs(flow.database_specific_results)),
-        ("Records identified: registers", flow.register_results,
-         _pairs(flow.register_specific_results)),
-        ("Duplicate records removed", flow.duplicates, ""),
-        ("Removed by automation tools", flow.excluded_automatic, ""),
-        ("Removed for other reasons", flow.excluded_other, ""),
-        ("Records screened", flow.records_screened, ""),
-        ("Records excluded", flow.records_excluded, ""),
-        ("Reports sought for retrieval", flow.dbr_sought_reports, ""),
-        ("Reports not retrieved", flow.dbr_notretrieved_reports, ""),
-        ("Reports assessed for eligibility", flow.dbr_assessed, ""),
-        ("Reports excluded", sum(flow.dbr_excluded.values()), _pairs(flow.dbr_excluded)),
-    ]
-    if flow.other_methods:
-        rows += [
-            ("Other methods: records identified", sum(flow.other_results.values()),
-             _pairs(flow.other_results)),
-            ("Other methods: reports sought", flow.other_sought_reports, ""),
-            ("Other methods: not retrieved", flow.other_notretrieved_reports, ""),
-            ("Other methods: reports assessed", flow.other_assessed, ""),
-            ("Other methods: reports excluded", sum(flow.other_excluded.values()),
-             _pairs(flow.other_excluded)),
-        ]
-    rows += [("Studies included in review", flow.total_studies, ""),
-             ("Reports of included studies", flow.total_reports, "")]
-    for label, n, details in rows:
-        table.add_row(label, f"{n:,}", details.strip("\n"))
-    out.print(table)
-    stages = Table(title="By screening stage", title_justify="left")
-    for column in ("stage", "works", "Y", "N", "M", "waiting"):
-        stages.add_column(column, justify="left" if column == "stage" else "right")
-    for stage in flow.stages:
-        stages.add_row(stage.stage, f"{stage.works:,}", f"{stage.included:,}",
-                       f"{stage.excluded:,}", f"{stage.maybe:,}", f"{stage.waiting:,}")
-    out.print(stages)
-    if not flow.gaps:
-        out.print("The arithmetic closes: identified - duplicates = screened; screened - "
-                  "excluded = sought; sought - not retrieved = assessed; assessed - excluded "
-                  "= included.")

@@ -114,6 +114,8 @@ class HomeScreen(Screen[None]):
         steps.append(Option(Text.assemble(("Included      ", "bold green"),
                                           f"{len(screening.included()):,} works"),
                             id="included"))
+        steps.append(Option(Text.assemble(("PRISMA        ", "bold"),
+                                          "the flow diagram's numbers, live"), id="prisma"))
         listing = self.query_one("#steps", OptionList)
         keep = listing.highlighted
         listing.clear_options()
@@ -132,7 +134,11 @@ class HomeScreen(Screen[None]):
             return
         step = listing.get_option_at_index(listing.highlighted).id or ""
         kind, _, stage = step.partition(":")
-        if kind in ("stage", "conflicts", "dedupe"):
+        if kind == "prisma":
+            from mnr.tui.prisma import PrismaScreen
+
+            self.app.push_screen(PrismaScreen(self.mnr.library, self.mnr.settings))
+        elif kind in ("stage", "conflicts", "dedupe"):
             self.mnr.with_reviewer(lambda: self.mnr.open_step(kind, stage))
         else:
             self.notify("Searches are imported with `mnr import`; see `mnr searches`.")

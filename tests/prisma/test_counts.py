@@ -11,9 +11,9 @@ import pytest
 
 from mnr.dedupe.passes import deduplicate
 from mnr.library import Library
-from mnr.project import Project, init_project
 from mnr.prisma.counts import Flow, count
 from mnr.prisma.template import COLUMNS, write_csv
+from mnr.project import Project, init_project
 from mnr.screening import decide as actions
 from mnr.screening.state import load
 from mnr.searches import ImportOptions, import_file
