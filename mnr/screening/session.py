@@ -8,6 +8,7 @@ the benchmark drive it; all writes go through mnr.screening.decide.
 
 from __future__ import annotations
 
+from mnr.bulk import paused_gc, settle
 from mnr.dedupe.merge import Work, merge
 from mnr.library import Library
 from mnr.library.models import LogEntry, WorkLine
@@ -26,10 +27,12 @@ class ScreeningSession:
         self.library = library
         self.settings = settings
         self.reviewer = reviewer
-        if lines is None:
-            lines = {line.work_id: line for line in library.screening.work_lines()}
-        self.lines: dict[int, WorkLine] = lines
-        self.screening: Screening = screening or load(library, settings, self.lines)
+        with paused_gc():
+            if lines is None:
+                lines = {line.work_id: line for line in library.screening.work_lines()}
+            self.lines: dict[int, WorkLine] = lines
+            self.screening: Screening = screening or load(library, settings, self.lines)
+        settle()
         self.stage: Stage = (self.screening.stage(stage) if stage
                              else self.screening.current_stage(reviewer))
         actions.check_reviewer(self.stage, reviewer)

@@ -69,6 +69,7 @@ class ScreeningScreen(Screen[None]):
         self.search = ""
         self.latencies_ms: list[float] = []
         self.ready_at: float | None = None  # perf_counter() when first drawn
+        self._shown: int | None = None  # the work in the detail pane
         self._haystack: dict[int, str] = {}
         self.fulltexts = session.library.screening.fulltexts()
 
@@ -98,6 +99,7 @@ class ScreeningScreen(Screen[None]):
         works = self.query_one(WorkList)
         works.set_rows(self._rows())
         works.focus()
+        self._show_detail(works.current)
         self._update_progress()
         self.set_interval(POLL_SECONDS, self._poll)
         self.call_after_refresh(lambda: setattr(self, "ready_at", perf_counter()))
@@ -162,6 +164,7 @@ class ScreeningScreen(Screen[None]):
             f"{session.decided:,}/{session.total:,} decided · showing {shown:,} ({view})")
 
     def _show_detail(self, work_id: int | None) -> None:
+        self._shown = work_id
         pane = self.query_one("#work", Static)
         if work_id is None:
             pane.update(Text("No works to show here. Press f to change the filter, "
@@ -180,7 +183,8 @@ class ScreeningScreen(Screen[None]):
 
     @on(WorkList.Highlighted)
     def _highlighted(self, event: WorkList.Highlighted) -> None:
-        self._show_detail(event.work_id)
+        if event.work_id != self._shown or event.work_id is None:
+            self._show_detail(event.work_id)
 
     # -- acting -----------------------------------------------------------------------
 
@@ -212,8 +216,8 @@ class ScreeningScreen(Screen[None]):
         if works.cursor < len(works.rows) - 1:
             works.action_move(1)
         else:
-            self._show_detail(work_id)
             self.notify("That was the last work in this list.")
+        self._show_detail(works.current)  # in this frame, not after the Highlighted message
         self._timed(started)
 
     def action_decide(self, decision: str) -> None:
@@ -247,6 +251,7 @@ class ScreeningScreen(Screen[None]):
         index = works.index_of(undone.work_id)
         if index is not None:
             works.go_to(index)
+        self._show_detail(works.current)
         self._update_progress()
         self.notify(f"Undid {(undone.decision or '').upper()} for W{undone.work_id}.")
         self._timed(started)

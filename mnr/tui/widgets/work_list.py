@@ -47,6 +47,10 @@ class WorkList(ScrollView, can_focus=True):
         self.rows: list[int] = []
         self.cursor = 0
         self._index: dict[int, int] = {}
+        # drawn rows by work id, for the current width: scrolling by one row then draws
+        # one new row, not the whole screen's worth
+        self._drawn: dict[int, list[Segment]] = {}
+        self._drawn_width = 0
 
     @property
     def current(self) -> int | None:
@@ -57,6 +61,7 @@ class WorkList(ScrollView, can_focus=True):
         keep = self.current if keep is None else keep
         self.rows = list(rows)
         self._index = {work_id: i for i, work_id in enumerate(self.rows)}
+        self._drawn.clear()
         self.cursor = self._index.get(keep, 0) if keep is not None else 0
         self.virtual_size = Size(self.size.width, len(self.rows))
         self.refresh()
@@ -68,6 +73,7 @@ class WorkList(ScrollView, can_focus=True):
 
     def refresh_work(self, work_id: int) -> None:
         """Redraw one work's row (after a decision), if it is listed."""
+        self._drawn.pop(work_id, None)
         index = self._index.get(work_id)
         if index is not None:
             self.refresh_line(index)
@@ -109,13 +115,25 @@ class WorkList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
-        text = self.describe(self.rows[index])
-        text.no_wrap = True
-        text.truncate(width, overflow="ellipsis", pad=True)
+        if width != self._drawn_width:
+            self._drawn.clear()
+            self._drawn_width = width
+        work_id = self.rows[index]
+        segments = self._drawn.get(work_id)
+        if segments is None:
+            text = self.describe(work_id)
+            text.no_wrap = True
+            text.truncate(width, overflow="ellipsis", pad=True)
+            segments = [seg for seg in text.render(self.app.console) if seg.text != "\n"]
+            self._drawn[work_id] = segments
         base = self.rich_style
         if index == self.cursor:
             cursor = self.get_component_rich_style("work-list--cursor")
             base = base + cursor if self.has_focus else base + Style(reverse=True)
-        segments = [Segment(seg.text, base + seg.style if seg.style else base)
-                    for seg in text.render(self.app.console) if seg.text != "\n"]
-        return Strip(segments).crop(0, width)
+        return Strip([Segment(seg.text, base + seg.style if seg.style else base)
+                      for seg in segments]).crop(0, width)
+
+    def forget(self) -> None:
+        """Draw every row afresh (what the rows say changed, e.g. others' decisions)."""
+        self._drawn.clear()
+        self.refresh()
