@@ -31,8 +31,9 @@ from mnr import __version__
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.works import WorkCounts
-from mnr.project import Project, Settings, find_project, init_project
+from mnr.project import LIBRARY_DIR, Project, Settings, find_project, init_project
 from mnr.searches import (
+    DECISIONS_FILE,
     ImportOptions,
     ImportResult,
     Progress,
@@ -77,6 +78,11 @@ def _library(project: Project) -> Iterator[Library]:
     for result in built:
         err.print(f"Imported {result.search.label} {result.search.database}: "
                   f"{result.search.record_count:,} records from searches/{result.search.file_name}")
+    seed = project.library_dir / DECISIONS_FILE
+    if built and seed.is_file():
+        entries = len(library.screening.log())
+        err.print(f"Grouped the records into works and replayed {entries:,} screening log "
+                  f"entries from {LIBRARY_DIR}/{DECISIONS_FILE}.", highlight=False)
     try:
         yield library
     finally:

@@ -1,0 +1,340 @@
+"""The PRISMA 2020 flow diagram for new systematic reviews (Page et al., BMJ 2021).
+
+Matplotlib is imported only when drawing, so the CLI starts fast. Geometry is in
+inches, top to bottom. Every box is sized from its text, wrapped to the box width
+with the renderer's own measures, so nothing overflows; ``problems`` checks that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from mnr.prisma.counts import Flow
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+
+FORMATS = ("svg", "png", "pdf")
+FONT = "DejaVu Sans"  # ships with matplotlib
+FONT_SIZE = 8.0  # points: >= 7 pt when the widest layout is printed at A4 width
+PNG_DPI = 300
+YELLOW, GREY, BLUE = "#FFC125", "#DCDCDC", "#BCD2EE"  # the PRISMA2020 package's colours
+EDGE = 0.8  # box edges and arrows, points
+
+# inches: box width (two columns, four columns), gaps, padding inside boxes
+_BOX = {False: 2.6, True: 2.0}
+_MARGIN, _BAR, _BAR_GAP, _ARROW_GAP, _COLUMN_GAP, _ROW_GAP = 0.05, 0.25, 0.12, 0.3, 0.22, 0.3
+_PAD_X, _PAD_Y, _INDENT = 0.07, 0.07, 0.12
+_SAVE_PAD = 0.04  # around the tight bounding box
+_PITCH = 1.3 * FONT_SIZE / 72  # baseline to baseline
+_WRAP = 0.97  # wrap short of the edge: an SVG viewer may substitute a wider font
+_TOKEN = re.compile(r"\(n = [\d,]+\)|\S+")  # "(n = 1,234)" never breaks
+
+Line = tuple[str, int]  # text and indent level
+Content = tuple[list[Line], bool]  # lines, and whether they are centred
+Point = tuple[float, float]
+
+
+@dataclass(slots=True)
+class Diagram:
+    """A laid-out diagram: the figure, each box with its texts, each arrow's ends."""
+
+    figure: Figure
+    canvas: FigureCanvasAgg
+    boxes: list[tuple[Patch, list[Text]]] = field(default_factory=list)
+    arrows: list[tuple[Point, Point]] = field(default_factory=list)  # data coordinates
+
+
+@dataclass(frozen=True, slots=True)
+class _Box:
+    """Where a box landed, in inches from the top left."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+
+def _n(n: int) -> str:
+    return f"(n = {n:,})"
+
+
+def _single(label: str, n: int) -> Content:
+    return [(label, 0), (_n(n), 0)], True
+
+
+def _listing(head: str, items: dict[str, int]) -> Content:
+    return [(head, 0)] + [(f"{name} {_n(n)}", 1) for name, n in items.items()], False
+
+
+def _identified(flow: Flow) -> Content:
+    lines: list[Line] = [("Records identified from:", 0),
+                         (f"Databases {_n(flow.database_results)}", 1)]
+    lines += [(f"{name} {_n(n)}", 2) for name, n in flow.database_specific_results.items()]
+    lines.append((f"Registers {_n(flow.register_results)}", 1))
+    lines += [(f"{name} {_n(n)}", 2) for name, n in flow.register_specific_results.items()]
+    return lines, False
+
+
+def _excluded(reasons: dict[str, int]) -> Content:
+    return _listing("Reports excluded:", reasons) if reasons else _single("Reports excluded", 0)
+
+
+class _Layout:
+    """Places boxes, texts and arrows on one axes whose data units are inches, y downwards."""
+
+    def __init__(self, diagram: Diagram, ax: Axes, prop: FontProperties, bold: FontProperties):
+        self.diagram, self.ax, self.prop, self.bold = diagram, ax, prop, bold
+        self.renderer = diagram.canvas.get_renderer()
+        self.line_h = self.extent("lp", prop)[1]
+
+    def extent(self, text: str, prop: FontProperties) -> tuple[float, float]:
+        """Width and height of one line of text, in inches."""
+        w, h, _ = self.renderer.get_text_width_height_descent(text, prop, ismath=False)
+        return w / self.diagram.figure.dpi, h / self.diagram.figure.dpi
+
+    def wrap(self, text: str, first: float, rest: float, prop: FontProperties) -> list[str]:
+        """Greedy wrapping by measured width, ``first`` inches for the first line and ``rest``
+        for the others; a word wider than its line is cut."""
+        lines: list[str] = []
+        current = ""
+        for token in _TOKEN.findall(text):
+            trial = f"{current} {token}" if current else token
+            if current and self.extent(trial, prop)[0] > (rest if lines else first):
+                lines.append(current)
+                trial = token
+            current = trial
+            while len(current) > 1 and self.extent(current, prop)[0] > (
+                    room := rest if lines else first):
+                cut = len(current) - 1
+                while cut > 1 and self.extent(current[:cut], prop)[0] > room:
+                    cut -= 1
+                lines.append(current[:cut])
+                current = current[cut:]
+        return [*lines, current] if current else lines or [""]
+
+    def lay(self, content: Content, width: float, prop: FontProperties) -> list[tuple[str, float]]:
+        """Wrapped lines, each with its indent; continuation lines hang one step further."""
+        lines, centred = content
+        room = (width - 2 * _PAD_X) * _WRAP
+        out: list[tuple[str, float]] = []
+        for text, level in lines:
+            indent = 0.0 if centred else level * _INDENT
+            hang = 0.0 if centred else _INDENT
+            parts = self.wrap(text, room - indent, room - indent - hang, prop)
+            out += [(part, indent + (hang if i else 0.0)) for i, part in enumerate(parts)]
+        return out
+
+    def height(self, lines: list[tuple[str, float]]) -> float:
+        return 2 * _PAD_Y + (len(lines) - 1) * _PITCH + self.line_h
+
+    def box(self, content: Content, box: _Box, fill: str = "white",
+            prop: FontProperties | None = None) -> _Box:
+        """A box with its text wrapped to it and centred vertically; square if white, else
+        rounded."""
+        from matplotlib.patches import FancyBboxPatch, Rectangle
+
+        x, y, w, h = box.x, box.y, box.w, box.h
+        patch: Patch = (Rectangle((x, y), w, h) if fill == "white" else
+                        FancyBboxPatch((x, y), w, h, "round,pad=0,rounding_size=0.06"))
+        patch.set(facecolor=fill, edgecolor="black", linewidth=EDGE)
+        self.ax.add_patch(patch)
+        centred, prop = content[1], prop or self.prop
+        lines = self.lay(content, w, prop)
+        top = y + (h - self.height(lines)) / 2 + _PAD_Y
+        texts = [self.ax.text(x + w / 2 if centred else x + _PAD_X + dx, top + i * _PITCH, text,
+                              ha="center" if centred else "left", va="top", parse_math=False,
+                              fontproperties=prop)
+                 for i, (text, dx) in enumerate(lines)]
+        self.diagram.boxes.append((patch, texts))
+        return box
+
+    def bar(self, label: str, top: float, bottom: float) -> None:
+        """A phase label, rotated, in a blue bar on the left."""
+        self.box(([], True), _Box(_MARGIN, top, _BAR, bottom - top), BLUE)
+        self.diagram.boxes[-1][1].append(self.ax.text(
+            _MARGIN + _BAR / 2, (top + bottom) / 2, label, rotation=90, ha="center",
+            va="center", fontproperties=self.bold, parse_math=False))
+
+    def arrow(self, *points: Point) -> None:
+        """An arrow through the points, its head touching the last one."""
+        from matplotlib.patches import FancyArrowPatch
+        from matplotlib.path import Path as MplPath
+
+        self.ax.add_patch(FancyArrowPatch(
+            path=MplPath(list(points)), arrowstyle="-|>,head_length=0.5,head_width=0.25",
+            mutation_scale=8, linewidth=EDGE, color="black", joinstyle="round",
+            capstyle="butt", shrinkA=0, shrinkB=0))
+        self.diagram.arrows.append((points[0], points[-1]))
+
+    def down(self, upper: _Box, lower: _Box) -> None:
+        self.arrow((upper.cx, upper.y + upper.h), (lower.cx, lower.y))
+
+    def across(self, left: _Box, right: _Box) -> None:
+        self.arrow((left.x + left.w, right.cy), (right.x, right.cy))
+
+
+def layout(flow: Flow, title: str | None = None) -> Diagram:
+    """The diagram for ``flow``, laid out but not saved."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+    other = flow.other_methods
+    w = _BOX[other]
+    x_main = _MARGIN + _BAR + _BAR_GAP
+    x_side = x_main + w + _ARROW_GAP
+    x_other = x_side + w + _COLUMN_GAP
+    x_other_side = x_other + w + _ARROW_GAP
+    width = (x_other_side if other else x_side) + w + _MARGIN
+
+    figure = Figure(figsize=(width, 1.0), facecolor="white")
+    diagram = Diagram(figure, FigureCanvasAgg(figure))
+    ax = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_axis_off()
+    prop = FontProperties(family=[FONT, "sans-serif"], size=FONT_SIZE)
+    bold = FontProperties(family=[FONT, "sans-serif"], size=FONT_SIZE, weight="bold")
+    lay = _Layout(diagram, ax, prop, bold)
+    y = _MARGIN
+
+    if title:
+        title_lines = lay.wrap(title, width - 2 * _MARGIN, width - 2 * _MARGIN, bold)
+        for i, line in enumerate(title_lines):
+            ax.text(_MARGIN, y + i * _PITCH, line, va="top", fontproperties=bold,
+                    parse_math=False)
+        y += len(title_lines) * _PITCH + 0.1
+
+    span = 2 * w + _ARROW_GAP
+    headers = [(x_main, "Identification of studies via databases and registers", YELLOW)]
+    if other:
+        headers.append((x_other, "Identification of studies via other methods", GREY))
+    h = max(lay.height(lay.lay(([(text, 0)], True), span, bold)) for _, text, _ in headers)
+    for x, text, fill in headers:
+        lay.box(([(text, 0)], True), _Box(x, y, span, h), fill, bold)
+    y += h + _ROW_GAP * 0.6
+
+    def row(*contents: tuple[float, Content], label: str = "", same: bool = False
+            ) -> list[_Box]:
+        """Boxes side by side, centred on one line (``same``: of one height)."""
+        nonlocal y
+        heights = [lay.height(lay.lay(content, w, prop)) for _, content in contents]
+        h = max([lay.extent(label, bold)[0] + 2 * _PAD_Y, *heights])
+        boxes = [lay.box(content, _Box(x, y, w, h) if same else
+                         _Box(x, y + (h - bh) / 2, w, bh))
+                 for (x, content), bh in zip(contents, heights, strict=True)]
+        y += h + _ROW_GAP
+        return boxes
+
+    # identification
+    top = y
+    removed = {"Duplicate records removed": flow.duplicates,
+               "Records marked as ineligible by automation tools": flow.excluded_automatic,
+               "Records removed for other reasons": flow.excluded_other}
+    found = row((x_main, _identified(flow)),
+                (x_side, _listing("Records removed before screening:", removed)),
+                *([(x_other, _listing("Records identified from:", flow.other_results))]
+                  if other else []),
+                label="Identification", same=True)
+    lay.bar("Identification", top, y - _ROW_GAP)
+    lay.across(found[0], found[1])
+
+    # screening
+    top = y
+    screened = row((x_main, _single("Records screened", flow.records_screened)),
+                   (x_side, _single("Records excluded", flow.records_excluded)))
+    sought_row = [(x_main, _single("Reports sought for retrieval", flow.dbr_sought_reports)),
+                  (x_side, _single("Reports not retrieved", flow.dbr_notretrieved_reports))]
+    assessed_row = [(x_main, _single("Reports assessed for eligibility", flow.dbr_assessed)),
+                    (x_side, _excluded(flow.dbr_excluded))]
+    if other:
+        sought_row += [
+            (x_other, _single("Reports sought for retrieval", flow.other_sought_reports)),
+            (x_other_side, _single("Reports not retrieved", flow.other_notretrieved_reports))]
+        assessed_row += [
+            (x_other, _single("Reports assessed for eligibility", flow.other_assessed)),
+            (x_other_side, _excluded(flow.other_excluded))]
+    sought, assessed = row(*sought_row), row(*assessed_row)
+    lay.bar("Screening", top, y - _ROW_GAP)
+
+    # included
+    top = y
+    included = row((x_main, ([("Studies included in review", 0), (_n(flow.total_studies), 0),
+                              ("Reports of included studies", 0), (_n(flow.total_reports), 0)],
+                             True)), label="Included")[0]
+    lay.bar("Included", top, y - _ROW_GAP)
+
+    column = [found[0], screened[0], sought[0], assessed[0], included]
+    for upper, lower in zip(column, column[1:], strict=False):
+        lay.down(upper, lower)
+    for left, right in [screened, sought[:2], assessed[:2]] + [sought[2:], assessed[2:]] * other:
+        lay.across(left, right)
+    if other:
+        lay.down(found[2], sought[2])
+        lay.down(sought[2], assessed[2])
+        last = assessed[2]
+        lay.arrow((last.cx, last.y + last.h), (last.cx, included.cy),
+                  (included.x + w, included.cy))
+
+    height = y - _ROW_GAP + _MARGIN
+    figure.set_size_inches(width, height)
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)
+    return diagram
+
+
+def problems(diagram: Diagram, tolerance: float = 0.5) -> list[str]:
+    """What is wrong with the layout, in words: texts outside their box, boxes that overlap,
+    arrow ends that do not touch a box. Empty when the diagram is sound."""
+    renderer = diagram.canvas.get_renderer()
+    found: list[str] = []
+    extents = [patch.get_window_extent(renderer) for patch, _ in diagram.boxes]
+    for (_, texts), box in zip(diagram.boxes, extents, strict=True):
+        for text in texts:
+            e = text.get_window_extent(renderer)
+            if (e.x0 < box.x0 - tolerance or e.x1 > box.x1 + tolerance
+                    or e.y0 < box.y0 - tolerance or e.y1 > box.y1 + tolerance):
+                found.append(f"{text.get_text()!r} overflows its box")
+    for i, a in enumerate(extents):
+        for b in extents[i + 1:]:
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > 1 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1:
+                found.append(f"boxes at {a.bounds} and {b.bounds} overlap")
+    to_display = diagram.figure.axes[0].transData.transform
+    for ends in diagram.arrows:
+        for point in ends:
+            x, y = to_display(point)
+            if not any(b.x0 - 1 <= x <= b.x1 + 1 and b.y0 - 1 <= y <= b.y1 + 1
+                       and min(abs(x - b.x0), abs(x - b.x1), abs(y - b.y0), abs(y - b.y1)) <= 1
+                       for b in extents):
+                found.append(f"an arrow end at {point} does not touch a box")
+    return found
+
+
+def draw(flow: Flow, output: Path | BinaryIO, fmt: str, title: str | None = None) -> None:
+    """Save the diagram as ``fmt`` (svg, png or pdf); SVG and PDF keep text as text."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    import matplotlib
+
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}[fmt]
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42,
+                                "font.family": FONT}):
+        diagram = layout(flow, title)
+        diagram.figure.savefig(output, format=fmt, bbox_inches="tight", pad_inches=_SAVE_PAD,
+                               facecolor="white",
+                               dpi=PNG_DPI if fmt == "png" else "figure", metadata=metadata)
