@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, func, insert, literal, select
 
 from mnr.library import schema
 from mnr.library.models import Fulltext, LogEntry, NewEntry, WorkLine
@@ -71,13 +71,23 @@ class ScreeningStore:
                                             for i, row in enumerate(rows)])
         return [LogEntry(entry_id=first + i, **row) for i, row in enumerate(rows)]
 
-    def log(self, stage: str | None = None, after: int = 0) -> list[LogEntry]:
-        """The log in order, for one stage or all, from entry ``after + 1`` on."""
-        query = select(*_LOG_COLUMNS).where(_LOG.c.entry_id > after).order_by(_LOG.c.entry_id)
+    def log(self, stage: str | None = None, after: int = 0, lean: bool = False
+            ) -> list[LogEntry]:
+        """The log in order, for one stage or all, from entry ``after + 1`` on.
+
+        ``lean`` leaves out what counting does not need (notes, times, origins):
+        a third less to read when a large review's whole log is counted.
+        """
+        columns = _LOG_COLUMNS if not lean else [
+            *_LOG_COLUMNS[:7], literal(None).label("note"), _LOG.c.undoes,
+            literal("").label("decided_at"), literal("").label("origin")]
+        query = select(*columns).where(_LOG.c.entry_id > after).order_by(_LOG.c.entry_id)
         if stage is not None:
             query = query.where(_LOG.c.stage == stage)
-        with self._engine.connect() as conn:
-            return [LogEntry(*row) for row in conn.execute(query)]
+        with self._engine.connect() as conn:  # plain tuples: the whole log is read at start
+            compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
+            rows = conn.exec_driver_sql(str(compiled)).cursor.fetchall()  # type: ignore[union-attr]
+        return list(map(LogEntry._make, rows))
 
     def last_entry_id(self) -> int:
         with self._engine.connect() as conn:
@@ -129,18 +139,17 @@ class ScreeningStore:
         with self._engine.connect() as conn:
             return set(conn.execute(query).scalars())
 
-    def work_searches(self) -> dict[int, set[int]]:
-        """work id -> the active searches its records came from (for PRISMA's columns)."""
+    def works_from_databases(self) -> dict[int, bool]:
+        """work id -> whether any of its records came from a database or register search
+        (PRISMA's left column) rather than only from other methods (its right column)."""
         r, s, rw = schema.records, schema.searches, schema.record_works
-        query = (select(rw.c.work_id, r.c.search_id).distinct()
+        query = (select(rw.c.work_id, func.max(case((s.c.source_kind != "other", 1), else_=0)))
                  .select_from(rw.join(r, r.c.record_id == rw.c.record_id)
                               .join(s, s.c.search_id == r.c.search_id))
-                 .where(s.c.withdrawn_at.is_(None)))
-        found: dict[int, set[int]] = {}
+                 .where(s.c.withdrawn_at.is_(None))
+                 .group_by(rw.c.work_id))
         with self._engine.connect() as conn:
-            for work_id, search_id in conn.execute(query):
-                found.setdefault(work_id, set()).add(search_id)
-        return found
+            return {work_id: bool(dbr) for work_id, dbr in conn.execute(query)}
 
     def grouped_records(self) -> dict[int, int]:
         """search id -> how many of its records belong to a work (are deduplicated)."""

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from mnr.bulk import paused_gc
 from mnr.library import Library
 from mnr.library.models import LogEntry
 from mnr.project import Settings
@@ -44,6 +46,27 @@ class WorkScreening:
         return self.resolutions[-1] if self.resolutions else None
 
 
+class StageWorks(dict[int, WorkScreening]):
+    """The works of a stage, each one's state made when first asked for: at 100,000
+    works most have no entry yet at a given stage, and need no object."""
+
+    def __init__(self, members: Iterable[int]) -> None:
+        super().__init__()
+        self.members = set(members)
+
+    def __missing__(self, work_id: int) -> WorkScreening:
+        if work_id not in self.members:
+            raise KeyError(work_id)
+        made = self[work_id] = WorkScreening()
+        return made
+
+    def __contains__(self, work_id: object) -> bool:
+        return work_id in self.members
+
+    def get(self, work_id: int, default: Any = None) -> Any:  # type: ignore[override]
+        return self[work_id] if work_id in self.members else default
+
+
 class Stage:
     """One stage's works and the state of each, kept up to date entry by entry."""
 
@@ -51,9 +74,10 @@ class Stage:
         self.name = name
         self.settings = settings
         self.work_ids = list(work_ids)
-        self.works: dict[int, WorkScreening] = {w: WorkScreening() for w in self.work_ids}
+        self.works = StageWorks(self.work_ids)
         self._entries: dict[int, LogEntry] = {}
         self._order: list[int] = []  # entry ids of decisions and resolutions, newest last
+        self._outcomes: dict[int, str] = {}  # computed outcomes, dropped when a work changes
 
     # -- folding the log ---------------------------------------------------------------
 
@@ -63,6 +87,7 @@ class Stage:
         if entry.entry_id in self._entries:
             return
         self._entries[entry.entry_id] = entry
+        self._outcomes.pop(entry.work_id, None)
         work = self.works.get(entry.work_id)
         if entry.kind == "undo":
             undone = self._entries.get(entry.undoes or -1)
@@ -80,10 +105,27 @@ class Stage:
         elif entry.kind == "note":
             work.notes.append(entry)
 
+    def apply_all(self, entries: Iterable[LogEntry]) -> None:
+        """:meth:`apply` for a whole log read at start, with its common case (a decision
+        on a work of this stage) inlined: a large review's log is 300,000 entries."""
+        seen, works, order = self._entries, self.works, self._order
+        members = works.members
+        for entry in entries:
+            entry_id, work_id = entry.entry_id, entry.work_id
+            if entry.kind != "decision" or entry_id in seen or work_id not in members:
+                self.apply(entry)
+                continue
+            seen[entry_id] = entry
+            work = dict.get(works, work_id) or works[work_id]
+            work.decisions.setdefault(entry.reviewer, []).append(entry)
+            order.append(entry_id)
+        self._outcomes.clear()
+
     def _take_back(self, entry: LogEntry) -> None:
         work = self.works.get(entry.work_id)
         if work is None:
             return
+        self._outcomes.pop(entry.work_id, None)
         if entry.kind == "decision":
             entries = work.decisions.get(entry.reviewer, [])
             if entry in entries:
@@ -107,13 +149,23 @@ class Stage:
 
     def outcome(self, work_id: int) -> str:
         """"y", "n", "m", or PENDING, CONFLICT, UNRESOLVED_MAYBE."""
-        work = self.works[work_id]
+        known = self._outcomes.get(work_id)
+        if known is None:
+            work = dict.get(self.works, work_id)
+            if work is None:  # nothing logged for it here (a KeyError if not at this stage)
+                if work_id not in self.works.members:
+                    raise KeyError(work_id)
+                return PENDING
+            known = self._outcomes[work_id] = self._outcome(work)
+        return known
+
+    def _outcome(self, work: WorkScreening) -> str:
         if work.resolutions:
             return work.resolutions[-1].decision or PENDING
-        decided = {r: e.decision for r, e in work.current().items()}
-        if len(decided) < self.settings.reviewers_per_work or not decided:
+        said = [entries[-1].decision for entries in work.decisions.values() if entries]
+        if not said or len(said) < self.settings.reviewers_per_work:
             return PENDING
-        values = set(decided.values())
+        values = set(said)
         if "y" in values and "n" in values:
             return CONFLICT
         if values == {"m", "n"} and self.settings.maybe_is_conflict:
@@ -137,7 +189,7 @@ class Stage:
         return Counter(self.outcome(w) for w in self.work_ids)
 
     def decided_by(self, reviewer: str) -> int:
-        return sum(1 for w in self.work_ids if self.works[w].decisions.get(reviewer))
+        return sum(1 for work in self.works.values() if work.decisions.get(reviewer))
 
     def visible_decisions(self, work_id: int, reviewer: str | None) -> dict[str, LogEntry]:
         """The decisions ``reviewer`` may see: under blinding, others' only once they
@@ -202,22 +254,23 @@ class Screening:
         return [w for w in last.work_ids if last.outcome(w) == "y"]
 
 
-def load(library: Library, settings: Settings,
-         work_ids: Iterable[int] | None = None) -> Screening:
+def load(library: Library, settings: Settings, work_ids: Iterable[int] | None = None,
+         counting: bool = False) -> Screening:
     """Fold the whole log into the state of every stage (of ``work_ids``, if the caller
-    has already read which works exist)."""
+    has already read which works exist). ``counting``: only outcomes and reasons are
+    wanted, so notes, times and origins are not read."""
     store = library.screening
-    work_ids = sorted(store.work_ids() if work_ids is None else work_ids)
-    entries = store.log()
-    by_stage: dict[str, list[LogEntry]] = {}
-    for entry in entries:
-        by_stage.setdefault(entry.stage, []).append(entry)
-    stages: list[Stage] = []
-    eligible: list[int] = work_ids
-    for name in settings.stages:
-        stage = Stage(name, settings, eligible)
-        for entry in by_stage.get(name, ()):
-            stage.apply(entry)
-        stages.append(stage)
-        eligible = [w for w in stage.work_ids if stage.goes_forward(w)]
+    with paused_gc():  # a million small objects, none of them in a cycle
+        work_ids = sorted(store.work_ids() if work_ids is None else work_ids)
+        entries = store.log(lean=counting)
+        by_stage: dict[str, list[LogEntry]] = {}
+        for entry in entries:
+            by_stage.setdefault(entry.stage, []).append(entry)
+        stages: list[Stage] = []
+        eligible: list[int] = work_ids
+        for name in settings.stages:
+            stage = Stage(name, settings, eligible)
+            stage.apply_all(by_stage.get(name, ()))
+            stages.append(stage)
+            eligible = [w for w in stage.work_ids if stage.goes_forward(w)]
     return Screening(settings, stages, entries[-1].entry_id if entries else 0)

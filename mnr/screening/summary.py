@@ -48,7 +48,7 @@ def summarise(stage: Stage) -> StageSummary:
         decided={r: stage.decided_by(r) for r in reviewers_of(stage)},
         included=outcomes["y"], excluded=outcomes["n"], maybe=outcomes["m"],
         pending=outcomes[PENDING], conflicts=outcomes[CONFLICT] + outcomes[UNRESOLVED_MAYBE],
-        resolved=sum(1 for w in stage.work_ids if stage.works[w].resolutions),
+        resolved=sum(1 for work in stage.works.values() if work.resolutions),
         reasons=dict(stage.exclusion_reasons().most_common()),
     )
 
