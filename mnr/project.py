@@ -30,6 +30,26 @@ LOG_HEADER = """\
 """
 
 
+# The seed review's extraction template (Jones et al. 2018): one column per field.
+DEFAULT_EXTRACTION = ["Setting", "Country", "Sample characteristics", "Study design",
+                      "Data collection", "Data analysis", "Intervention", "Outcome", "Findings"]
+UK = ["UK", "United Kingdom", "England", "Wales", "Scotland", "Northern Ireland"]
+
+
+@dataclass(frozen=True, slots=True)
+class TraditionSpec:
+    """A research tradition as review.toml defines it."""
+
+    name: str
+    description: str = ""
+    paradigm: str = ""
+    concepts: list[str] = field(default_factory=list)
+    theories: list[str] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)
+    checklist: str | None = None  # the checklist its studies are judged by
+    storyline: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """The parts of review.toml that mnr reads."""
@@ -51,6 +71,12 @@ class Settings:
     not_retrieved_reason: str | None = None
     highlight_include: list[str] = field(default_factory=list)
     highlight_exclude: list[str] = field(default_factory=list)
+    checklist_files: list[Path] = field(default_factory=list)  # the user's own checklists
+    default_checklist: str | None = None
+    extraction_fields: list[str] = field(default_factory=lambda: list(DEFAULT_EXTRACTION))
+    traditions: list[TraditionSpec] = field(default_factory=list)
+    country_group: list[str] = field(default_factory=lambda: list(UK))  # shown apart
+    country_group_label: str = "UK"
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,4 +244,39 @@ def load_settings(path: Path) -> Settings:
                                      [s for s in stages if s == "fulltext"]),
         highlight_include=toml.strings("highlight.include"),
         highlight_exclude=toml.strings("highlight.exclude"),
+        checklist_files=[path.parent / name for name in toml.strings("appraisal.checklists")],
+        default_checklist=toml.string("appraisal.default") or None,
+        extraction_fields=_fields(toml),
+        traditions=_traditions(toml),
+        country_group=toml.strings("traditions_timeline.group", UK),
+        country_group_label=toml.string("traditions_timeline.label", "UK"),
     )
+
+
+def _fields(toml: _Reader) -> list[str]:
+    fields = toml.strings("extraction.fields", DEFAULT_EXTRACTION)
+    names = [f.strip() for f in fields]
+    if not names or any(not n for n in names) or len(set(names)) != len(names):
+        raise toml._fail("extraction.fields", "a list of different, non-empty field names")
+    return names
+
+
+def _traditions(toml: _Reader) -> list[TraditionSpec]:
+    """The [[tradition]] tables: each needs a name; lists must be lists of strings."""
+    tables = toml.data.get("tradition", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise toml._fail("tradition", "[[tradition]] tables")
+    found: list[TraditionSpec] = []
+    for number, table in enumerate(tables, 1):
+        sub = _Reader(toml.path, toml.text, {"t": table})
+        name = sub.string("t.name").strip()
+        if not name:
+            raise ProjectError(f"{toml.path}: tradition {number} has no `name`")
+        if name in {t.name for t in found}:
+            raise ProjectError(f"{toml.path}: two traditions are named {name!r}")
+        found.append(TraditionSpec(
+            name=name, description=sub.string("t.description"),
+            paradigm=sub.string("t.paradigm"), concepts=sub.strings("t.concepts"),
+            theories=sub.strings("t.theories"), methods=sub.strings("t.methods"),
+            checklist=sub.string("t.checklist") or None, storyline=sub.string("t.storyline")))
+    return found

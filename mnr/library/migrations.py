@@ -56,10 +56,26 @@ def _v3_screening(conn: Connection) -> None:
                 "SELECT RAISE(ABORT, 'the screening log is never changed or deleted'); END"))
 
 
+_V4_TABLES = ("appraisals", "extractions", "work_tags", "traditions", "themes", "memos")
+
+
+def _v4_synthesis(conn: Connection) -> None:
+    """Appraisals, extractions, tags, traditions, findings themes and memos: all logs."""
+    for name in _V4_TABLES:
+        schema.metadata.tables[name].create(conn)
+    if conn.dialect.name == "sqlite":
+        for name in _V4_TABLES:
+            for event in ("UPDATE", "DELETE"):
+                conn.execute(text(
+                    f"CREATE TRIGGER {name}_no_{event.lower()} BEFORE {event} ON {name} "
+                    f"BEGIN SELECT RAISE(ABORT, '{name} are never changed or deleted'); END"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "searches, records and record sources", _v1_initial),
     (2, "works and deduplication", _v2_works),
     (3, "screening log and full texts", _v3_screening),
+    (4, "appraisal, extraction, traditions, themes and memos", _v4_synthesis),
 ]
 
 LATEST = MIGRATIONS[-1][0]

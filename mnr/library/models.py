@@ -235,3 +235,60 @@ class Fulltext:
     location: str
     attached_by: str | None
     attached_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Appraisal:
+    """One saved appraisal of a work by a reviewer (the latest per reviewer counts)."""
+
+    appraisal_id: int
+    work_id: int
+    reviewer: str
+    checklist: str
+    answers: dict[str, dict[str, str]]  # question number -> {"answer": ..., "comment": ...}
+    commentary: str | None
+    saved_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    extraction_id: int
+    work_id: int
+    reviewer: str
+    fields: dict[str, str]
+    saved_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class TagEntry:
+    tag_id: int
+    work_id: int
+    kind: str  # "tradition", "method", "country"
+    value: str
+    action: str  # "add" or "remove"
+    tagged_by: str | None
+    tagged_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A findings theme as last saved."""
+
+    theme_key: int
+    tradition: str
+    statement: str
+    polarity: str  # "positive" or "negative"
+    works: list[int]
+    retired: bool
+    saved_by: str | None
+    saved_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Memo:
+    memo_id: int
+    subject: str  # "review", "tradition", "work"
+    about: str | None
+    author: str | None
+    text: str
+    written_at: str

@@ -193,3 +193,83 @@ fulltexts = Table(
     Column("attached_at", String(32), nullable=False),
     Index("ix_fulltexts_work", "work_id"),
 )
+
+# -- appraisal, extraction, traditions (schema version 4) ---------------------------------
+# All append-only: what a reviewer saves is a new row; the latest row counts.
+
+appraisals = Table(
+    "appraisals",
+    metadata,
+    Column("appraisal_id", Integer, primary_key=True),
+    Column("work_id", Integer, ForeignKey("works.work_id"), nullable=False),
+    Column("reviewer", Text, nullable=False),
+    Column("checklist", Text, nullable=False),  # a checklist id, e.g. "casp-qualitative"
+    Column("answers", Text, nullable=False),  # JSON: question number -> {answer, comment}
+    Column("commentary", Text),  # on design, conduct and selective reporting
+    Column("saved_at", String(32), nullable=False),
+    Index("ix_appraisals_work", "work_id"),
+)
+
+extractions = Table(
+    "extractions",
+    metadata,
+    Column("extraction_id", Integer, primary_key=True),
+    Column("work_id", Integer, ForeignKey("works.work_id"), nullable=False),
+    Column("reviewer", Text, nullable=False),
+    Column("fields", Text, nullable=False),  # JSON: field name -> text
+    Column("saved_at", String(32), nullable=False),
+    Index("ix_extractions_work", "work_id"),
+)
+
+# Tags on works: a tradition (one or more), a method family, a country. "remove" rows
+# take a tag back; the current tags are derived.
+work_tags = Table(
+    "work_tags",
+    metadata,
+    Column("tag_id", Integer, primary_key=True),
+    Column("work_id", Integer, ForeignKey("works.work_id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # "tradition", "method", "country"
+    Column("value", Text, nullable=False),
+    Column("action", String(8), nullable=False),  # "add" or "remove"
+    Column("tagged_by", Text),
+    Column("tagged_at", String(32), nullable=False),
+    Index("ix_work_tags_work", "work_id"),
+)
+
+# Traditions created in the TUI (those in review.toml are read from there).
+traditions = Table(
+    "traditions",
+    metadata,
+    Column("tradition_id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("fields", Text, nullable=False),  # JSON: description, paradigm, methods, ...
+    Column("saved_at", String(32), nullable=False),
+)
+
+# Findings themes: a statement, positive or negative, in a tradition, with the works
+# that support it. A theme is replaced by saving it again under its theme key.
+themes = Table(
+    "themes",
+    metadata,
+    Column("row_id", Integer, primary_key=True),
+    Column("theme_key", Integer, nullable=False),  # the same theme across its versions
+    Column("tradition", Text, nullable=False),
+    Column("statement", Text, nullable=False),
+    Column("polarity", String(8), nullable=False),  # "positive" or "negative"
+    Column("works", Text, nullable=False),  # JSON list of work ids
+    Column("retired", Integer, nullable=False, default=0),
+    Column("saved_by", Text),
+    Column("saved_at", String(32), nullable=False),
+)
+
+# Memos: dated notes on the review, a tradition or a work (the audit trail).
+memos = Table(
+    "memos",
+    metadata,
+    Column("memo_id", Integer, primary_key=True),
+    Column("subject", String(16), nullable=False),  # "review", "tradition", "work"
+    Column("about", Text),  # the tradition's name or the work id; NULL for the review
+    Column("author", Text),
+    Column("text", Text, nullable=False),
+    Column("written_at", String(32), nullable=False),
+)

@@ -27,6 +27,7 @@ from mnr.library import schema
 from mnr.library.migrations import migrate
 from mnr.library.models import DatabaseCount, NewSearch, Search, Status, StoredRecord
 from mnr.library.screening import ScreeningStore
+from mnr.library.synthesis import SynthesisStore
 from mnr.library.works import WorkStore
 
 BUSY_TIMEOUT_MS = 30_000
@@ -242,6 +243,11 @@ class Library:
     def screening(self) -> ScreeningStore:
         """The screening log and full texts: the queries of ``mnr screen`` and friends."""
         return ScreeningStore(self)
+
+    @property
+    def synthesis(self) -> SynthesisStore:
+        """Appraisals, extractions, tags, traditions, themes and memos."""
+        return SynthesisStore(self)
 
     # -- searches ---------------------------------------------------------------------
 

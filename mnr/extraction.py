@@ -1,0 +1,95 @@
+"""Data extraction with the protocol's template, and the evidence table it makes.
+
+The template is review.toml's ``[extraction] fields`` (by default the seed
+review's: setting, country, sample, design, data collection and analysis,
+intervention, outcome, findings). Each save is kept; the latest per work
+counts. The evidence table has one row per included work, cited by its
+author-year label, and is written as CSV, Markdown or XLSX.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TextIO
+
+from mnr.errors import MnrError
+from mnr.library import Library
+from mnr.library.models import Extraction
+from mnr.project import Settings
+from mnr.studies import Study, studies
+
+FORMATS = ("csv", "md", "xlsx")
+
+
+def save(library: Library, settings: Settings, work_id: int, reviewer: str,
+         fields: dict[str, str]) -> None:
+    """Store one extraction form (every field of the template; blanks allowed)."""
+    unknown = [name for name in fields if name not in settings.extraction_fields]
+    if unknown:
+        raise MnrError(f"W{work_id}: {', '.join(map(repr, unknown))} not in the extraction "
+                       f"template ({', '.join(settings.extraction_fields)}); see review.toml "
+                       "[extraction] fields")
+    if not reviewer.strip():
+        raise MnrError("say who extracted the data (--reviewer)")
+    if work_id not in {s.work_id for s in studies(library, settings, assessed=True)}:
+        raise MnrError(f"W{work_id} is not a study of this review (not at the last stage)")
+    cleaned = {name: (fields.get(name) or "").strip() for name in settings.extraction_fields}
+    library.synthesis.save_extraction(work_id, reviewer.strip(), cleaned)
+
+
+def current(library: Library) -> dict[int, Extraction]:
+    """The latest extraction of each work, whoever saved it."""
+    return {e.work_id: e for e in library.synthesis.extractions()}
+
+
+def evidence_table(library: Library, settings: Settings,
+                   included: list[Study] | None = None) -> tuple[list[str], list[list[str]]]:
+    """(columns, rows): one row per included work, "Study" then the template's fields."""
+    rows_of = current(library)
+    columns = ["Study", *settings.extraction_fields]
+    rows = []
+    for study in included if included is not None else studies(library, settings):
+        saved = rows_of.get(study.work_id)
+        values = saved.fields if saved else {}
+        rows.append([study.label, *(values.get(name, "") for name in settings.extraction_fields)])
+    return columns, rows
+
+
+def write(columns: list[str], rows: list[list[str]], fmt: str, output: Path | TextIO) -> None:
+    """Write a table as CSV, Markdown or XLSX (XLSX needs a file path)."""
+    if fmt == "xlsx":
+        if not isinstance(output, Path):
+            raise MnrError("an XLSX file needs a file name: -o evidence.xlsx")
+        import pandas as pd
+
+        pd.DataFrame(rows, columns=columns).to_excel(output, index=False, engine="openpyxl")
+        return
+    if fmt not in FORMATS:
+        raise MnrError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    text = _markdown(columns, rows) if fmt == "md" else None
+    if isinstance(output, Path):
+        with output.open("w", encoding="utf-8", newline="") as stream:
+            _emit(stream, columns, rows, text)
+    else:
+        _emit(output, columns, rows, text)
+
+
+def _emit(stream: TextIO, columns: list[str], rows: list[list[str]], text: str | None) -> None:
+    if text is not None:
+        stream.write(text)
+        return
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def _markdown(columns: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(_cell(c) for c in columns) + " |",
+             "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

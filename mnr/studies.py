@@ -1,0 +1,80 @@
+"""The studies of a review: its included works, labelled the way evidence tables cite them.
+
+Appraisal, extraction and traditions are about the included works (outcome Y
+at the last screening stage); appraisal may also start on works still being
+assessed there. Labels read "Simpson et al. 2016", with a, b when one
+author-year names two works.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from mnr.dedupe.merge import Work, merge
+from mnr.library import Library, StoredRecord
+from mnr.project import Settings
+from mnr.screening.state import load
+
+
+@dataclass(frozen=True, slots=True)
+class Study:
+    """An included (or assessed) work with its citation label."""
+
+    work: Work
+    label: str  # "Simpson et al. 2016"
+    included: bool
+
+    @property
+    def work_id(self) -> int:
+        return self.work.work_id
+
+    @property
+    def year(self) -> int | None:
+        return self.work.merged.year
+
+    @property
+    def title(self) -> str:
+        return self.work.merged.title or "(no title)"
+
+
+def _surname(name: str) -> str:
+    return (name.split(",")[0] if "," in name else name.split(" ")[-1]).strip() or name
+
+
+def author_year(work: Work) -> str:
+    authors = work.merged.authors
+    year = work.merged.year or "n.d."
+    if not authors:
+        return f"Anon. {year}"
+    if len(authors) == 1:
+        return f"{_surname(authors[0])} {year}"
+    if len(authors) == 2:
+        return f"{_surname(authors[0])} & {_surname(authors[1])} {year}"
+    return f"{_surname(authors[0])} et al. {year}"
+
+
+def studies(library: Library, settings: Settings, assessed: bool = False) -> list[Study]:
+    """The included works (with ``assessed``, every work at the last stage), ordered by
+    year and label; labels made unique with a, b, ..."""
+    screening = load(library, settings)
+    included = set(screening.included())
+    wanted = set(screening.stages[-1].work_ids) if assessed else included
+    if not wanted:
+        return []
+    grouped: dict[int, list[StoredRecord]] = {}
+    for record in library.records():
+        if record.work_id in wanted:
+            grouped.setdefault(record.work_id, []).append(record)
+    works = [merge(work_id, records) for work_id, records in grouped.items()]
+    works.sort(key=lambda w: (w.merged.year or 0, author_year(w), w.work_id))
+    labels = [author_year(w) for w in works]
+    repeated = Counter(labels)
+    used: Counter[str] = Counter()
+    result = []
+    for work, label in zip(works, labels, strict=True):
+        if repeated[label] > 1:
+            used[label] += 1
+            label = f"{label}{chr(ord('a') + used[label] - 1)}"
+        result.append(Study(work, label, work.work_id in included))
+    return result
