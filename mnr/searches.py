@@ -329,6 +329,15 @@ def open_library(project: Project, progress: Progress | None = None
         seed = project.library_dir / DECISIONS_FILE
         if seed.is_file():
             _load_decisions(project, library, seed)
+        synthesis = project.library_dir / "synthesis.json"
+        if synthesis.is_file():
+            from mnr.synthesis_file import import_file as import_synthesis
+
+            if not seed.is_file():
+                from mnr.dedupe.passes import deduplicate
+
+                deduplicate(library)
+            import_synthesis(library, project.settings(), synthesis)
         return library, built
     except BaseException:
         library.close()

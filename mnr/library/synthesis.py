@@ -39,11 +39,12 @@ class SynthesisStore:
     # -- appraisals and extractions ---------------------------------------------------
 
     def save_appraisal(self, work_id: int, reviewer: str, checklist: str,
-                       answers: dict[str, dict[str, str]], commentary: str | None) -> None:
+                       answers: dict[str, dict[str, str]], commentary: str | None,
+                       at: str | None = None) -> None:
         self._add(schema.appraisals, [{
             "work_id": work_id, "reviewer": reviewer, "checklist": checklist,
             "answers": json.dumps(answers, ensure_ascii=False), "commentary": commentary,
-            "saved_at": now()}])
+            "saved_at": at or now()}])
 
     def appraisals(self) -> list[Appraisal]:
         a = schema.appraisals
@@ -51,10 +52,11 @@ class SynthesisStore:
                           json.loads(r.answers), r.commentary, r.saved_at)
                 for r in self._all(a, a.c.appraisal_id)]
 
-    def save_extraction(self, work_id: int, reviewer: str, fields: dict[str, str]) -> None:
+    def save_extraction(self, work_id: int, reviewer: str, fields: dict[str, str],
+                        at: str | None = None) -> None:
         self._add(schema.extractions, [{
             "work_id": work_id, "reviewer": reviewer,
-            "fields": json.dumps(fields, ensure_ascii=False), "saved_at": now()}])
+            "fields": json.dumps(fields, ensure_ascii=False), "saved_at": at or now()}])
 
     def extractions(self) -> list[Extraction]:
         e = schema.extractions
@@ -63,9 +65,10 @@ class SynthesisStore:
 
     # -- tags, traditions, themes, memos ----------------------------------------------
 
-    def tag(self, entries: Sequence[tuple[int, str, str, str]], tagged_by: str | None) -> None:
+    def tag(self, entries: Sequence[tuple[int, str, str, str]], tagged_by: str | None,
+            at: str | None = None) -> None:
         """Add or remove tags: (work id, kind, value, "add" or "remove") each."""
-        stamp = now()
+        stamp = at or now()
         self._add(schema.work_tags, [
             {"work_id": w, "kind": kind, "value": value, "action": action,
              "tagged_by": tagged_by, "tagged_at": stamp} for w, kind, value, action in entries])
@@ -75,9 +78,9 @@ class SynthesisStore:
         return [TagEntry(r.tag_id, r.work_id, r.kind, r.value, r.action, r.tagged_by,
                          r.tagged_at) for r in self._all(t, t.c.tag_id)]
 
-    def save_tradition(self, name: str, fields: dict[str, Any]) -> None:
+    def save_tradition(self, name: str, fields: dict[str, Any], at: str | None = None) -> None:
         self._add(schema.traditions, [{"name": name, "fields": json.dumps(fields),
-                                       "saved_at": now()}])
+                                       "saved_at": at or now()}])
 
     def traditions(self) -> dict[str, dict[str, Any]]:
         """Traditions created in the TUI: name -> fields as last saved."""
@@ -86,7 +89,7 @@ class SynthesisStore:
 
     def save_theme(self, theme_key: int | None, tradition: str, statement: str,
                    polarity: str, works: Sequence[int], saved_by: str | None,
-                   retired: bool = False) -> int:
+                   retired: bool = False, at: str | None = None) -> int:
         """Save a theme (a new one when ``theme_key`` is None); returns its key."""
         t = schema.themes
         with self._library.writing() as conn:
@@ -96,7 +99,7 @@ class SynthesisStore:
             conn.execute(insert(t).values(
                 theme_key=theme_key, tradition=tradition, statement=statement,
                 polarity=polarity, works=json.dumps(list(works)), retired=int(retired),
-                saved_by=saved_by, saved_at=now()))
+                saved_by=saved_by, saved_at=at or now()))
         return theme_key
 
     def themes(self) -> list[Theme]:
@@ -109,9 +112,10 @@ class SynthesisStore:
                                         r.saved_at)
         return list(latest.values())
 
-    def add_memo(self, subject: str, about: str | None, author: str | None, text: str) -> None:
+    def add_memo(self, subject: str, about: str | None, author: str | None, text: str,
+                 at: str | None = None) -> None:
         self._add(schema.memos, [{"subject": subject, "about": about, "author": author,
-                                  "text": text, "written_at": now()}])
+                                  "text": text, "written_at": at or now()}])
 
     def memos(self) -> list[Memo]:
         m = schema.memos

@@ -1,0 +1,163 @@
+"""Appraisals, extractions, tags, traditions, themes and memos as one JSON file.
+
+``mnr synthesis export`` writes everything done after screening; ``import``
+reads it back into another copy of the review, and a ``library/synthesis.json``
+is replayed on first use, after the screening log, so a fresh checkout (mnr's
+demo among them) comes back as it was left. Works are named by their lowest
+record id ("R12"), which does not depend on how works were numbered.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from mnr.errors import MnrError
+from mnr.library import Library
+from mnr.project import Settings
+from mnr.traditions import KINDS, METHODS, POLARITIES, SUBJECTS
+
+SYNTHESIS_FILE = "synthesis.json"  # in library/
+
+
+def _record_of_work(library: Library) -> dict[int, str]:
+    first: dict[int, int] = {}
+    for record_id, work_id in library.works.memberships().items():
+        first[work_id] = min(record_id, first.get(work_id, record_id))
+    return {work: f"R{record}" for work, record in first.items()}
+
+
+def export(library: Library, stream: TextIO) -> int:
+    """Write the file; returns how many entries it holds."""
+    names = _record_of_work(library)
+    store = library.synthesis
+    data: dict[str, list[dict[str, Any]]] = {
+        "traditions": [{"name": name, **fields}
+                       for name, fields in store.traditions().items()],
+        "tags": [{"work": names[t.work_id], "kind": t.kind, "value": t.value,
+                  "action": t.action, "by": t.tagged_by, "at": t.tagged_at}
+                 for t in store.tags() if t.work_id in names],
+        "appraisals": [{"work": names[a.work_id], "reviewer": a.reviewer,
+                        "checklist": a.checklist, "answers": a.answers,
+                        "commentary": a.commentary, "at": a.saved_at}
+                       for a in store.appraisals() if a.work_id in names],
+        "extractions": [{"work": names[e.work_id], "reviewer": e.reviewer,
+                         "fields": e.fields, "at": e.saved_at}
+                        for e in store.extractions() if e.work_id in names],
+        "themes": [{"key": t.theme_key, "tradition": t.tradition, "statement": t.statement,
+                    "polarity": t.polarity, "works": [names[w] for w in t.works if w in names],
+                    "retired": t.retired, "by": t.saved_by, "at": t.saved_at}
+                   for t in store.themes()],
+        "memos": [{"subject": m.subject,
+                   "about": names.get(int(m.about), m.about) if m.subject == "work" and m.about
+                   else m.about, "author": m.author, "text": m.text, "at": m.written_at}
+                  for m in store.memos()],
+    }
+    json.dump(data, stream, ensure_ascii=False, indent=1)
+    stream.write("\n")
+    return sum(len(v) for v in data.values())
+
+
+class _Reader:
+    """Checks one section's entries, naming the file, section and entry at fault."""
+
+    def __init__(self, path: Path, works: dict[int, int]) -> None:
+        self.path, self.works = path, works
+
+    def fail(self, where: str, problem: str) -> MnrError:
+        return MnrError(f"{self.path}, {where}: {problem}; nothing was imported")
+
+    def work(self, where: str, label: Any) -> int:
+        text = str(label or "")
+        if not (text.upper().startswith("R") and text[1:].isdigit()):
+            raise self.fail(where, f"{label!r} is not a record id like R12")
+        work = self.works.get(int(text[1:]))
+        if work is None:
+            raise self.fail(where, f"record {text} is not in this library (or not grouped "
+                                   "into a work: run `mnr dedupe`)")
+        return work
+
+    def text(self, where: str, entry: dict[str, Any], key: str, allowed: Any = None) -> str:
+        value = entry.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(where, f"`{key}` is missing")
+        if allowed is not None and value not in allowed:
+            raise self.fail(where, f"`{key}` is {value!r}, not one of {', '.join(allowed)}")
+        return value
+
+
+def import_file(library: Library, settings: Settings, path: Path) -> int:
+    """Check the whole file, then store it; returns the entries imported."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise MnrError(f"{path}: not a readable synthesis file ({error})") from None
+    if not isinstance(data, dict):
+        raise MnrError(f"{path}: expected a JSON object with sections like \"tags\"")
+    read = _Reader(path, library.works.memberships())
+    known = {t.name for t in settings.traditions}
+    known |= {str(t.get("name")) for t in data.get("traditions", [])}
+    jobs: list[Any] = []
+    store = library.synthesis
+    for n, t in enumerate(data.get("traditions", []), 1):
+        name = read.text(f"traditions entry {n}", t, "name")
+        fields = {k: v for k, v in t.items() if k != "name"}
+        jobs.append(lambda name=name, fields=fields: store.save_tradition(name, fields))
+    for n, t in enumerate(data.get("tags", []), 1):
+        where = f"tags entry {n}"
+        work, kind = read.work(where, t.get("work")), read.text(where, t, "kind", KINDS)
+        value = read.text(where, t, "value")
+        if kind == "tradition" and value not in known:
+            raise read.fail(where, f"there is no tradition {value!r}")
+        if kind == "method" and value not in METHODS:
+            raise read.fail(where, f"method {value!r} is not one of {', '.join(METHODS)}")
+        action = read.text(where, t, "action", ("add", "remove"))
+        jobs.append(lambda e=(work, kind, value, action), t=t: store.tag(
+            [e], t.get("by"), t.get("at")))
+    for n, a in enumerate(data.get("appraisals", []), 1):
+        where = f"appraisals entry {n}"
+        work = read.work(where, a.get("work"))
+        reviewer, checklist = read.text(where, a, "reviewer"), read.text(where, a, "checklist")
+        if not isinstance(a.get("answers"), dict):
+            raise read.fail(where, "`answers` must map question numbers to answers")
+        jobs.append(lambda w=work, r=reviewer, c=checklist, a=a: store.save_appraisal(
+            w, r, c, a["answers"], a.get("commentary"), a.get("at")))
+    for n, e in enumerate(data.get("extractions", []), 1):
+        where = f"extractions entry {n}"
+        work, reviewer = read.work(where, e.get("work")), read.text(where, e, "reviewer")
+        fields = e.get("fields")
+        if not isinstance(fields, dict):
+            raise read.fail(where, "`fields` must map field names to text")
+        unknown = set(fields) - set(settings.extraction_fields)
+        if unknown:
+            raise read.fail(where, f"{', '.join(sorted(unknown))} not in the extraction "
+                                   "template (review.toml [extraction] fields)")
+        jobs.append(lambda w=work, r=reviewer, f=fields, e=e: store.save_extraction(
+            w, r, f, e.get("at")))
+    keys: dict[Any, int | None] = {}
+    for n, t in enumerate(data.get("themes", []), 1):
+        where = f"themes entry {n}"
+        tradition = read.text(where, t, "tradition")
+        if tradition not in known:
+            raise read.fail(where, f"there is no tradition {tradition!r}")
+        statement = read.text(where, t, "statement")
+        polarity = read.text(where, t, "polarity", POLARITIES)
+        works = [read.work(where, label) for label in t.get("works", [])]
+        jobs.append(lambda t=t, tr=tradition, st=statement, po=polarity, wo=works:
+                    keys.__setitem__(t.get("key"), store.save_theme(
+                        keys.get(t.get("key")), tr, st, po, wo, t.get("by"),
+                        bool(t.get("retired")), t.get("at"))))
+    for n, m in enumerate(data.get("memos", []), 1):
+        where = f"memos entry {n}"
+        subject, text = read.text(where, m, "subject", SUBJECTS), read.text(where, m, "text")
+        about = m.get("about")
+        if subject == "work":
+            about = str(read.work(where, about))
+        elif subject == "tradition" and about not in known:
+            raise read.fail(where, f"there is no tradition {about!r}")
+        jobs.append(lambda s=subject, ab=about, m=m, tx=text: store.add_memo(
+            s, ab if s != "review" else None, m.get("author"), tx, m.get("at")))
+    for job in jobs:  # everything was checked: store
+        job()
+    return len(jobs)
