@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from mnr.appraisal.checklists import available, validate_answers
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import Settings
@@ -48,7 +49,7 @@ def export(library: Library, stream: TextIO) -> int:
         "themes": [{"key": t.theme_key, "tradition": t.tradition, "statement": t.statement,
                     "polarity": t.polarity, "works": [names[w] for w in t.works if w in names],
                     "retired": t.retired, "by": t.saved_by, "at": t.saved_at}
-                   for t in store.themes()],
+                   for t in store.theme_drafts()],  # every draft: the audit trail
         "memos": [{"subject": m.subject,
                    "about": names.get(int(m.about), m.about) if m.subject == "work" and m.about
                    else m.about, "author": m.author, "text": m.text, "at": m.written_at}
@@ -96,6 +97,7 @@ def import_file(library: Library, settings: Settings, path: Path) -> int:
     if not isinstance(data, dict):
         raise MnrError(f"{path}: expected a JSON object with sections like \"tags\"")
     read = _Reader(path, library.works.memberships())
+    checklists = available(settings.checklist_files)
     known = {t.name for t in settings.traditions}
     known |= {str(t.get("name")) for t in data.get("traditions", [])}
     jobs: list[Any] = []
@@ -121,6 +123,14 @@ def import_file(library: Library, settings: Settings, path: Path) -> int:
         reviewer, checklist = read.text(where, a, "reviewer"), read.text(where, a, "checklist")
         if not isinstance(a.get("answers"), dict):
             raise read.fail(where, "`answers` must map question numbers to answers")
+        if checklist not in checklists:
+            raise read.fail(where, f"there is no checklist {checklist!r}")
+        try:
+            validate_answers(checklists[checklist], {
+                str(n): v.get("answer", "") for n, v in a["answers"].items()
+                if isinstance(v, dict) and v.get("answer")})
+        except MnrError as error:
+            raise read.fail(where, error.message) from None
         jobs.append(lambda w=work, r=reviewer, c=checklist, a=a: store.save_appraisal(
             w, r, c, a["answers"], a.get("commentary"), a.get("at")))
     for n, e in enumerate(data.get("extractions", []), 1):

@@ -102,15 +102,16 @@ class SynthesisStore:
                 saved_by=saved_by, saved_at=at or now()))
         return theme_key
 
+    def theme_drafts(self) -> list[Theme]:
+        """Every saved version of every theme, in the order they were saved."""
+        t = schema.themes
+        return [Theme(r.theme_key, r.tradition, r.statement, r.polarity, json.loads(r.works),
+                      bool(r.retired), r.saved_by, r.saved_at)
+                for r in self._all(t, t.c.row_id)]
+
     def themes(self) -> list[Theme]:
         """Each theme as last saved, retired ones included, in order of first saving."""
-        t = schema.themes
-        latest: dict[int, Theme] = {}
-        for r in self._all(t, t.c.row_id):
-            latest[r.theme_key] = Theme(r.theme_key, r.tradition, r.statement, r.polarity,
-                                        json.loads(r.works), bool(r.retired), r.saved_by,
-                                        r.saved_at)
-        return list(latest.values())
+        return list({theme.theme_key: theme for theme in self.theme_drafts()}.values())
 
     def add_memo(self, subject: str, about: str | None, author: str | None, text: str,
                  at: str | None = None) -> None:
