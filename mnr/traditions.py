@@ -84,8 +84,9 @@ def current_tags(library: Library) -> dict[int, dict[str, list[str]]]:
             values[entry.value] = None
         else:
             values.pop(entry.value, None)
-    return {work: {kind: list(values) for kind, values in kinds.items() if values}
-            for work, kinds in tags.items()}
+    current = {work: {kind: list(values) for kind, values in kinds.items() if values}
+               for work, kinds in tags.items()}
+    return {work: kinds for work, kinds in current.items() if kinds}
 
 
 def tag(library: Library, settings: Settings, work_id: int, kind: str, value: str,
@@ -104,6 +105,10 @@ def tag(library: Library, settings: Settings, work_id: int, kind: str, value: st
             raise MnrError(f"a method family is one of {', '.join(METHODS)}, not {value!r}")
     if not value:
         raise MnrError(f"the {kind} is empty")
+    if kind == "country":  # "england" is the "England" already used
+        used = {v.lower(): v for kinds in current_tags(library).values()
+                for v in kinds.get("country", [])}
+        value = used.get(value.lower(), value)
     if work_id not in library.screening.work_ids():
         raise MnrError(f"W{work_id}: there is no such work")
     current = current_tags(library).get(work_id, {}).get(kind, [])

@@ -545,3 +545,4 @@ def export(format_name: str, output: Path | None, what: str, include_withdrawn: 
 from mnr.cli import files as _files  # noqa: E402,F401
 from mnr.cli import prisma as _prisma  # noqa: E402,F401
 from mnr.cli import screening as _screening  # noqa: E402,F401
+from mnr.cli import synthesis as _synthesis  # noqa: E402,F401

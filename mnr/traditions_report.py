@@ -1,0 +1,297 @@
+"""What the traditions add up to, for the write-up: the findings matrix, the timeline, memos.
+
+The findings matrix is the seed review's per-tradition table: positive and negative
+themes, each with the numbered references of the works behind it, then the method
+families with theirs; numbers index the included studies in ``studies()`` order. The
+timeline shows included works per year per tradition, the country group (UK by
+default) filled and the rest hollow. Matplotlib is imported only when drawing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+from collections import Counter
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from mnr.errors import MnrError
+from mnr.library import Library
+from mnr.library.models import Theme
+from mnr.project import Settings
+from mnr.studies import Study, studies
+from mnr.traditions import METHODS, current_tags, memos, summarise, themes, traditions
+
+UNTAGGED = "(untagged)"
+ELSEWHERE = "Elsewhere"
+NO_COUNTRY = "(no country)"
+FIGURE_FORMATS = ("svg", "png", "pdf")
+FONT, FONT_SIZE, PNG_DPI = "DejaVu Sans", 8.0, 300
+GROUP_COLOUR, ELSEWHERE_COLOUR, NONE_COLOUR = "#1f4e79", "#d55e00", "#8c8c8c"
+
+
+def reference(number: int, study: Study) -> str:
+    """"[3] Simpson et al. 2016. Title. Journal." """
+    merged = study.work.merged
+    parts = [study.label, study.title.rstrip(". "), (merged.journal or "").rstrip(". ")]
+    return f"[{number}] " + ". ".join(p for p in parts if p) + "."
+
+
+def _cite(work_ids: list[int], numbers: dict[int, int]) -> str:
+    """"[3, 7, 12]"; a work that is not an included study is cited by its id (W12)."""
+    known = sorted(numbers[w] for w in set(work_ids) if w in numbers)
+    others = sorted(w for w in set(work_ids) if w not in numbers)
+    cited = [str(n) for n in known] + [f"W{w}" for w in others]
+    return f"[{', '.join(cited)}]" if cited else ""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def findings_table(library: Library, settings: Settings, fmt: str = "md") -> str:
+    """Per tradition its themes (positive / negative, with numbered references) and method
+    families, then the reference list (md); or one row per theme (csv)."""
+    included = studies(library, settings)
+    numbers = {s.work_id: i for i, s in enumerate(included, 1)}
+    labels = {s.work_id: s.label for s in included}
+    if fmt == "csv":
+        stream = io.StringIO()
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(["tradition", "polarity", "statement", "works", "references"])
+        for tradition in traditions(library, settings):
+            for theme in themes(library, tradition.name):
+                cited = sorted(set(theme.works), key=lambda w: (numbers.get(w, 1 << 30), w))
+                writer.writerow([tradition.name, theme.polarity, theme.statement,
+                                 "; ".join(labels.get(w, f"W{w}") for w in cited),
+                                 _cite(theme.works, numbers)])
+        return stream.getvalue()
+    if fmt != "md":
+        raise MnrError(f"unknown format {fmt!r}; one of md, csv")
+    tags = current_tags(library)
+    lines = [f"## Findings by research tradition: {settings.title}", ""]
+    for tradition in traditions(library, settings):
+        members = [s.work_id for s in included
+                   if tradition.name in tags.get(s.work_id, {}).get("tradition", [])]
+        lines += [f"### {tradition.name}", "", *([tradition.description.strip(), ""]
+                                                 if tradition.description.strip() else [])]
+        lines += _section(themes(library, tradition.name), members, tags, numbers)
+    untagged = [s.work_id for s in included if not tags.get(s.work_id, {}).get("tradition")]
+    if untagged:
+        lines += [f"Included studies in no tradition yet: {_cite(untagged, numbers)}", ""]
+    lines += ["### References", ""]
+    for n, study in enumerate(included, 1):
+        lines += [reference(n, study), ""]
+    if not included:
+        lines += ["(no included studies)", ""]
+    if any(w not in numbers for t in themes(library) for w in t.works):
+        lines += ["Works cited by id (W12) are not included studies of the review.", ""]
+    return "\n".join(lines)
+
+
+def _section(found: list[Theme], members: list[int], tags: dict[int, dict[str, list[str]]],
+             numbers: dict[int, int]) -> list[str]:
+    """A tradition's themes (positive beside negative) and its methods, as Markdown tables."""
+    positive, negative = ([_cell(f"{t.statement} {_cite(t.works, numbers)}") for t in found
+                           if t.polarity == polarity] for polarity in ("positive", "negative"))
+    lines = ["| Positive findings | Negative findings |", "|---|---|"]
+    for row in range(max(len(positive), len(negative))):
+        cells = [c[row] if row < len(c) else "" for c in (positive, negative)]
+        lines.append(f"| {cells[0]} | {cells[1]} |")
+    if not found:
+        lines.append("| (no themes yet) | |")
+    by_method: dict[str, list[int]] = {}
+    for work_id in members:
+        by_method.setdefault((tags[work_id].get("method") or ["not tagged"])[0], []).append(
+            work_id)
+    lines += ["", "| Methods | Studies |", "|---|---|"]
+    lines += [f"| {method.capitalize()} | {_cite(by_method[method], numbers)} |"
+              for method in [*METHODS, "not tagged"] if method in by_method]
+    if not members:
+        lines.append("| (no included studies yet) | |")
+    return [*lines, ""]
+
+
+def _when(stamp: str) -> str:
+    """"2024-05-01T10:03:00+00:00" -> "2024-05-01 10:03"."""
+    return stamp.replace("T", " ")[:16]
+
+
+def memo_subject(subject: str, about: str | None, labels: dict[int, str] | None = None) -> str:
+    if subject == "work" and about is not None:
+        label = (labels or {}).get(int(about)) if about.isdigit() else None
+        return f"work W{about}" + (f" ({label})" if label else "")
+    return f"tradition {about}" if subject == "tradition" else "the review"
+
+
+def memos_markdown(library: Library, settings: Settings | None = None) -> str:
+    """Every memo in the order written: date, author and subject, then the text."""
+    labels = ({s.work_id: s.label for s in studies(library, settings, assessed=True)}
+              if settings is not None else {})
+    lines = ["## Memos", ""]
+    for memo in memos(library):
+        lines += [f"### {_when(memo.written_at)}, {memo.author or 'anonymous'}, on "
+                  f"{memo_subject(memo.subject, memo.about, labels)}", "", memo.text, ""]
+    if len(lines) == 2:
+        lines += ["(no memos yet)", ""]
+    return "\n".join(lines)
+
+
+# -- the traditions' history ----------------------------------------------------------
+
+
+def _group(settings: Settings, country: list[str] | None) -> str:
+    if not country:
+        return NO_COUNTRY
+    wanted = {c.strip().casefold() for c in settings.country_group}
+    return settings.country_group_label if country[0].strip().casefold() in wanted else ELSEWHERE
+
+
+def _rows(library: Library, settings: Settings) -> list[str]:
+    return [t.name for t in traditions(library, settings)]
+
+
+def _points(library: Library, settings: Settings
+            ) -> tuple[list[tuple[int, str, str, Study]], int]:
+    """(year, tradition, group, study) per included work and tradition; and how many
+    included works have no year (left out)."""
+    tags = current_tags(library)
+    points, undated = [], 0
+    for study in studies(library, settings):
+        if study.year is None:
+            undated += 1
+            continue
+        work_tags = tags.get(study.work_id, {})
+        group = _group(settings, work_tags.get("country"))
+        for name in work_tags.get("tradition") or [UNTAGGED]:
+            points.append((study.year, name, group, study))
+    return points, undated
+
+
+def timeline_table(library: Library, settings: Settings) -> list[tuple[int, str, str, int]]:
+    """(year, tradition, group, works) for the included works, by year, then tradition in
+    protocol order, then group (the country group, elsewhere, no country)."""
+    points, _ = _points(library, settings)
+    rows = [*_rows(library, settings), UNTAGGED]
+    groups = [settings.country_group_label, ELSEWHERE, NO_COUNTRY]
+    counts = Counter((year, name, group) for year, name, group, _ in points)
+    rank = {name: i for i, name in enumerate(rows)}
+    return sorted(((y, t, g, n) for (y, t, g), n in counts.items()),
+                  key=lambda r: (r[0], rank.get(r[1], len(rows)), r[1], groups.index(r[2])))
+
+
+def tradition_summaries(library: Library, settings: Settings) -> list[dict[str, Any]]:
+    """Per tradition: description, included works (ids and labels), years, methods, countries."""
+    included = studies(library, settings)
+    labels = {s.work_id: s.label for s in included}
+    described = {t.name: t for t in traditions(library, settings)}
+    result = []
+    for summary in summarise(library, settings, {s.work_id: s.year for s in included}):
+        known = described.get(summary.tradition)
+        result.append({
+            **summary.as_dict(), "description": known.description if known else "",
+            "source": known.source if known else "", "works": [f"W{w}" for w in summary.works],
+            "labels": [labels[w] for w in summary.works]})
+    return result
+
+
+def draw_timeline(library: Library, settings: Settings, output: Path | BinaryIO,
+                  fmt: str) -> None:
+    """Included works per year per tradition: one band per tradition, one marker per work
+    (stacked within a year), filled for the country group and hollow for elsewhere; above,
+    the works per year split by group. SVG and PDF keep text as text."""
+    if fmt not in FIGURE_FORMATS:
+        raise MnrError(f"unknown format {fmt!r}; one of {', '.join(FIGURE_FORMATS)}")
+    points, undated = _points(library, settings)
+    if not points:
+        raise MnrError("there are no included studies with a year to draw yet")
+    import matplotlib
+
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}[fmt]
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42,
+                                "font.family": FONT, "font.size": FONT_SIZE}):
+        figure = _figure(settings, points, [*_rows(library, settings), UNTAGGED], undated)
+        figure.savefig(output, format=fmt, bbox_inches="tight", pad_inches=0.06,
+                       facecolor="white", dpi=PNG_DPI if fmt == "png" else "figure",
+                       metadata=metadata)
+
+
+def _figure(settings: Settings, points: list[tuple[int, str, str, Study]], order: list[str],
+            undated: int) -> Any:
+    """The figure: works per year by group above, one band per tradition below (inches)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator, MultipleLocator
+
+    label = settings.country_group_label
+    groups = [label, ELSEWHERE, NO_COUNTRY]
+    names = {label: label, ELSEWHERE: ELSEWHERE, NO_COUNTRY: "Country not tagged"}
+    colours = {label: GROUP_COLOUR, ELSEWHERE: ELSEWHERE_COLOUR, NO_COUNTRY: NONE_COLOUR}
+    style: dict[str, dict[str, Any]] = {
+        label: dict(marker="o", color=GROUP_COLOUR, mfc=GROUP_COLOUR, ms=6),
+        ELSEWHERE: dict(marker="o", color=ELSEWHERE_COLOUR, mfc="white", mew=1.5, ms=6),
+        NO_COUNTRY: dict(marker="D", color=NONE_COLOUR, mfc="white", mew=1.0, ms=4.5)}
+    rows = [name for name in order if any(p[1] == name for p in points)]
+    rows += sorted({p[1] for p in points} - set(order))
+    stacks = Counter((p[1], p[0]) for p in points)
+    slots = {name: max(n for (t, _), n in stacks.items() if t == name) + 0.8 for name in rows}
+    years = sorted({p[0] for p in points})
+    per_year = {g: [len({p[3].work_id for p in points if p[0] == y and p[2] == g})
+                    for y in years] for g in groups}
+    # inches: the bands grow with their tallest stack, the bar chart stays small
+    band_h, bars_h, top_m, gap, bottom_m = sum(slots.values()) * 0.14, 0.75, 0.45, 0.12, 0.72
+    height = top_m + bars_h + gap + band_h + bottom_m
+    figure = Figure(figsize=(7.0, height), facecolor="white")
+    FigureCanvasAgg(figure)
+    grid = figure.add_gridspec(2, 1, height_ratios=[bars_h, band_h], left=0.26, right=0.98,
+                               top=1 - top_m / height, bottom=bottom_m / height,
+                               hspace=gap / ((bars_h + band_h) / 2))
+    ax = figure.add_subplot(grid[1])
+    bars = figure.add_subplot(grid[0], sharex=ax)
+    below = [0] * len(years)
+    for g in groups:
+        if any(per_year[g]):
+            bars.bar(years, per_year[g], bottom=below, width=0.72, color=colours[g],
+                     hatch="////" if g == ELSEWHERE else None, edgecolor="white", lw=0.3)
+            below = [b + n for b, n in zip(below, per_year[g], strict=True)]
+    bars.set_ylabel("Studies\nper year")
+    bars.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
+    bars.tick_params(labelbottom=False)
+    y0, ticks, placed = 0.0, [], Counter[tuple[str, int]]()
+    for i, name in enumerate(rows):
+        if i % 2 == 0:
+            ax.axhspan(y0, y0 + slots[name], color="#f0f0f0", lw=0, zorder=0)
+        ticks.append(y0 + slots[name] / 2)
+        for year, _, group, _study in sorted((p for p in points if p[1] == name), key=lambda p:
+                                            (p[0], groups.index(p[2]), p[3].label)):
+            k, n = placed[(name, year)], stacks[(name, year)]
+            placed[(name, year)] += 1
+            ax.plot([year], [y0 + slots[name] / 2 + (n - 1) / 2 - k], ls="none", zorder=3,
+                    clip_on=False, **style[group])
+        y0 += slots[name]
+    counts = Counter(p[1] for p in points)
+    ax.set_yticks(ticks, [textwrap.fill(f"{n} ({counts[n]})", 30) for n in rows])
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(y0, 0)
+    ax.set_xlim(years[0] - 0.8, years[-1] + 0.8)
+    span = years[-1] - years[0]
+    ax.xaxis.set_major_locator(MultipleLocator(1 if span <= 10 else 2 if span <= 24 else 5))
+    ax.xaxis.set_minor_locator(MultipleLocator(1))
+    ax.set_xlabel("Year of publication" + (f" ({undated} studies without a year not shown)"
+                                           if undated else ""))
+    for axes in (bars, ax):
+        axes.grid(axis="x", which="minor", color="#dddddd", lw=0.4)
+        axes.set_axisbelow(True)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+    total = {g: len({p[3].work_id for p in points if p[2] == g}) for g in groups}
+    handles = [Line2D([], [], ls="none", label=f"{names[g]} ({total[g]})", **style[g])
+               for g in groups if total[g]]
+    figure.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False,
+                  bbox_to_anchor=(0.62, 0.0), handletextpad=0.3, columnspacing=1.5)
+    n = len({p[3].work_id for p in points})
+    bars.set_title(f"Included studies by year and research tradition (n = {n})", loc="left",
+                   fontweight="bold", fontsize=FONT_SIZE + 1.5, pad=10)
+    return figure
