@@ -114,6 +114,7 @@ class HomeScreen(Screen[None]):
         steps.append(Option(Text.assemble(("Included      ", "bold green"),
                                           f"{len(screening.included()):,} works"),
                             id="included"))
+        steps += self._synthesis_steps(set(screening.included()))
         steps.append(Option(Text.assemble(("PRISMA        ", "bold"),
                                           "the flow diagram's numbers, live"), id="prisma"))
         listing = self.query_one("#steps", OptionList)
@@ -123,6 +124,33 @@ class HomeScreen(Screen[None]):
         listing.highlighted = keep if keep is not None and keep < len(steps) else 2
         self.query_one("#hint", Static).update(Text(
             "Enter opens a step · r changes reviewer · q quits", style="dim"))
+
+    def _synthesis_steps(self, included: set[int]) -> list[Option]:
+        """Appraisal, extraction and traditions: how far each has got with the included."""
+        from mnr import extraction, traditions
+        from mnr.appraisal import appraise
+
+        app = self.mnr
+        library, total = app.library, len(included)
+        appraised = appraise.current(library)
+        done = sum(1 for w in included if appraised.get(w))
+        mine = sum(1 for w in included if (app.reviewer or "") in appraised.get(w, {}))
+        line = f"{done:,} of {total:,} included appraised"
+        if app.reviewer:
+            line += f" · you {mine:,}"
+        extracted = sum(1 for w in extraction.current(library) if w in included)
+        tags = traditions.current_tags(library)
+        tagged = sum(1 for w in included if tags.get(w, {}).get("tradition"))
+        names = len(traditions.traditions(library, app.settings))
+        return [
+            Option(Text.assemble(("Appraisal     ", "bold"), line), id="appraisal"),
+            Option(Text.assemble(("Extraction    ", "bold"),
+                                 f"{extracted:,} of {total:,} included extracted"),
+                   id="extraction"),
+            Option(Text.assemble(("Traditions    ", "bold"),
+                                 f"{names:,} traditions · {tagged:,} of {total:,} included "
+                                 "in one"), id="traditions"),
+        ]
 
     @on(OptionList.OptionSelected, "#steps")
     def _selected(self) -> None:
@@ -138,7 +166,7 @@ class HomeScreen(Screen[None]):
             from mnr.tui.prisma import PrismaScreen
 
             self.app.push_screen(PrismaScreen(self.mnr.library, self.mnr.settings))
-        elif kind in ("stage", "conflicts", "dedupe"):
+        elif kind in ("stage", "conflicts", "dedupe", "appraisal", "extraction", "traditions"):
             self.mnr.with_reviewer(lambda: self.mnr.open_step(kind, stage))
         else:
             self.notify("Searches are imported with `mnr import`; see `mnr searches`.")
@@ -214,12 +242,29 @@ class MnrApp(App[None]):
                 from mnr.tui.dedupe_review import DedupeReviewScreen
 
                 self.push_screen(DedupeReviewScreen(self.library, self.reviewer))
+            elif kind in ("appraisal", "extraction", "traditions"):
+                self.push_screen(self.synthesis_screen(kind))
             elif kind == "conflicts":
                 self.push_screen(ConflictsScreen(self.session(stage)))
             else:
                 self.push_screen(ScreeningScreen(self.session(stage)))
         except MnrError as error:
             self.notify(error.message, severity="error")
+
+    def synthesis_screen(self, kind: str) -> Screen[None]:
+        """The Appraisal, Extraction or Traditions screen, as the reviewer at the keyboard."""
+        assert self.reviewer is not None
+        if kind == "appraisal":
+            from mnr.tui.appraisal import AppraisalScreen
+
+            return AppraisalScreen(self.library, self.settings, self.reviewer)
+        if kind == "extraction":
+            from mnr.tui.extraction import ExtractionScreen
+
+            return ExtractionScreen(self.library, self.settings, self.reviewer)
+        from mnr.tui.traditions import TraditionsScreen
+
+        return TraditionsScreen(self.library, self.settings, self.reviewer)
 
     def on_unmount(self) -> None:
         self.library.close()

@@ -1,0 +1,431 @@
+"""The Appraisal screen: the studies on the left, a checklist form for the highlighted one.
+
+The checklist offered is :func:`mnr.appraisal.appraise.suggested`'s (the study's
+tradition's checklist, else one fitting the extracted study design, else review.toml's
+default); the reviewer may pick another. Each yes / no / can't tell question is a row:
+with the row focused, ``y``, ``n`` or ``c`` answers it and moves on, Tab reaches its
+comment. Free-text questions are a line of text. ``ctrl+s`` saves through
+:func:`mnr.appraisal.appraise.save` (every save is kept; the latest per reviewer counts)
+and reports the Yes / No / Can't tell counts: there is no score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from mnr import extraction
+from mnr.appraisal import appraise
+from mnr.appraisal.checklists import Checklist, Question, suggest, tally
+from mnr.errors import MnrError
+from mnr.library import Library
+from mnr.library.models import Appraisal
+from mnr.project import Settings
+from mnr.studies import Study
+from mnr.traditions import current_tags, traditions
+from mnr.tui.extraction import StudyFormScreen
+
+CHOICES = (("yes", "Yes"), ("no", "No"), ("cant_tell", "Can't tell"))
+CHOSEN_STYLE = {"yes": "bold reverse green", "no": "bold reverse red",
+                "cant_tell": "bold reverse yellow"}
+
+
+def counts_text(answers: Mapping[str, str], checklist: Checklist | None) -> str:
+    """"Yes 3 · No 1 · Can't tell 2" (counts, never a score)."""
+    counts = tally(answers, checklist)
+    return " · ".join(f"{label} {counts[value]}" for value, label in CHOICES)
+
+
+@dataclass(frozen=True, slots=True)
+class FormState:
+    """What the form holds: the checklist, (number, answer, comment) per question in the
+    checklist's order, and the commentary."""
+
+    checklist: str | None
+    answers: tuple[tuple[str, str, str], ...]
+    commentary: str
+
+
+class AnswerBox(Widget, can_focus=True):
+    """One yes / no / can't tell question; focused, y / n / c answers it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer('yes')", "Yes"),
+        Binding("n", "answer('no')", "No"),
+        Binding("c", "answer('cant_tell')", "Can't tell"),
+        Binding("x,delete,backspace", "answer('')", "Clear answer", key_display="x / del"),
+        Binding("enter", "comment", "Comment"),
+        Binding("j,down", "step(1)", "Next question", show=False),
+        Binding("k,up", "step(-1)", "Previous question", show=False),
+        Binding("home", "first", "First question", show=False),
+        Binding("end", "commentary", "Commentary", show=False),
+    ]
+
+    answer: reactive[str] = reactive("")
+
+    def __init__(self, question: Question, form: AppraisalScreen, answer: str = "") -> None:
+        super().__init__(classes="answer-box")
+        self.question, self.form = question, form
+        self.set_reactive(AnswerBox.answer, answer)
+
+    def render(self) -> Table:
+        question = self.question
+        text = Text(question.label, "bold")
+        if question.screening:
+            text.append("  screening", "italic cyan")
+        text.append("\n")
+        for value, label in CHOICES:
+            text.append(f" {label} ", CHOSEN_STYLE[value] if self.answer == value else "dim")
+            text.append(" ")
+        if question.hint:
+            text.append(f"\n{question.hint}", "dim italic")
+        grid = Table.grid(expand=True)
+        grid.add_column(width=5)
+        grid.add_column(ratio=1)
+        grid.add_row(Text(f"{question.number:>3}", "bold"), text)
+        return grid
+
+    def action_answer(self, value: str) -> None:
+        self.answer = value
+        if value == "no" and self.question.screening:
+            self.notify(f"Question {self.question.number} is a screening question: with a No, "
+                        "CASP suggests the study may not be worth appraising further.",
+                        severity="warning", timeout=4)
+        if value:
+            self.form.step_from(self, 1, closed_only=True)
+
+    def action_comment(self) -> None:
+        row = self.parent
+        if isinstance(row, QuestionRow) and row.comment is not None:
+            row.comment.focus()
+
+    def action_step(self, step: int) -> None:
+        self.form.step_from(self, step)
+
+    def action_first(self) -> None:
+        self.form.focus_question(0)
+
+    def action_commentary(self) -> None:
+        self.form.query_one("#commentary", TextArea).focus()
+
+
+class QuestionInput(Input):
+    """A comment or a free-text answer; up and down move to the question before or after."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "step(1)", "Next question", show=False),
+        Binding("up", "step(-1)", "Previous question", show=False),
+    ]
+
+    def __init__(self, value: str, form: AppraisalScreen, placeholder: str,
+                 classes: str) -> None:
+        super().__init__(value, placeholder=placeholder, compact=True, classes=classes)
+        self.form = form
+
+    def action_step(self, step: int) -> None:
+        self.form.step_from(self, step)
+
+
+class QuestionRow(Vertical):
+    """A question: an answer box and a comment, or (free text) a line of text."""
+
+    def __init__(self, question: Question, form: AppraisalScreen, answer: str = "",
+                 comment: str = "") -> None:
+        super().__init__(classes="question")
+        self.question = question
+        self.box: AnswerBox | None = None
+        self.text: QuestionInput | None = None
+        self.comment: QuestionInput | None = None
+        if question.answers == "free_text":
+            self.text = QuestionInput(answer, form, question.hint or "the answer, in words",
+                                      "free-text")
+        else:
+            self.box = AnswerBox(question, form, answer)
+            self.comment = QuestionInput(comment, form, f"comment on {question.number} "
+                                         "(optional; Enter: next question)", "comment")
+
+    def compose(self) -> ComposeResult:
+        if self.box is not None and self.comment is not None:
+            yield self.box
+            yield self.comment
+        elif self.text is not None:
+            question = self.question
+            grid = Table.grid(expand=True)
+            grid.add_column(width=5)
+            grid.add_column(ratio=1)
+            grid.add_row(Text(f"{question.number:>3}", "bold"), Text.assemble(
+                (question.label, "bold"), ("  in words", "dim italic")))
+            yield Static(grid, classes="free-label")
+            yield self.text
+
+    @property
+    def field(self) -> Widget:
+        """Where the answer is given (the focus target of the row)."""
+        field = self.box if self.box is not None else self.text
+        assert field is not None
+        return field
+
+    def state(self) -> tuple[str, str, str]:
+        if self.box is not None and self.comment is not None:
+            return self.question.number, self.box.answer, self.comment.value
+        assert self.text is not None
+        return self.question.number, self.text.value, ""
+
+    def set(self, answer: str, comment: str) -> None:
+        if self.box is not None and self.comment is not None:
+            self.box.answer = answer
+            self.comment.value = comment
+        elif self.text is not None:
+            self.text.value = answer
+
+
+def _design_field(fields: list[str]) -> str | None:
+    """The extraction field holding the study design ("Study design", else any "design")."""
+    for name in fields:
+        if name.lower() == "study design":
+            return name
+    return next((name for name in fields if "design" in name.lower()), None)
+
+
+class AppraisalScreen(StudyFormScreen):
+    """Appraise the studies with checklists, as one reviewer."""
+
+    HEADING = "Appraisal"
+    FORM_KEYS = (*StudyFormScreen.FORM_KEYS, *AnswerBox.BINDINGS,
+                 Binding("up,down", "", "In a comment: previous / next question",
+                         key_display="up / down"))
+
+    def __init__(self, library: Library, settings: Settings, reviewer: str) -> None:
+        super().__init__(library, settings, reviewer)
+        self.known = appraise.checklists(settings)
+        self.saved: dict[int, dict[str, Appraisal]] = appraise.current(library)
+        self.tradition_checklists = {t.name: t.checklist for t in traditions(library, settings)}
+        self.rows: list[QuestionRow] = []
+        self.built: str | None = None  # the checklist whose questions are mounted
+        self.set_aside: dict[str, tuple[tuple[str, str, str], ...]] = {}
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose_form(self) -> ComposeResult:
+        yield Static(id="saved")
+        yield Select([(c.name, c.id) for c in self.known.values()], id="checklist",
+                     prompt="Pick a checklist", allow_blank=True)
+        yield Static(id="suggestion")
+        yield Vertical(id="questions")
+        yield Label("Commentary (what the answers add up to)", classes="field-label")
+        yield TextArea(id="commentary", soft_wrap=True, tab_behavior="focus")
+
+    def mark(self, study: Study) -> Text:
+        by = self.saved.get(study.work_id, {})
+        if self.reviewer in by:
+            return Text("✓ ", "bold green")
+        return Text("◦ ", "dim") if by else Text("  ")
+
+    def title_text(self) -> Text:
+        included = [s for s in self.studies if s.included]
+        mine = sum(1 for s in included if self.reviewer in self.saved.get(s.work_id, {}))
+        return Text.assemble(("Appraisal", "bold"), f"  ·  {self.reviewer}  ·  ",
+                             f"{mine} of {len(included)} included studies appraised by you  ·  "
+                             "Enter: the form · y/n/c answer · Ctrl+S: save · Escape: back")
+
+    def first_field(self) -> Widget | None:
+        return self.rows[0].field if self.rows else self.query_one("#checklist", Select)
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _blank(self, checklist_id: str | None) -> tuple[tuple[str, str, str], ...]:
+        checklist = self.known.get(checklist_id or "")
+        return tuple((q.number, "", "") for q in checklist.questions) if checklist else ()
+
+    def _of(self, appraisal: Appraisal) -> FormState:
+        checklist = self.known[appraisal.checklist]
+        answers = tuple((q.number, appraisal.answers.get(q.number, {}).get("answer", ""),
+                         appraisal.answers.get(q.number, {}).get("comment", ""))
+                        for q in checklist.questions)
+        return FormState(checklist.id, answers, appraisal.commentary or "")
+
+    def _suggestion(self, study: Study) -> tuple[str | None, str]:
+        """The checklist to offer and why."""
+        extracted = extraction.current(self.library).get(study.work_id)
+        field = _design_field(self.settings.extraction_fields)
+        design = extracted.fields.get(field, "") if extracted and field else ""
+        chosen = appraise.suggested(self.library, self.settings, study.work_id,
+                                    self.tradition_checklists, design or None)
+        if chosen is None:
+            return None, "No checklist suggested: pick one (Tab to the list, Enter)."
+        name = self.known[chosen].name
+        for tradition in current_tags(self.library).get(study.work_id, {}).get("tradition", []):
+            if self.tradition_checklists.get(tradition) == chosen:
+                return chosen, f"Suggested: {name}, the checklist of the tradition “{tradition}”."
+        fitting = suggest(design or None, self.known)
+        if fitting is not None and fitting.id == chosen:
+            return chosen, f"Suggested: {name}, which fits the design “{design}”."
+        return chosen, f"Suggested: {name}, review.toml's default."
+
+    async def load_form(self, study: Study, draft: Any | None) -> None:
+        by = self.saved.get(study.work_id, {})
+        mine = by.get(self.reviewer)
+        suggested, why = self._suggestion(study)
+        note = Text()
+        if mine is not None and mine.checklist in self.known:
+            loaded = self._of(mine)
+            answers = {n: a.get("answer", "") for n, a in mine.answers.items()}
+            note.append(f"Saved by you {mine.saved_at[:16].replace('T', ' ')} with "
+                        f"{self.known[mine.checklist].name}: "
+                        f"{counts_text(answers, self.known[mine.checklist])}", "green")
+        else:
+            loaded = FormState(suggested, self._blank(suggested), "")
+            note.append("Not appraised by you yet.", "dim italic")
+            if mine is not None:
+                note.append(f" (Your saved appraisal uses the checklist {mine.checklist!r}, "
+                            "which review.toml no longer lists.)", "yellow")
+        for reviewer, other in sorted(by.items()):
+            if reviewer != self.reviewer:
+                answers = {n: a.get("answer", "") for n, a in other.answers.items()}
+                note.append(f"\nAlso appraised by {reviewer} ({other.checklist}): "
+                            f"{counts_text(answers, self.known.get(other.checklist))}", "dim")
+        if draft is not None:
+            note.append("\nUnsaved changes (Ctrl+S saves them).", "bold yellow")
+        self.query_one("#saved", Static).update(note)
+        self.query_one("#suggestion", Static).update(Text(why, "dim"))
+        self.set_aside = {}
+        self.loaded = loaded
+        await self._fill(draft if isinstance(draft, FormState) else loaded)
+
+    async def _fill(self, state: FormState) -> None:
+        select: Select[str] = self.query_one("#checklist", Select)
+        with self.prevent(Select.Changed):
+            if state.checklist is None:
+                select.clear()
+            else:
+                select.value = state.checklist
+        await self._build(state.checklist, state.answers)
+        self.query_one("#commentary", TextArea).load_text(state.commentary)
+
+    async def _build(self, checklist_id: str | None,
+                     answers: tuple[tuple[str, str, str], ...]) -> None:
+        """Show this checklist's questions with these answers (mounting rows only when the
+        checklist changes)."""
+        given = {number: (answer, comment) for number, answer, comment in answers}
+        if checklist_id == self.built and self.rows:
+            for row in self.rows:
+                row.set(*given.get(row.question.number, ("", "")))
+            return
+        container = self.query_one("#questions", Vertical)
+        await container.remove_children()
+        self.rows = []
+        self.built = checklist_id
+        checklist = self.known.get(checklist_id or "")
+        if checklist is None:
+            await container.mount(Static(Text("Pick a checklist above to appraise this study.",
+                                              "italic")))
+            return
+        widgets: list[Widget] = []
+        for section in checklist.sections:
+            widgets.append(Static(Text(section, "bold underline"), classes="section"))
+            for question in checklist.in_section(section):
+                row = QuestionRow(question, self, *given.get(question.number, ("", "")))
+                self.rows.append(row)
+                widgets.append(row)
+        widgets.append(Static(Text(f"{checklist.source}. {checklist.attribution}", "dim"),
+                              classes="attribution"))
+        await container.mount_all(widgets)
+
+    def form_state(self) -> FormState:
+        value = self.query_one("#checklist", Select).value
+        checklist = value if isinstance(value, str) else None
+        answers = tuple(row.state() for row in self.rows) if checklist == self.built else ()
+        return FormState(checklist, answers, self.query_one("#commentary", TextArea).text)
+
+    @on(Select.Changed, "#checklist")
+    async def _checklist_changed(self, event: Select.Changed) -> None:
+        chosen = event.value if isinstance(event.value, str) else None
+        if self.loading or chosen == self.built:
+            return
+        if self.built is not None and any(a or c for _, a, c in
+                                          (row.state() for row in self.rows)):
+            self.set_aside[self.built] = tuple(row.state() for row in self.rows)
+            self.notify("The answers to the other checklist are set aside; pick it again to "
+                        "get them back.", timeout=4)
+        if chosen in self.set_aside:
+            answers = self.set_aside.pop(chosen)
+        elif isinstance(self.loaded, FormState) and self.loaded.checklist == chosen:
+            answers = self.loaded.answers
+        else:
+            answers = self._blank(chosen)
+        await self._build(chosen, answers)
+
+    # -- moving about the form ----------------------------------------------------------
+
+    def _row_of(self, widget: Widget) -> int | None:
+        for index, row in enumerate(self.rows):
+            if widget is row.field or widget is row.comment:
+                return index
+        return None
+
+    def step_from(self, widget: Widget, step: int, closed_only: bool = False) -> None:
+        """Focus the question ``step`` rows from the one holding ``widget`` (past the last:
+        the commentary; before the first: the checklist picker). ``closed_only`` skips the
+        free-text questions (after y / n / c, so a quick run of keys never types into one);
+        up from a comment goes to its own question."""
+        index = self._row_of(widget)
+        if index is None:
+            return
+        if step < 0 and widget is self.rows[index].comment:
+            self.rows[index].field.focus()
+            return
+        target = index + step
+        while closed_only and 0 <= target < len(self.rows) and self.rows[target].box is None:
+            target += 1 if step > 0 else -1
+        if target >= len(self.rows):
+            self.query_one("#commentary", TextArea).focus()
+        elif target < 0:
+            self.query_one("#checklist", Select).focus()
+        else:
+            self.focus_question(target)
+
+    def focus_question(self, index: int) -> None:
+        if 0 <= index < len(self.rows):
+            self.rows[index].field.focus()
+
+    @on(Input.Submitted, ".comment, .free-text")
+    def _next_question(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.step_from(event.input, 1)
+
+    # -- saving -------------------------------------------------------------------------
+
+    def save_form(self, study: Study) -> str:
+        state = self.form_state()
+        checklist = self.known.get(state.checklist or "")
+        if checklist is None:
+            raise MnrError("Pick a checklist first (Tab to the checklist list, Enter).")
+        raw = {number: {"answer": answer, "comment": comment}
+               for number, answer, comment in state.answers if answer.strip() or comment.strip()}
+        if not raw and not state.commentary.strip():
+            raise MnrError("Nothing to save yet: answer a question or write a commentary.")
+        appraise.save(self.library, self.settings, study.work_id, self.reviewer, checklist.id,
+                      raw, state.commentary)
+        self.saved = appraise.current(self.library)
+        given = {number: answer for number, answer, _ in state.answers if answer.strip()}
+        closed = [q for q in checklist.questions if q.answers != "free_text"]
+        open_ = sum(1 for q in closed if q.number not in given)
+        self.query_one("#saved", Static).update(Text(
+            f"Saved by you just now with {checklist.name}: {counts_text(given, checklist)}",
+            "green"))
+        message = (f"Saved {self.reviewer}'s appraisal of {study.label} ({checklist.name}): "
+                   f"{counts_text(given, checklist)}")
+        if open_:
+            message += f" · {open_} not answered"
+        return message

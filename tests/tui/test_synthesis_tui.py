@@ -1,0 +1,500 @@
+"""The Appraisal, Extraction and Traditions screens, driven with Textual's Pilot.
+
+Each test builds a real review (five works; three included, one assessed at the full-text
+stage and excluded, one excluded at the title stage; two traditions in review.toml),
+opens a screen from the home screen, presses the keys a reviewer presses, and checks
+what the library stored by reading it back with a fresh Library.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, Select, Static, TextArea
+
+from mnr import extraction
+from mnr.appraisal import appraise
+from mnr.dedupe.passes import deduplicate
+from mnr.library import Library
+from mnr.project import Project, init_project
+from mnr.screening import decide as actions
+from mnr.screening.state import load
+from mnr.searches import ImportOptions, import_file
+from mnr.traditions import current_tags, memos, tag, themes
+from mnr.tui.app import HomeScreen, MnrApp
+from mnr.tui.appraisal import AnswerBox, AppraisalScreen
+from mnr.tui.extraction import ExtractionScreen
+from mnr.tui.prompts import TextPrompt
+from mnr.tui.traditions import ChoicePicker, TraditionsScreen
+
+SIZE = (150, 50)
+USERS, POLICY = "Service user perspectives", "Policy and organisation"
+
+PROTOCOL = f"""\
+[review]
+title = "Care planning (synthesis screens test)"
+
+[screening]
+stages = ["title", "fulltext"]
+reviewers = ["BH", "MC"]
+reviewers_per_work = 1
+exclusion_reasons = ["Inpatient sample"]
+
+[extraction]
+fields = ["Setting", "Country", "Study design", "Findings"]
+
+[[tradition]]
+name = "{USERS}"
+description = "Care planning as experienced by the people it is for."
+storyline = "Users were seldom involved, and said so."
+checklist = "casp-qualitative"
+
+[[tradition]]
+name = "{POLICY}"
+description = "Care planning as policy: the care programme approach and its audits."
+checklist = "casp-cross-sectional"
+"""
+
+# key: (title, authors, year); studies() orders the last stage's works by year
+PAPERS = {
+    "a": ("Care programme approach reviews in community teams",
+          ["Simpson, A.", "Hannigan, B.", "Coffey, M."], 2016),
+    "b": ("Recovery-oriented care coordination", ["Slade, M."], 1999),
+    "c": ("Care plans and service user involvement", ["Grundy, A.", "Bee, P."], 2003),
+    "d": ("Inpatient ward rounds and discharge planning", ["Bowers, L."], 2010),
+    "x": ("A history of asylums", ["Porter, R."], 1987),
+}
+INCLUDED = ["b", "c", "a"]  # Slade 1999, Grundy & Bee 2003, Simpson et al. 2016
+ASSESSED = ["b", "c", "d", "a"]  # with Bowers 2010, excluded at the full-text stage
+
+
+def ris(keys: str) -> str:
+    blocks = []
+    for key in keys:
+        title, authors, year = PAPERS[key]
+        blocks.append("\n".join(["TY  - JOUR", *(f"AU  - {a}" for a in authors),
+                                 f"TI  - {title}", f"PY  - {year}", "JO  - Journal of Tests",
+                                 f"DO  - 10.1000/{key}", "ER  - "]))
+    return "\n\n".join(blocks) + "\n"
+
+
+@dataclass
+class Review:
+    project: Project
+    work: dict[str, int]  # paper key -> work id
+
+    def read(self, what: Callable[[Library], Any]) -> Any:
+        """Read the library afresh, as another process would."""
+        library = Library.open(self.project.database_file)
+        try:
+            return what(library)
+        finally:
+            library.close()
+
+
+@pytest.fixture
+def review(tmp_path: Path) -> Iterator[Review]:
+    project = init_project(tmp_path / "review", "Care planning")
+    project.review_file.write_text(PROTOCOL, "utf-8")
+    library = Library.open(project.database_file)
+    try:
+        export = tmp_path / "medline.ris"
+        export.write_text(ris("abcdx"), "utf-8")
+        import_file(project, library, export, ImportOptions(database="MEDLINE"))
+        deduplicate(library)
+        work = {}
+        for record in library.records():
+            assert record.work_id is not None and record.doi is not None
+            work[record.doi.rsplit("/", 1)[1]] = record.work_id
+        settings = project.settings()
+        title = load(library, settings).stage("title")
+        for key, work_id in work.items():
+            actions.decide(library, title, work_id, "BH", "n" if key == "x" else "y",
+                           "Inpatient sample" if key == "x" else None)
+        fulltext = load(library, settings).stage("fulltext")
+        for key in ASSESSED:
+            actions.decide(library, fulltext, work[key], "BH", "n" if key == "d" else "y",
+                           "Inpatient sample" if key == "d" else None)
+        # Slade 1999 is in the users' tradition, so its checklist is suggested for it
+        tag(library, settings, work["b"], "tradition", USERS, "MC")
+    finally:
+        library.close()
+    yield Review(project, work)
+
+
+# -- driving the app --------------------------------------------------------------------
+
+S = TypeVar("S", bound=Screen[Any])
+Steps = Callable[[Pilot[None], MnrApp], Awaitable[None]]
+
+
+def drive(review: Review, steps: Steps) -> None:
+    """Run the app headless from the home screen as BH and let ``steps`` press keys."""
+    async def run() -> None:
+        app = MnrApp(review.project, "BH")
+        async with app.run_test(size=SIZE) as pilot:
+            await shown(pilot, HomeScreen)
+            await steps(pilot, app)
+            await pilot.pause()
+    asyncio.run(run())
+
+
+async def shown(pilot: Pilot[None], kind: type[S]) -> S:
+    """Wait until the app shows a screen of this kind (a modal one included)."""
+    for _ in range(300):
+        await pilot.pause()
+        screen = pilot.app.screen
+        if isinstance(screen, kind) and screen.is_mounted:
+            return screen
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{kind.__name__} was not shown; the app shows {pilot.app.screen!r}")
+
+
+async def typed(pilot: Pilot[None], text: str) -> None:
+    """Type text into the focused field, as keys."""
+    names = {" ": "space", ",": "comma", ".": "full_stop", "&": "ampersand"}
+    await pilot.press(*[names.get(char, char) for char in text])
+
+
+def home_steps(app: MnrApp) -> dict[str, str]:
+    listing = app.screen.query_one("#steps", OptionList)
+    return {str(listing.get_option_at_index(i).id): str(listing.get_option_at_index(i).prompt)
+            for i in range(listing.option_count)}
+
+
+async def open_from_home(pilot: Pilot[None], app: MnrApp, step: str, kind: type[S]) -> S:
+    home = await shown(pilot, HomeScreen)
+    listing = home.query_one("#steps", OptionList)
+    listing.highlighted = list(home_steps(app)).index(step)
+    await pilot.press("enter")
+    screen = await shown(pilot, kind)
+    for _ in range(100):  # the form of the first study is filled after mounting
+        await pilot.pause()
+        if getattr(screen, "shown", None) is not None or not getattr(screen, "studies", [1]):
+            break
+    return screen
+
+
+def plain(static: Static) -> str:
+    """What a Static shows, as plain text."""
+    console = Console(width=200, record=True, color_system=None)
+    console.print(static.content)
+    return console.export_text()
+
+
+def focused(app: MnrApp) -> Any:
+    return app.focused
+
+
+def question_of(app: MnrApp) -> str | None:
+    """The number of the question whose answer box has the focus."""
+    widget = app.focused
+    return widget.question.number if isinstance(widget, AnswerBox) else None
+
+
+# -- home ---------------------------------------------------------------------------------
+
+
+def test_home_lists_appraisal_extraction_and_traditions_before_prisma(review: Review) -> None:
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        listed = home_steps(app)
+        ids = list(listed)
+        assert ids[ids.index("included"):] == ["included", "appraisal", "extraction",
+                                               "traditions", "prisma"]
+        assert "0 of 3 included appraised · you 0" in listed["appraisal"]
+        assert "0 of 3 included extracted" in listed["extraction"]
+        assert "2 traditions · 1 of 3 included in one" in listed["traditions"]
+
+    drive(review, steps)
+
+
+# -- appraisal ----------------------------------------------------------------------------
+
+
+def test_an_appraisal_is_answered_with_the_keyboard_saved_and_shown_again(
+        review: Review) -> None:
+    b = review.work["b"]
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await open_from_home(pilot, app, "appraisal", AppraisalScreen)
+        listing = screen.query_one("#studies", OptionList)
+        assert [listing.get_option_at_index(i).id for i in range(listing.option_count)] == [
+            str(review.work[k]) for k in ASSESSED]
+        assert "not included" in str(listing.get_option_at_index(2).prompt)
+        assert screen.shown == b and listing.has_focus
+        # Slade 1999 is in the users' tradition, whose checklist is CASP qualitative
+        assert screen.query_one("#checklist", Select).value == "casp-qualitative"
+        assert "tradition" in str(screen.query_one("#suggestion", Static).content)
+        await pilot.press("enter")  # into the form: the first question
+        assert question_of(app) == "1"
+        await pilot.press("y", "n", "c")  # each answer moves on to the next question
+        assert question_of(app) == "4"
+        await pilot.press("up", "enter")  # back to 3, into its comment
+        assert isinstance(focused(app), Input)
+        await typed(pilot, "no reflexivity")
+        await pilot.press("enter")  # the comment done: on to question 4
+        assert question_of(app) == "4"
+        await pilot.press("end")  # the commentary
+        assert isinstance(focused(app), TextArea)
+        await typed(pilot, "Credible, thin on analysis.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert str(listing.get_option_at_index(0).prompt).startswith("✓")
+        await pilot.press("escape", "escape")  # to the list, then home (nothing unsaved)
+        await shown(pilot, HomeScreen)
+        assert "1 of 3 included appraised · you 1" in home_steps(app)["appraisal"]
+
+        # opened again, the form shows what was saved
+        again = await open_from_home(pilot, app, "appraisal", AppraisalScreen)
+        assert again is not screen and again.shown == b
+        answers = {row.question.number: row.state()[1:] for row in again.rows}
+        assert answers["1"] == ("yes", "") and answers["2"] == ("no", "")
+        assert answers["3"] == ("cant_tell", "no reflexivity")
+        assert all(answers[n] == ("", "") for n in answers if n not in ("1", "2", "3"))
+        assert again.query_one("#commentary", TextArea).text == "Credible, thin on analysis."
+        assert "Saved by you" in str(again.query_one("#saved", Static).content)
+        assert not again.dirty
+
+    drive(review, steps)
+    saved = review.read(appraise.current)
+    assert list(saved) == [b] and list(saved[b]) == ["BH"]
+    appraisal = saved[b]["BH"]
+    assert appraisal.checklist == "casp-qualitative"
+    assert appraisal.answers == {"1": {"answer": "yes", "comment": ""},
+                                 "2": {"answer": "no", "comment": ""},
+                                 "3": {"answer": "cant_tell", "comment": "no reflexivity"}}
+    assert appraisal.commentary == "Credible, thin on analysis."
+
+
+def test_unsaved_answers_follow_the_study_and_escape_twice_leaves_them(review: Review) -> None:
+    b, c = review.work["b"], review.work["c"]
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await open_from_home(pilot, app, "appraisal", AppraisalScreen)
+        await pilot.press("enter", "y", "y")
+        assert screen.dirty
+        await pilot.press("escape", "down")  # to the list, then the next study
+        await pilot.pause()
+        assert screen.shown == c and not screen.dirty
+        listing = screen.query_one("#studies", OptionList)
+        assert str(listing.get_option_at_index(0).prompt).startswith("*")  # a draft
+        # Grundy & Bee 2003: no tradition, no design, no default: no checklist suggested
+        assert screen.query_one("#checklist", Select).value == Select.NULL
+        assert screen.rows == []
+        await pilot.press("up")
+        await pilot.pause()
+        assert screen.shown == b
+        assert [row.state()[1] for row in screen.rows[:3]] == ["yes", "yes", ""]
+        await pilot.press("escape")  # warned: not saved
+        assert isinstance(app.screen, AppraisalScreen)
+        await pilot.press("escape")  # leaves without saving
+        await shown(pilot, HomeScreen)
+
+    drive(review, steps)
+    assert review.read(appraise.current) == {}
+
+
+def test_another_checklist_with_free_text_questions(review: Review) -> None:
+    a = review.work["a"]
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await open_from_home(pilot, app, "appraisal", AppraisalScreen)
+        await pilot.press("end")
+        await pilot.pause()
+        assert screen.shown == a
+        screen.query_one("#checklist", Select).value = "casp-cohort"
+        for _ in range(50):
+            await pilot.pause()
+            if screen.built == "casp-cohort":
+                break
+        numbers = [row.question.number for row in screen.rows]
+        assert numbers[:6] == ["1", "2", "3", "4", "5a", "5b"]
+        screen.focus_question(numbers.index("4"))
+        await pilot.press("y")  # 5a is free text: y goes on to 5b, typing nothing there
+        assert question_of(app) == "5b"
+        await pilot.press("up")  # up reaches the free-text question
+        assert isinstance(focused(app), Input)
+        await typed(pilot, "age and sex")
+        await pilot.press("down")
+        assert question_of(app) == "5b"
+        await pilot.press("n", "ctrl+s")
+        await pilot.pause()
+        assert not screen.dirty
+
+    drive(review, steps)
+    appraisal = review.read(appraise.current)[a]["BH"]
+    assert appraisal.checklist == "casp-cohort"
+    assert appraisal.answers == {"4": {"answer": "yes", "comment": ""},
+                                 "5a": {"answer": "age and sex", "comment": ""},
+                                 "5b": {"answer": "no", "comment": ""}}
+    assert appraisal.commentary is None
+
+
+def test_saving_an_empty_appraisal_is_refused_with_a_notice(review: Review) -> None:
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        await open_from_home(pilot, app, "appraisal", AppraisalScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("Nothing to save" in n.message for n in app._notifications)
+
+    drive(review, steps)
+    assert review.read(appraise.current) == {}
+
+
+# -- extraction ---------------------------------------------------------------------------
+
+
+def test_an_extraction_form_is_filled_by_typing_and_saved(review: Review) -> None:
+    c = review.work["c"]
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await open_from_home(pilot, app, "extraction", ExtractionScreen)
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.shown == c
+        await pilot.press("enter")  # into the form: the first field
+        assert focused(app) is screen.query_one("#field-0", TextArea)
+        await typed(pilot, "Two community teams")
+        await pilot.press("tab")
+        await typed(pilot, "England")
+        await pilot.press("tab")
+        await typed(pilot, "qualitative interviews")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert str(screen.query_one("#studies", OptionList).get_option_at_index(1).prompt
+                   ).startswith("✓")
+        await pilot.press("escape", "escape")
+        await shown(pilot, HomeScreen)
+        assert "1 of 3 included extracted" in home_steps(app)["extraction"]
+        # the design extracted now suggests a checklist for the appraisal
+        appraisal = await open_from_home(pilot, app, "appraisal", AppraisalScreen)
+        await pilot.press("down")
+        await pilot.pause()
+        assert appraisal.shown == c
+        assert appraisal.query_one("#checklist", Select).value == "casp-qualitative"
+        assert "design" in str(appraisal.query_one("#suggestion", Static).content)
+
+    drive(review, steps)
+    saved = review.read(extraction.current)
+    assert list(saved) == [c]
+    assert saved[c].reviewer == "BH"
+    assert saved[c].fields == {"Setting": "Two community teams", "Country": "England",
+                               "Study design": "qualitative interviews", "Findings": ""}
+
+
+def test_the_extraction_form_shows_the_latest_extraction(review: Review) -> None:
+    b = review.work["b"]
+
+    def save(library: Library) -> None:
+        extraction.save(library, review.project.settings(), b, "MC",
+                        {"Setting": "Hospital", "Findings": "Users\nnot involved"})
+
+    review.read(save)
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await open_from_home(pilot, app, "extraction", ExtractionScreen)
+        assert screen.form_state() == ("Hospital", "", "", "Users\nnot involved")
+        assert "Last saved by MC" in str(screen.query_one("#saved", Static).content)
+
+    drive(review, steps)
+
+
+# -- traditions ---------------------------------------------------------------------------
+
+
+def test_a_study_is_tagged_and_given_a_memo_with_the_keyboard(review: Review) -> None:
+    b = review.work["b"]
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await open_from_home(pilot, app, "traditions", TraditionsScreen)
+        studies = screen.query_one("#studies", OptionList)
+        assert [studies.get_option_at_index(i).id for i in range(studies.option_count)] == [
+            str(review.work[k]) for k in INCLUDED]  # included only
+        assert studies.has_focus and screen.study is not None and screen.study.work_id == b
+        await pilot.press("t")
+        picker = await shown(pilot, ChoicePicker)
+        assert [value for value, _ in picker.choices] == [USERS, POLICY]
+        await pilot.press("2")
+        await shown(pilot, TraditionsScreen)
+        await pilot.press("c")
+        await shown(pilot, TextPrompt)
+        await typed(pilot, "Australia")
+        await pilot.press("enter")
+        await shown(pilot, TraditionsScreen)
+        await pilot.press("m")
+        await shown(pilot, ChoicePicker)
+        await pilot.press("2")  # qualitative
+        await shown(pilot, TraditionsScreen)
+        await pilot.press("a")
+        await shown(pilot, TextPrompt)
+        await typed(pilot, "Check the sampling.")
+        await pilot.press("enter")
+        await shown(pilot, TraditionsScreen)
+        assert "[1,2] qualitative Australia" in str(studies.get_option_at_index(0).prompt)
+        about = plain(screen.query_one("#about", Static))
+        assert "Country: Australia" in about and "Check the sampling." in about
+        assert f"1 {USERS}; 2 {POLICY}" in about
+
+    drive(review, steps)
+    tags = review.read(current_tags)
+    assert tags[b] == {"tradition": [USERS, POLICY], "country": ["Australia"],
+                       "method": ["qualitative"]}
+    kept = review.read(memos)
+    assert [(m.subject, m.about, m.author, m.text) for m in kept] == [
+        ("work", str(b), "BH", "Check the sampling.")]
+
+
+def test_picking_a_tradition_again_takes_the_study_out(review: Review) -> None:
+    b = review.work["b"]
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        await open_from_home(pilot, app, "traditions", TraditionsScreen)
+        await pilot.press("t")
+        picker = await shown(pilot, ChoicePicker)
+        assert picker.choices[0] == (USERS, f"✓ {USERS}")
+        await pilot.press("1")
+        await shown(pilot, TraditionsScreen)
+
+    drive(review, steps)
+    assert review.read(current_tags).get(b, {}).get("tradition") is None
+
+
+def test_a_findings_theme_with_the_highlighted_study_and_another(review: Review) -> None:
+    b, c = review.work["b"], review.work["c"]
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await open_from_home(pilot, app, "traditions", TraditionsScreen)
+        await pilot.press("f")
+        picker = await shown(pilot, ChoicePicker)
+        assert picker.highlight == 0  # the study's own tradition
+        await pilot.press("enter")
+        await shown(pilot, TextPrompt)
+        await typed(pilot, "Users felt heard")
+        await pilot.press("enter")
+        await shown(pilot, ChoicePicker)
+        await pilot.press("1")  # positive
+        prompt = await shown(pilot, TextPrompt)
+        assert prompt.value == "Slade 1999"
+        await pilot.press("end")
+        await typed(pilot, ", Nobody 2020")
+        await pilot.press("enter")  # not a study: asked again, with what was typed
+        prompt = await shown(pilot, TextPrompt)
+        assert prompt.value == "Slade 1999, Nobody 2020"
+        await pilot.press("end", *["backspace"] * len("Nobody 2020"))
+        await typed(pilot, f"W{c}")
+        await pilot.press("enter")
+        await shown(pilot, TraditionsScreen)
+        assert screen.parse_works("slade 1999, W9999") == ([b], ["W9999"])
+
+    drive(review, steps)
+    kept = review.read(themes)
+    assert [(t.tradition, t.statement, t.polarity, t.works, t.saved_by) for t in kept] == [
+        (USERS, "Users felt heard", "positive", [b, c], "BH")]
