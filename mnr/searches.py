@@ -338,6 +338,9 @@ def open_library(project: Project, progress: Progress | None = None
 
                 deduplicate(library)
             import_synthesis(library, project.settings(), synthesis)
+        from mnr.citations.reference_lists import replay
+
+        replay(project, library)
         return library, built
     except BaseException:
         library.close()

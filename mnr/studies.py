@@ -39,7 +39,13 @@ class Study:
 
 
 def _surname(name: str) -> str:
-    return (name.split(",")[0] if "," in name else name.split(" ")[-1]).strip() or name
+    """"Simpson, Alan", "Alan Simpson" and "Simpson A" (initials last) all give "Simpson"."""
+    if "," in name:
+        return name.split(",")[0].strip() or name
+    words = name.split()
+    if len(words) >= 2 and words[-1].replace(".", "").isupper() and len(words[-1]) <= 4:
+        return " ".join(words[:-1])
+    return words[-1] if words else name
 
 
 def author_year(work: Work) -> str:

@@ -81,6 +81,9 @@ _SENTENCE_SOURCE = re.compile(
 _VANCOUVER = re.compile(
     r"^(?P<au>[^.]{2,300}?)\.\s+(?P<title>.+?[.?!])\s+(?P<src>[^.;]+?)\.?\s+(?P<year>" + _YEAR
     + r")[^;:.]{0,20}(?:;\s*(?P<vol>\d+)?(?:\s*\([^)]*\))?(?::\s*(?P<page>[A-Za-z]{0,3}\d+))?)?")
+_VANCOUVER_BOOK = re.compile(  # "Smith J. Title. London: Publisher; 2001." or "... Title. 2001."
+    r"^(?P<au>[^.]{2,300}?)\.\s+(?P<title>.+?[.?!])\s+(?:.*?[:;,]\s*)?(?P<year>" + _YEAR
+    + r")[a-z]?\.?$")
 _YEAR_VOLUME_PAGE = re.compile(
     r"\b(?P<year>" + _YEAR + r")\s*;\s*(?P<vol>\d+)(?:\s*\([^)]*\))?\s*:\s*"
     r"(?P<page>[A-Za-z]{0,3}\d+)")
@@ -251,6 +254,10 @@ def _free(raw: str, text: str, doi: str | None) -> CitedRef:
                         year=int(v.group("year")), title=_clean(v.group("title")),
                         source=_clean(v.group("src")), volume=_volume(v.group("vol")),
                         first_page=v.group("page"), doi=doi)
+    b = _VANCOUVER_BOOK.match(text)
+    if b:  # a book or report: no journal, volume or page
+        return CitedRef(raw=raw, first_author=_author(_first_name(b.group("au"))),
+                        year=int(b.group("year")), title=_clean(b.group("title")), doi=doi)
     year: int | None = None
     volume = page = None
     tail = _YEAR_VOLUME_PAGE.search(text)

@@ -71,11 +71,23 @@ def _v4_synthesis(conn: Connection) -> None:
                     f"BEGIN SELECT RAISE(ABORT, '{name} are never changed or deleted'); END"))
 
 
+def _v5_references(conn: Connection) -> None:
+    """Reference lists imported for records whose exports carried none."""
+    schema.reference_lists.create(conn)
+    if conn.dialect.name == "sqlite":
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(text(
+                f"CREATE TRIGGER reference_lists_no_{event.lower()} BEFORE {event} "
+                "ON reference_lists BEGIN "
+                "SELECT RAISE(ABORT, 'reference lists are never changed or deleted'); END"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "searches, records and record sources", _v1_initial),
     (2, "works and deduplication", _v2_works),
     (3, "screening log and full texts", _v3_screening),
     (4, "appraisal, extraction, traditions, themes and memos", _v4_synthesis),
+    (5, "reference lists", _v5_references),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -273,3 +273,19 @@ memos = Table(
     Column("text", Text, nullable=False),
     Column("written_at", String(32), nullable=False),
 )
+
+# -- cited references (schema version 5) --------------------------------------------------
+
+# Reference lists given for a record whose export had none (`mnr references import`): the
+# record stands for its work, so the list follows the work through later dedupe passes.
+reference_lists = Table(
+    "reference_lists",
+    metadata,
+    Column("list_id", Integer, primary_key=True),
+    Column("record_id", Integer, ForeignKey("records.record_id"), nullable=False),
+    Column("file_name", Text, nullable=False),  # relative to searches/
+    Column("file_sha256", String(64), nullable=False),
+    Column("refs", Text, nullable=False),  # JSON list of reference strings
+    Column("imported_at", String(32), nullable=False),
+    Index("ix_reference_lists_record", "record_id"),
+)

@@ -26,6 +26,7 @@ from mnr.formats.base import ParsedRecord
 from mnr.library import schema
 from mnr.library.migrations import migrate
 from mnr.library.models import DatabaseCount, NewSearch, Search, Status, StoredRecord
+from mnr.library.references import ReferenceStore
 from mnr.library.screening import ScreeningStore
 from mnr.library.synthesis import SynthesisStore
 from mnr.library.works import WorkStore
@@ -248,6 +249,11 @@ class Library:
     def synthesis(self) -> SynthesisStore:
         """Appraisals, extractions, tags, traditions, themes and memos."""
         return SynthesisStore(self)
+
+    @property
+    def references(self) -> ReferenceStore:
+        """Reference lists imported for records whose exports had none."""
+        return ReferenceStore(self)
 
     # -- searches ---------------------------------------------------------------------
 

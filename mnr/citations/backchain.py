@@ -1,0 +1,131 @@
+"""Back-chaining: the included works' references that are not in the library yet.
+
+Candidates are the unmatched references of the included works, grouped by the
+publication they name (so "Simpson A, 2005, J ADV NURS, V52, P689" from WoS and
+the same paper from Scopus are one candidate), ranked by how many included works
+cite them. Importing them writes a RIS file to searches/ and imports it as a
+search by another method ("Citation searching", today, the seed set named in the
+query), so they go through dedupe and screening and PRISMA counts them under
+other methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import rispy
+
+from mnr.citations.external import group_unmatched
+from mnr.citations.match import Match, WorkIndex
+from mnr.citations.network import cited_references, external_label
+from mnr.citations.parse import CitedRef
+from mnr.dedupe.merge import works
+from mnr.errors import MnrError
+from mnr.library import Library
+from mnr.project import Project, Settings
+from mnr.searches import ImportOptions, ImportResult, import_file
+from mnr.studies import studies
+
+METHOD = "Citation searching"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A publication the included works cite that no work of the library is."""
+
+    ref: CitedRef  # the fullest of its references
+    label: str  # "Kamada 1989"
+    cited_by: list[str]  # the citing included studies' labels ("Simpson et al. 2016")
+    cited_by_ids: list[int]
+    raws: list[str]  # every reference string naming it
+
+
+def candidates(library: Library, settings: Settings) -> list[Candidate]:
+    """Most cited first; every included work with references is a seed."""
+    included = {s.work_id: s for s in studies(library, settings) if s.included}
+    all_works = list(works(library))
+    index = WorkIndex.from_works(all_works)
+    refs: list[CitedRef] = []
+    citing: list[int] = []
+    for found in cited_references(library, [w for w in all_works if w.work_id in included]):
+        for ref, match in zip(found.refs, index.match_all(found.refs), strict=True):
+            if match.work_id is None:
+                refs.append(ref)
+                citing.append(found.work_id)
+    out = []
+    for group in group_unmatched(refs, [Match(None, None)] * len(refs), citing):
+        ids = sorted({citing[i] for i in group.members})
+        out.append(Candidate(group.ref, external_label(group.ref),
+                             [included[i].label for i in ids], ids,
+                             list(dict.fromkeys(refs[i].raw for i in group.members))))
+    return out
+
+
+def seeds(library: Library, settings: Settings) -> list[str]:
+    """The included studies whose references were followed."""
+    with_refs = {c.work_id for c in cited_references(library, [
+        s.work for s in studies(library, settings) if s.included])}
+    return [s.label for s in studies(library, settings) if s.work_id in with_refs]
+
+
+def _ris_entry(candidate: Candidate) -> dict[str, object]:
+    ref = candidate.ref
+    book = ref.title is None and ref.volume is None and ref.first_page is None
+    entry: dict[str, object] = {
+        "type_of_reference": "BOOK" if book and ref.source else "JOUR" if ref.source else "GEN",
+        "authors": [candidate.label.rsplit(" ", 1)[0]],
+        "notes": [f"Cited as: {raw}" for raw in candidate.raws]
+        + ["Cited by: " + "; ".join(candidate.cited_by)],
+    }
+    if ref.year:
+        entry["year"] = str(ref.year)
+    title = ref.title or (ref.source if book else None)
+    if title:
+        entry["title"] = title
+    if ref.source and not book:
+        entry["secondary_title"] = ref.source
+    if ref.volume:
+        entry["volume"] = ref.volume
+    if ref.first_page:
+        entry["start_page"] = ref.first_page
+    if ref.doi:
+        entry["doi"] = ref.doi
+    return entry
+
+
+def import_candidates(project: Project, library: Library, settings: Settings,
+                      min_cited: int = 1, date: str | None = None) -> ImportResult:
+    """The candidates cited by at least ``min_cited`` included works, imported as one
+    citation-searching search; the file stays in searches/ and the search log."""
+    chosen = [c for c in candidates(library, settings) if len(c.cited_by_ids) >= min_cited]
+    if not chosen:
+        raise MnrError("no references of the included works are missing from the library"
+                       + (f" with {min_cited} or more citing works" if min_cited > 1 else ""))
+    day = date or dt.date.today().isoformat()
+    path = _free_name(project.searches_dir / f"citation-searching-backchain-{day}.ris")
+    path.write_text(rispy.dumps([_ris_entry(c) for c in chosen]), encoding="utf-8")
+    seed = seeds(library, settings)
+    query = (f"Back-chaining: the references of {len(seed)} included "
+             f"{'study' if len(seed) == 1 else 'studies'} ({'; '.join(seed)}) that match no "
+             f"work in the library" + (f", cited by {min_cited} or more of them"
+                                       if min_cited > 1 else "") + ".")
+    options = ImportOptions(database=METHOD, platform="mnr backchain", date=day, query=query,
+                            notes=f"{len(chosen)} publications, built by mnr backchain from "
+                            "the cited references of the included studies.",
+                            other_method=METHOD)
+    try:
+        return import_file(project, library, path, options)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _free_name(path: Path) -> Path:
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
