@@ -219,10 +219,15 @@ class Suggestion:
 def suggest_traditions(network: Network, among: set[int] | None = None,
                        seed: int = 1) -> list[Suggestion]:
     """Louvain communities of the undirected network (outside publications included, so
-    works citing the same classics fall together); each untagged work (of ``among``, when
-    given) is offered the tradition that more than half of its community's tagged works
-    share, when at least two do."""
+    works citing the same classics fall together). Each untagged work (of ``among``, when
+    given: then only their and the tagged works' neighbourhood is divided) is offered the
+    tradition that more than half of its community's tagged works share, when two or more
+    do."""
     graph = network.graph.to_undirected()
+    if among is not None:  # only the neighbourhood of the works in question and the tagged
+        core = {f"W{w}" for w in among} | {n for n, v in network.nodes.items() if v.traditions}
+        core &= set(graph)
+        graph = graph.subgraph(core | {m for n in core for m in graph[n]}).copy()
     graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
     if graph.number_of_edges() == 0:
         return []
