@@ -12,7 +12,7 @@ other methods.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import rispy
@@ -57,7 +57,9 @@ def candidates(library: Library, settings: Settings) -> list[Candidate]:
     out = []
     for group in group_unmatched(refs, [Match(None, None)] * len(refs), citing):
         ids = sorted({citing[i] for i in group.members})
-        out.append(Candidate(group.ref, external_label(group.ref),
+        # the fullest reference may lack the DOI that names the group (another gave it)
+        doi = group.ref.doi or (group.key[4:] if group.key.startswith("doi:") else None)
+        out.append(Candidate(replace(group.ref, doi=doi), external_label(group.ref),
                              [included[i].label for i in ids], ids,
                              list(dict.fromkeys(refs[i].raw for i in group.members))))
     return out

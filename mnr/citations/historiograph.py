@@ -27,7 +27,8 @@ _GREY = "#8c8c8c"
 
 def chosen(network: Network, limit: int = 30) -> list[Node]:
     """The ``limit`` most cited papers with a year, then the works citing them, most
-    citing first, up to ``limit`` in all; fewer when fewer are linked."""
+    citing first: up to ``limit`` in all, or a third as many again when the most cited
+    fill the limit, so that the citing side of the story still shows."""
     graph = network.graph
     dated = [n for n in graph if network.nodes[n].year is not None]
     cited = sorted((n for n in dated if graph.in_degree(n)),

@@ -139,7 +139,8 @@ def _global_citations(library: Library) -> dict[int, int]:
 
 def external_label(ref: CitedRef) -> str:
     """"Kamada 1989" from "Kamada T, 1989, ..." or "Agostini, A., ... (2017)"."""
-    head = re.split(r"[,.(;]", ref.raw.strip().lstrip("*[").strip(), maxsplit=1)[0]
+    head = re.split(r"[,.(;]", ref.raw.replace("[", "").replace("]", "").strip(" *"),
+                    maxsplit=1)[0]
     words = [w for w in head.split() if not (w.isupper() and len(w) <= 3) or w == head]
     name = " ".join(words[:3]).strip() or (ref.first_author or "Anon.").title()
     if name.isupper():

@@ -45,7 +45,7 @@ def record_text(record: ParsedRecord) -> str:
              str(record.year) if record.year else None, record.title, record.journal,
              f"V{record.volume}" if record.volume else None, f"P{page}" if page else None,
              f"DOI {record.doi}" if record.doi else None]
-    return ", ".join(p.replace(",", " ") if i == 2 else p
+    return ", ".join(p.replace(", ", " ").replace(",", " ") if i == 2 else p
                      for i, p in enumerate(parts) if p)
 
 

@@ -5,9 +5,10 @@ and most steadily.
 * global citations: times cited, as the databases' exports report it;
 * citations per year: local citations over the years since publication;
 * PageRank (networkx) over the whole network;
-* consistently cited: cited by a work published in at least 80% of the years from the
-  year after publication to the newest citing work (at least three such years), the
-  bibliometrix rule for a constant performer.
+* consistently cited: cited by a work published in at least 80% of the years since
+  publication (the bibliometrix rule for a constant performer), counting the years the
+  library can show: from the year after publication, or the oldest citing work's year if
+  later, to the newest; at least three such years.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class Seminal:
     per_year: float | None
     pagerank: float
     years_cited: int  # years (after publication) with at least one citing work
-    years_since: int  # years from the year after publication to the newest citing work
+    years_since: int  # years observable since publication (see the module's docstring)
     consistent: bool
 
     @property
@@ -53,7 +54,7 @@ def seminal(network: Network, tradition: str | None = None) -> list[Seminal]:
     rank = nx.pagerank(graph) if graph.number_of_edges() else {n: 0.0 for n in graph}
     years = [n.year for n in network.nodes.values()
              if n.year is not None and graph.out_degree(n.node)]
-    newest = max(years, default=None)
+    newest, oldest = max(years, default=None), min(years, default=None)
     out = []
     for node in graph:
         citers = _citers(network, node, tradition)
@@ -61,10 +62,11 @@ def seminal(network: Network, tradition: str | None = None) -> list[Seminal]:
             continue
         item = network.nodes[node]
         per_year, cited_years, since = None, 0, 0
-        if item.year is not None and newest is not None:
-            since = max(0, newest - item.year)
+        if item.year is not None and newest is not None and oldest is not None:
+            first = max(item.year + 1, oldest)
+            since = max(0, newest - first + 1)
             per_year = len(citers) / max(1, newest - item.year + 1)
-            cited_years = len({n.year for n in citers if n.year and item.year < n.year <= newest})
+            cited_years = len({n.year for n in citers if n.year and first <= n.year <= newest})
         consistent = since >= CONSISTENT_YEARS and cited_years >= CONSISTENT_SHARE * since
         out.append(Seminal(item, len(citers), per_year, rank.get(node, 0.0), cited_years,
                            since, consistent))
