@@ -77,6 +77,7 @@ class Settings:
     traditions: list[TraditionSpec] = field(default_factory=list)
     country_group: list[str] = field(default_factory=lambda: list(UK))  # shown apart
     country_group_label: str = "UK"
+    mailto: str = ""  # the contact address OpenAlex's polite pool asks for (`mnr chase`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +251,7 @@ def load_settings(path: Path) -> Settings:
         traditions=_traditions(toml),
         country_group=toml.strings("traditions_timeline.group", UK),
         country_group_label=toml.string("traditions_timeline.label", "UK"),
+        mailto=toml.string("openalex.mailto").strip(),
     )
 
 

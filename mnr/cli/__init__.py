@@ -542,6 +542,7 @@ def export(format_name: str, output: Path | None, what: str, include_withdrawn: 
 
 
 # Screening and PRISMA commands live in their own modules; importing them adds them to `main`.
+from mnr.cli import chase as _chase  # noqa: E402,F401
 from mnr.cli import files as _files  # noqa: E402,F401
 from mnr.cli import network as _network  # noqa: E402,F401
 from mnr.cli import prisma as _prisma  # noqa: E402,F401

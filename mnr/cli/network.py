@@ -140,7 +140,14 @@ def network(ctx: click.Context, as_json: bool, graphml: Path | None, gexf: Path 
 def network_seminal(ctx: click.Context, fmt: str, output: Path | None, tradition: str | None,
                     limit: int) -> None:
     """Candidate seminal papers: local and global citations, citations per year, PageRank,
-    and whether they were cited consistently over time (80% of the years since)."""
+    and whether they were cited consistently over time (80% of the years since).
+
+    \b
+    Example:
+      mnr network seminal
+      mnr network seminal --tradition "Interventions to improve the CPA" --format md
+      mnr network seminal --format csv -o seminal.csv
+    """
     from mnr.citations.network import build
     from mnr.citations.seminal import rows, seminal, to_csv, to_markdown
 
@@ -181,7 +188,13 @@ def network_seminal(ctx: click.Context, fmt: str, output: Path | None, tradition
 @click.pass_context
 @handles_errors
 def network_plot(ctx: click.Context, output: Path, limit: int) -> None:
-    """The historiograph: papers by year, coloured by tradition, citations as arrows."""
+    """The historiograph: papers by year, coloured by tradition, citations as arrows.
+
+    \b
+    Example:
+      mnr network plot -o library/historiograph.png
+      mnr network plot --limit 50 -o historiograph.pdf
+    """
     from mnr.citations.historiograph import draw
     from mnr.citations.network import build
 
@@ -195,7 +208,12 @@ def network_plot(ctx: click.Context, output: Path, limit: int) -> None:
 
 @main.group()
 def references() -> None:
-    """Cited-reference lists for works whose exports had none."""
+    """Cited-reference lists for works whose exports had none.
+
+    \b
+    Example:
+      mnr references import simpson2016-refs.txt --work W12
+    """
 
 
 @references.command("import")
@@ -205,7 +223,13 @@ def references() -> None:
 @handles_errors
 def references_import(file: Path, work: str, notes: str | None) -> None:
     """Import FILE (one reference per line, or RIS or BibTeX) as the reference list of a
-    work; the file is kept in searches/references/ and logged in searches/log.toml."""
+    work; the file is kept in searches/references/ and logged in searches/log.toml.
+
+    \b
+    Example:
+      mnr references import simpson2016-refs.txt --work W12
+      mnr references import refs.ris --work W12 --notes "from the publisher's page"
+    """
     from mnr.citations.reference_lists import import_list
 
     project = find_project()
