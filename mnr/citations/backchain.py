@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import rispy
 
@@ -106,8 +105,6 @@ def import_candidates(project: Project, library: Library, settings: Settings,
         raise MnrError("no references of the included works are missing from the library"
                        + (f" with {min_cited} or more citing works" if min_cited > 1 else ""))
     day = date or dt.date.today().isoformat()
-    path = _free_name(project.searches_dir / f"citation-searching-backchain-{day}.ris")
-    path.write_text(rispy.dumps([_ris_entry(c) for c in chosen]), encoding="utf-8")
     seed = seeds(library, settings)
     query = (f"Back-chaining: the references of {len(seed)} included "
              f"{'study' if len(seed) == 1 else 'studies'} ({'; '.join(seed)}) that match no "
@@ -117,17 +114,20 @@ def import_candidates(project: Project, library: Library, settings: Settings,
                             notes=f"{len(chosen)} publications, built by mnr backchain from "
                             "the cited references of the included studies.",
                             other_method=METHOD)
+    return import_entries(project, library, f"citation-searching-backchain-{day}",
+                          [_ris_entry(c) for c in chosen], options)
+
+
+def import_entries(project: Project, library: Library, stem: str,
+                   entries: list[dict[str, object]], options: ImportOptions) -> ImportResult:
+    """RIS entries written to searches/<stem>.ris (or <stem>-2.ris, ...) and imported as
+    one search; on any error the file goes again and the library is as it was."""
+    path, n = project.searches_dir / f"{stem}.ris", 2
+    while path.exists():
+        path, n = project.searches_dir / f"{stem}-{n}.ris", n + 1
+    path.write_text(rispy.dumps(entries), encoding="utf-8")
     try:
         return import_file(project, library, path, options)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-
-
-def _free_name(path: Path) -> Path:
-    n = 2
-    candidate = path
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-        n += 1
-    return candidate

@@ -15,10 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import rispy
-
+from mnr.citations.backchain import import_entries
 from mnr.citations.match import WorkIndex
 from mnr.citations.openalex import Fetcher, OpenAlexWork, by_ids, citing, work_url
 from mnr.citations.parse import CitedRef
@@ -27,7 +25,7 @@ from mnr.dedupe.normalise import surname
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import Project, Settings
-from mnr.searches import ImportOptions, ImportResult, import_file
+from mnr.searches import ImportOptions, ImportResult
 from mnr.studies import studies
 
 METHOD = "Citation searching"
@@ -173,10 +171,6 @@ def ris_entry(candidate: Candidate) -> dict[str, object]:
     return entry
 
 
-def write_ris(candidates: list[Candidate], path: Path) -> None:
-    path.write_text(rispy.dumps([ris_entry(c) for c in candidates]), encoding="utf-8")
-
-
 def direction_words(found: Chase) -> str:
     return ("forward and backward" if found.forward and found.backward
             else "forward" if found.forward else "backward")
@@ -201,17 +195,9 @@ def import_chase(project: Project, library: Library, found: Chase,
                        "not in the library already; nothing to import")
     day = date or dt.date.today().isoformat()
     name = f"citation-searching-openalex-{direction_words(found).replace(' and ', '-')}-{day}"
-    path = project.searches_dir / f"{name}.ris"
-    n = 2
-    while path.exists():
-        path, n = project.searches_dir / f"{name}-{n}.ris", n + 1
-    write_ris(found.candidates, path)
     options = ImportOptions(database=METHOD, platform=PLATFORM, date=day, query=query(found),
                             notes=f"{len(found.candidates)} works, built by mnr chase from "
                             f"{PLATFORM} on {dt.date.today().isoformat()}.",
                             other_method=METHOD)
-    try:
-        return import_file(project, library, path, options)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    return import_entries(project, library, name, [ris_entry(c) for c in found.candidates],
+                          options)

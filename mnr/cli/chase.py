@@ -106,17 +106,11 @@ def chase(forward: bool, backward: bool, mailto: str | None, do_import: bool,
         err.print(f"{fetch.misses:,} requests to OpenAlex, {fetch.hits:,} answers from the "
                   "cache.", highlight=False)
         if do_import:
-            from mnr.dedupe.passes import deduplicate
+            from mnr.cli.network import import_and_dedupe_report
 
             result = import_chase(project, library, found, date)
             _summary(found)
-            err.print(f"Imported {result.search.label} {result.search.database}: "
-                      f"{result.search.record_count:,} records to "
-                      f"searches/{result.search.file_name} (logged in searches/log.toml).")
-            passed = deduplicate(library)
-            err.print(f"Deduplicated {passed.records:,} records ({passed.duplicate_pairs:,} "
-                      f"duplicate pairs, {passed.review_pairs:,} for review with `mnr dedupe "
-                      "--review`); screen the new works with `mnr screen`.")
+            import_and_dedupe_report(library, result)
             return
     if as_json:
         _print_json(_data(found))

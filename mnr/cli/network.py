@@ -15,6 +15,8 @@ from mnr.project import find_project
 
 if TYPE_CHECKING:
     from mnr.citations.network import Network
+    from mnr.library import Library
+    from mnr.searches import ImportResult
 
 
 def _summary(network: Network, top: int, assessed: set[int]) -> dict[str, Any]:
@@ -238,6 +240,19 @@ def references_import(file: Path, work: str, notes: str | None) -> None:
     err.print(f"Imported {count:,} references for {work} (kept with record R{record_id}).")
 
 
+def import_and_dedupe_report(library: Library, result: ImportResult) -> None:
+    """Say what a citation-searching import added, then deduplicate the library with it."""
+    from mnr.dedupe.passes import deduplicate
+
+    err.print(f"Imported {result.search.label} {result.search.database}: "
+              f"{result.search.record_count:,} records to searches/{result.search.file_name} "
+              "(logged in searches/log.toml).")
+    passed = deduplicate(library)
+    err.print(f"Deduplicated {passed.records:,} records ({passed.duplicate_pairs:,} duplicate "
+              f"pairs, {passed.review_pairs:,} for review with `mnr dedupe --review`); screen "
+              "the new works with `mnr screen`.")
+
+
 @main.command()
 @click.option("--import", "do_import", is_flag=True,
               help="Import the candidates as a citation-searching search, then dedupe.")
@@ -260,16 +275,8 @@ def backchain(do_import: bool, min_cited: int, date: str | None, as_json: bool) 
     settings = project.settings()
     with _library(project) as library:
         if do_import:
-            from mnr.dedupe.passes import deduplicate
-
             result = import_candidates(project, library, settings, min_cited, date)
-            err.print(f"Imported {result.search.label} {result.search.database}: "
-                      f"{result.search.record_count:,} records to "
-                      f"searches/{result.search.file_name} (logged in searches/log.toml).")
-            passed = deduplicate(library)
-            err.print(f"Deduplicated {passed.records:,} records ({passed.duplicate_pairs:,} "
-                      f"duplicate pairs, {passed.review_pairs:,} for review with `mnr dedupe "
-                      "--review`); screen the new works with `mnr screen`.")
+            import_and_dedupe_report(library, result)
             return
         found = [c for c in candidates(library, settings) if len(c.cited_by_ids) >= min_cited]
     if as_json:
