@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 SCORER = Path(__file__).resolve().parents[2] / "shared/tools/dedup_score.py"
 SETS = ["cardiac", "depression", "diabetes", "digital_work", "haematology", "neuroimaging",
         "respiratory", "srsr", "stroke", "cytology_screening", "special_cases"]
-DEFAULT_DATA = Path("/tmp/bd/whl/bib_dedupe/data")
+DEFAULT_DATA = Path(tempfile.gettempdir()) / "bd" / "whl" / "bib_dedupe" / "data"
 
 
 def run_dedupe(library: object) -> tuple[list[list[int]], list[tuple[int, int]]]:
@@ -118,7 +118,7 @@ def cluster_with(groups: list[list[int]], pairs: list[tuple[int, int]]) -> list[
 
 
 def find_data(given: Path | None, keep: Path) -> Path:
-    """The wheel's data folder: as given, at /tmp/bd, or downloaded with pip."""
+    """The wheel's data folder: as given, unpacked before in the temp folder, or downloaded with pip."""
     if given is not None:
         return given
     if DEFAULT_DATA.is_dir():
