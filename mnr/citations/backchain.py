@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import rispy
 
 from mnr.citations.external import group_unmatched
-from mnr.citations.match import Match, WorkIndex
+from mnr.citations.match import WorkIndex
 from mnr.citations.network import cited_references, external_label
 from mnr.citations.parse import CitedRef
 from mnr.dedupe.merge import works
@@ -41,34 +41,42 @@ class Candidate:
     raws: list[str]  # every reference string naming it
 
 
-def candidates(library: Library, settings: Settings) -> list[Candidate]:
-    """Most cited first; every included work with references is a seed."""
-    included = {s.work_id: s for s in studies(library, settings) if s.included}
+def _follow(library: Library, settings: Settings) -> tuple[list[Candidate], list[str]]:
+    """The candidates, most cited first, and the seeds: the included studies whose
+    references were followed (the included works are read, and their references parsed
+    and matched, once for both)."""
+    included = [s for s in studies(library, settings) if s.included]
+    labels = {s.work_id: s.label for s in included}
     all_works = list(works(library))
     index = WorkIndex.from_works(all_works)
+    followed = cited_references(library, [w for w in all_works if w.work_id in labels])
     refs: list[CitedRef] = []
     citing: list[int] = []
-    for found in cited_references(library, [w for w in all_works if w.work_id in included]):
+    for found in followed:
         for ref, match in zip(found.refs, index.match_all(found.refs), strict=True):
             if match.work_id is None:
                 refs.append(ref)
                 citing.append(found.work_id)
     out = []
-    for group in group_unmatched(refs, [Match(None, None)] * len(refs), citing):
+    for group in group_unmatched(refs, citing=citing):
         ids = sorted({citing[i] for i in group.members})
         # the fullest reference may lack the DOI that names the group (another gave it)
         doi = group.ref.doi or (group.key[4:] if group.key.startswith("doi:") else None)
         out.append(Candidate(replace(group.ref, doi=doi), external_label(group.ref),
-                             [included[i].label for i in ids], ids,
+                             [labels[i] for i in ids], ids,
                              list(dict.fromkeys(refs[i].raw for i in group.members))))
-    return out
+    with_refs = {c.work_id for c in followed}
+    return out, [s.label for s in included if s.work_id in with_refs]
+
+
+def candidates(library: Library, settings: Settings) -> list[Candidate]:
+    """Most cited first; every included work with references is a seed."""
+    return _follow(library, settings)[0]
 
 
 def seeds(library: Library, settings: Settings) -> list[str]:
     """The included studies whose references were followed."""
-    with_refs = {c.work_id for c in cited_references(library, [
-        s.work for s in studies(library, settings) if s.included])}
-    return [s.label for s in studies(library, settings) if s.work_id in with_refs]
+    return _follow(library, settings)[1]
 
 
 def _ris_entry(candidate: Candidate) -> dict[str, object]:
@@ -100,12 +108,12 @@ def import_candidates(project: Project, library: Library, settings: Settings,
                       min_cited: int = 1, date: str | None = None) -> ImportResult:
     """The candidates cited by at least ``min_cited`` included works, imported as one
     citation-searching search; the file stays in searches/ and the search log."""
-    chosen = [c for c in candidates(library, settings) if len(c.cited_by_ids) >= min_cited]
+    found, seed = _follow(library, settings)
+    chosen = [c for c in found if len(c.cited_by_ids) >= min_cited]
     if not chosen:
         raise MnrError("no references of the included works are missing from the library"
                        + (f" with {min_cited} or more citing works" if min_cited > 1 else ""))
     day = date or dt.date.today().isoformat()
-    seed = seeds(library, settings)
     query = (f"Back-chaining: the references of {len(seed)} included "
              f"{'study' if len(seed) == 1 else 'studies'} ({'; '.join(seed)}) that match no "
              f"work in the library" + (f", cited by {min_cited} or more of them"

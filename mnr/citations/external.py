@@ -47,14 +47,14 @@ def _fullness(ref: CitedRef) -> tuple[bool, int]:
                                             ref.volume, ref.first_page, ref.doi) if v)
 
 
-def group_unmatched(refs: Sequence[CitedRef], matches: Sequence[Match],
+def group_unmatched(refs: Sequence[CitedRef], matches: Sequence[Match] | None = None,
                     citing: Sequence[int] | None = None) -> list[ExternalNode]:
     """Unmatched references grouped by publication, most cited first.
 
     References sharing a strong key are one group (named by its DOI when it has one); one
     with only a weak key joins the single group whose references share that key, else a
-    group of its own. ``citing`` (each reference's citing work) makes ``citing`` count
-    distinct citing works."""
+    group of its own. Without ``matches`` every reference is taken as unmatched.
+    ``citing`` (each reference's citing work) makes ``citing`` count distinct citing works."""
     parent: dict[str, str] = {}
 
     def root(key: str) -> str:
@@ -63,8 +63,10 @@ def group_unmatched(refs: Sequence[CitedRef], matches: Sequence[Match],
             key = parent[key]
         return key
 
-    keys = {at: _keys(ref) for at, (ref, found) in enumerate(zip(refs, matches, strict=True))
-            if found.work_id is None}
+    if matches is not None and len(matches) != len(refs):
+        raise ValueError("one match per reference")
+    keys = {at: _keys(ref) for at, ref in enumerate(refs)
+            if matches is None or matches[at].work_id is None}
     for strong, _ in keys.values():
         for key in strong[1:]:
             a, b = sorted((root(strong[0]), root(key)), key=_rank)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from mnr.citations.external import ExternalNode, group_unmatched
-from mnr.citations.match import Match, WorkIndex
+from mnr.citations.match import WorkIndex
 from mnr.citations.parse import CitedRef, parse
 from mnr.dedupe.merge import Work, works
 from mnr.studies import author_year
@@ -185,7 +185,7 @@ def build(library: Library, min_external: int = MIN_EXTERNAL) -> Network:
             per_source[source][1] += 1
             if found.work_id != citing.work_id:
                 graph.add_edge(f"W{citing.work_id}", f"W{found.work_id}")
-    groups = group_unmatched(unmatched, [Match(None, None)] * len(unmatched), unmatched_by)
+    groups = group_unmatched(unmatched, citing=unmatched_by)
     for number, group in enumerate((g for g in groups if g.citing >= min_external), start=1):
         node = Node(f"X{number}", external_label(group.ref), group.ref.year,
                     group.ref.title or group.ref.source or group.ref.raw, external=group)
