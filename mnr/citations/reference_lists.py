@@ -79,7 +79,8 @@ def import_list(project: Project, library: Library, path: Path, work_id: int,
     """Attach the file's references to the work; returns (record id, references).
     The same file twice for one work is refused; nothing changes on any error."""
     refs = read_references(path)
-    records = {r.record_id: r for r in library.records() if r.work_id == work_id}
+    records = {r.record_id: r for r in library.records(
+        record_ids=library.screening.records_of_work(work_id))}
     if not records:
         raise MnrError(f"there is no work W{work_id}; `mnr export csv --what works` lists them")
     from mnr.dedupe.merge import merge
