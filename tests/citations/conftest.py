@@ -142,19 +142,24 @@ class Small:
             actions.decide(self.library, fulltext, self.work[key], "BH", "y")
 
 
-def make_small(tmp_path: Path) -> Small:
-    """The six papers imported and deduplicated; no reference lists yet."""
+Paper = tuple[str, int, str, str, str, str, str | None]
+
+
+def make_small(tmp_path: Path, papers: dict[str, Paper] = PAPERS, protocol: str = PROTOCOL,
+               export_text: str | None = None) -> Small:
+    """The papers imported (as ``export_text``, by default ``ris``) and deduplicated; no
+    reference lists yet."""
     project = init_project(tmp_path / "review", "Care coordination: a citation network")
-    project.review_file.write_text(PROTOCOL, "utf-8")
+    project.review_file.write_text(protocol, "utf-8")
     library = Library.open(project.database_file)
     export = tmp_path / "medline.ris"
-    export.write_text(ris("abcdef"), "utf-8")
+    export.write_text(export_text or ris("abcdef"), "utf-8")
     import_file(project, library, export, ImportOptions(database="MEDLINE"))
     deduplicate(library)
-    by_title = {paper[2]: key for key, paper in PAPERS.items()}
+    by_title = {paper[2]: key for key, paper in papers.items()}
     work = {by_title[r.title]: r.work_id for r in library.records()
             if r.title is not None and r.work_id is not None}
-    assert sorted(work) == sorted(PAPERS)
+    assert sorted(work) == sorted(papers)
     return Small(project, library, work)
 
 

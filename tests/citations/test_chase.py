@@ -24,7 +24,6 @@ import subprocess
 import sys
 import urllib.error
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +44,8 @@ from mnr.citations.openalex import (
 )
 from mnr.dedupe.passes import deduplicate
 from mnr.errors import MnrError
-from mnr.library import Library
 from mnr.prisma.counts import count
-from mnr.project import Project, Settings, init_project
-from mnr.screening import decide as actions
-from mnr.screening.state import load
-from mnr.searches import ImportOptions, import_file
+from tests.citations.conftest import Small, make_small
 from tests.helpers import snapshot
 
 DATA = Path(__file__).parent / "openalex"
@@ -122,48 +117,20 @@ def no_fetch(url: str) -> Any:
     raise AssertionError(f"a request was made: {url}")
 
 
-@dataclass
-class Review:
-    project: Project
-    library: Library
-    work: dict[str, int]  # paper key -> work id
-
-    @property
-    def settings(self) -> Settings:
-        return self.project.settings()
-
-
-def make_review(tmp_path: Path) -> Review:
+def make_review(tmp_path: Path) -> Small:
     """The six papers imported and deduplicated; a-d included, e-f excluded at the title."""
-    project = init_project(tmp_path / "review", "Care coordination: citation chasing")
-    project.review_file.write_text(PROTOCOL, "utf-8")
     blocks = []
     for author, year, title, journal, volume, page, doi in PAPERS.values():
         lines = ["TY  - JOUR", f"AU  - {author}", f"TI  - {title}", f"PY  - {year}",
                  f"JO  - {journal}", f"VL  - {volume}", f"SP  - {page}"]
         blocks.append("\n".join(lines + ([f"DO  - {doi}"] if doi else []) + ["ER  - "]))
-    export = tmp_path / "medline.ris"
-    export.write_text("\n\n".join(blocks) + "\n", "utf-8")
-    library = Library.open(project.database_file)
-    import_file(project, library, export, ImportOptions(database="MEDLINE"))
-    deduplicate(library)
-    by_title = {paper[2]: key for key, paper in PAPERS.items()}
-    work = {by_title[r.title]: r.work_id for r in library.records()
-            if r.title is not None and r.work_id is not None}
-    settings = project.settings()
-    title = load(library, settings).stage("title")
-    for key, work_id in work.items():
-        included = key in "abcd"
-        actions.decide(library, title, work_id, "BH", "y" if included else "n",
-                       None if included else "Not research")
-    fulltext = load(library, settings).stage("fulltext")
-    for key in "abcd":
-        actions.decide(library, fulltext, work[key], "BH", "y")
-    return Review(project, library, work)
+    review = make_small(tmp_path, PAPERS, PROTOCOL, "\n\n".join(blocks) + "\n")
+    review.include("abcd")
+    return review
 
 
 @pytest.fixture
-def review(tmp_path: Path) -> Iterator[Review]:
+def review(tmp_path: Path) -> Iterator[Small]:
     made = make_review(tmp_path)
     yield made
     made.library.close()
@@ -173,7 +140,7 @@ def rows(found: Chase) -> list[tuple[str, str, list[str], list[str]]]:
     return [(c.label, c.direction, c.cites, c.cited_by) for c in found.candidates]
 
 
-def test_included_dois_resolve_to_openalex_works(review: Review) -> None:
+def test_included_dois_resolve_to_openalex_works(review: Small) -> None:
     fetch = FakeFetcher()
     seeds = resolve(review.library, review.settings, fetch)
     assert [(s.label, s.doi, s.work.id if s.work else None) for s in seeds] == [
@@ -184,7 +151,7 @@ def test_included_dois_resolve_to_openalex_works(review: Review) -> None:
                           work_url("10.1000/davis.2013")]  # Clark has no DOI to look up
 
 
-def test_forward_and_backward_candidates(review: Review) -> None:
+def test_forward_and_backward_candidates(review: Small) -> None:
     fetch = FakeFetcher()
     found = chase(review.library, review.settings, fetch)
     # one candidate a work, however many seeds and directions found it; most linked first
@@ -204,7 +171,7 @@ def test_forward_and_backward_candidates(review: Review) -> None:
                                "rarely shared.")
 
 
-def test_one_direction_at_a_time(review: Review) -> None:
+def test_one_direction_at_a_time(review: Small) -> None:
     fetch = FakeFetcher()
     forward = chase(review.library, review.settings, fetch, backward=False)
     assert [(c.label, c.direction) for c in forward.candidates] == [
@@ -218,7 +185,7 @@ def test_one_direction_at_a_time(review: Review) -> None:
     assert not any("filter=cites:" in url for url in fetch.urls)
 
 
-def test_works_already_in_the_library_are_left_out(review: Review) -> None:
+def test_works_already_in_the_library_are_left_out(review: Small) -> None:
     index = WorkIndex.from_library(review.library)
     page = _load("citing-adams-1.json")["results"] + _load("citing-adams-2.json")["results"]
     found = {w.title: index.match(cited_ref(w)) for w in map(OpenAlexWork.of, page)}
@@ -229,7 +196,7 @@ def test_works_already_in_the_library_are_left_out(review: Review) -> None:
     assert not labels & {"Evans 2014", "Fisher 2015", "Baker 2011", "Adams 2010"}
 
 
-def test_the_cache_makes_a_rerun_ask_nothing(review: Review, tmp_path: Path) -> None:
+def test_the_cache_makes_a_rerun_ask_nothing(review: Small, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = CachedFetcher(FakeFetcher(), cache)
     found = chase(review.library, review.settings, first)
@@ -244,7 +211,7 @@ def test_the_cache_makes_a_rerun_ask_nothing(review: Review, tmp_path: Path) -> 
     assert refreshed.hits == 0
 
 
-def test_import_as_a_citation_searching_search(review: Review) -> None:
+def test_import_as_a_citation_searching_search(review: Small) -> None:
     project, library, settings = review.project, review.library, review.settings
     assert count(library, settings).other_results == {}
     found = chase(library, settings, FakeFetcher())
@@ -324,7 +291,7 @@ def test_the_http_fetcher_is_polite_and_retries() -> None:
         refusing(citing_url(ADAMS))
 
 
-def test_no_network_is_a_clear_error_and_writes_nothing(review: Review) -> None:
+def test_no_network_is_a_clear_error_and_writes_nothing(review: Small) -> None:
     def offline(request: Any, timeout: float) -> Any:
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
