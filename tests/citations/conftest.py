@@ -27,6 +27,7 @@ from mnr.project import Project, Settings, init_project
 from mnr.screening import decide as actions
 from mnr.screening.state import load
 from mnr.searches import ImportOptions, import_file
+from tests.helpers import make_project
 
 PSYCHIATRY, USERS = "Psychiatry", "Service users"
 
@@ -175,3 +176,16 @@ def cited(small: Small) -> Small:
     """The small review with every reference list imported."""
     small.import_lists()
     return small
+
+
+@pytest.fixture
+def wos_sample(exports: Path, tmp_path: Path) -> Iterator[Library]:
+    """The real Web of Science plain-text sample (50 records, 2,911 cited references),
+    imported and deduplicated."""
+    project = make_project(tmp_path)
+    library = Library.open(project.database_file)
+    import_file(project, library, exports / "wos_plaintext" / "wosfile__wos_plaintext.txt",
+                ImportOptions())
+    deduplicate(library)
+    yield library
+    library.close()

@@ -195,17 +195,9 @@ WOS_EDGES = {
 }
 
 
-def test_wos_sample_within_corpus_citations(exports: Path, tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    library = Library.open(project.database_file)
-    try:
-        import_file(project, library, exports / "wos_plaintext" / "wosfile__wos_plaintext.txt",
-                    ImportOptions())
-        deduplicate(library)
-        index = WorkIndex.from_library(library)
-        records = list(library.records())
-    finally:
-        library.close()
+def test_wos_sample_within_corpus_citations(wos_sample: Library) -> None:
+    index = WorkIndex.from_library(wos_sample)
+    records = list(wos_sample.records())
     assert len(records) == len(index.keys) == 50
     doi_of = {r.work_id: r.doi for r in records}
     refs, edges = [], set()

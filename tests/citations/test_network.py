@@ -19,7 +19,7 @@ from mnr.dedupe.merge import works
 from mnr.dedupe.passes import deduplicate
 from mnr.errors import MnrError
 from mnr.library import Library
-from mnr.searches import ImportOptions, import_file, open_library
+from mnr.searches import open_library
 from mnr.traditions import tag
 from tests.citations.conftest import (
     KAMADA_VANCOUVER,
@@ -30,7 +30,6 @@ from tests.citations.conftest import (
     Small,
     list_file,
 )
-from tests.helpers import make_project
 
 WORK_EDGES = {("b", "a"), ("c", "a"), ("c", "b"), ("d", "a"), ("d", "b"), ("e", "a"),
               ("e", "c"), ("e", "d"), ("f", "b"), ("f", "d")}
@@ -252,17 +251,9 @@ def test_a_fresh_checkout_replays_the_lists(cited: Small) -> None:
 
 # -- the real Web of Science sample --------------------------------------------------------
 
-def test_wos_sample_network(exports: Path, tmp_path: Path) -> None:
-    project = make_project(tmp_path)
-    library = Library.open(project.database_file)
-    try:
-        import_file(project, library, exports / "wos_plaintext" / "wosfile__wos_plaintext.txt",
-                    ImportOptions())
-        deduplicate(library)
-        network = build(library)
-        all_works = list(works(library))
-    finally:
-        library.close()
+def test_wos_sample_network(wos_sample: Library) -> None:
+    network = build(wos_sample)
+    all_works = list(works(wos_sample))
 
     def ids(author: str, year: int) -> set[str]:
         return {f"W{w.work_id}" for w in all_works
