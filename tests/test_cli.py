@@ -184,3 +184,22 @@ def test_dedupe_from_the_cli(review: Path, tmp_path: Path) -> None:
     assert "5 works" in again.stdout
     assert mnr(review, "dedupe", "--undo").returncode == 0
     assert mnr(review, "dedupe", "--split", "W999", "--reviewer", "MC").returncode != 0
+
+
+def test_every_command_module_lists_the_commands_it_defines() -> None:
+    """The top-level group imports a command's module when the command runs: the map it
+    goes by must name every command each module adds, and nothing else."""
+    import importlib
+
+    from mnr.cli import COMMAND_MODULES, main
+
+    defined: dict[str, list[str]] = {}
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"mnr.cli.{module}")
+    for name, command in main.commands.items():
+        callback = command.callback
+        module = getattr(callback, "__wrapped__", callback).__module__.removeprefix("mnr.cli")
+        if module:
+            defined.setdefault(module.lstrip("."), []).append(name)
+    assert {m: sorted(names) for m, names in defined.items()} == {
+        m: sorted(names) for m, names in COMMAND_MODULES.items()}

@@ -6,6 +6,7 @@ to stderr. Foreseeable errors print one line and exit non-zero, never a tracebac
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -107,7 +108,37 @@ def handles_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+# Commands that live in the other modules of this package, by the module that defines
+# them: a module is imported when one of its commands runs (or when help lists them all),
+# so `mnr prisma` does not pay for the imports of the network or synthesis commands.
+COMMAND_MODULES = {
+    "screening": ["screen", "decide", "undo", "conflicts", "resolve", "agreement",
+                  "decisions", "fulltext"],
+    "prisma": ["prisma"],
+    "network": ["network", "references", "backchain"],
+    "chase": ["chase"],
+    "files": ["synthesis", "appraisal"],
+    "synthesis": ["extraction", "traditions", "memo"],
+}
+
+
+class _Commands(click.Group):
+    """The top-level group, importing each command's module when it is first needed."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        for module, names in COMMAND_MODULES.items():
+            if cmd_name in names and cmd_name not in self.commands:
+                importlib.import_module(f"mnr.cli.{module}")
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module in COMMAND_MODULES:
+            importlib.import_module(f"mnr.cli.{module}")
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_Commands, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mnr")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -539,12 +570,3 @@ def export(format_name: str, output: Path | None, what: str, include_withdrawn: 
             with output.open("w", encoding="utf-8", newline="") as stream:
                 count = WRITERS[format_name](records, stream)
     err.print(f"Exported {count:,} {what}" + (f" to {output}" if output else "") + ".")
-
-
-# Screening and PRISMA commands live in their own modules; importing them adds them to `main`.
-from mnr.cli import chase as _chase  # noqa: E402,F401
-from mnr.cli import files as _files  # noqa: E402,F401
-from mnr.cli import network as _network  # noqa: E402,F401
-from mnr.cli import prisma as _prisma  # noqa: E402,F401
-from mnr.cli import screening as _screening  # noqa: E402,F401
-from mnr.cli import synthesis as _synthesis  # noqa: E402,F401

@@ -82,12 +82,21 @@ def _v5_references(conn: Connection) -> None:
                 "SELECT RAISE(ABORT, 'reference lists are never changed or deleted'); END"))
 
 
+def _v6_log_by_work(conn: Connection) -> None:
+    """An index of the screening log by work, for counting (version 3 libraries lack it;
+    newer ones got it with the table)."""
+    for index in schema.screening_log.indexes:
+        if index.name == "ix_screening_log_work":
+            index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "searches, records and record sources", _v1_initial),
     (2, "works and deduplication", _v2_works),
     (3, "screening log and full texts", _v3_screening),
     (4, "appraisal, extraction, traditions, themes and memos", _v4_synthesis),
     (5, "reference lists", _v5_references),
+    (6, "screening log index by work", _v6_log_by_work),
 ]
 
 LATEST = MIGRATIONS[-1][0]

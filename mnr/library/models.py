@@ -213,6 +213,25 @@ class NewEntry:
     origin: str = "cli"
 
 
+class LiveEntry(NamedTuple):
+    """A decision or resolution of the log that no undo took back, as counting sees it."""
+
+    stage: str
+    kind: str  # "decision" or "resolution"
+    reviewer: str
+    decision: str | None
+    reason: str | None
+
+
+class History(NamedTuple):
+    """A screening history shared by ``works`` works: their live entries in log order,
+    and whether they came from a database or register search (PRISMA's left column)."""
+
+    from_databases: bool
+    entries: tuple[LiveEntry, ...]
+    works: int
+
+
 @dataclass(frozen=True, slots=True)
 class WorkLine:
     """What the screening list shows of a work (from its most complete-looking record)."""

@@ -84,11 +84,12 @@ records = Table(
 )
 
 # Untitled records are flagged, never dropped; this small index keeps counting them cheap.
+# (A PostgreSQL port would add postgresql_where too: naming it here imports that dialect,
+# a twentieth of a second at every start of the command line.)
 Index(
     "ix_records_untitled",
     records.c.search_id,
     sqlite_where=records.c.title.is_(None),
-    postgresql_where=records.c.title.is_(None),
 )
 
 record_sources = Table(
@@ -180,6 +181,15 @@ screening_log = Table(
     Column("decided_at", String(32), nullable=False),
     Column("origin", Text, nullable=False),  # "tui", "cli", "import decisions.csv row 4"
     Index("ix_screening_log_stage", "stage", "work_id"),
+)
+
+# Each work's entries in log order with what counting needs, so that PRISMA's counts
+# group 300,000 entries by work without sorting them (schema version 6).
+Index(
+    "ix_screening_log_work",
+    screening_log.c.work_id, screening_log.c.entry_id, screening_log.c.stage,
+    screening_log.c.kind, screening_log.c.reviewer, screening_log.c.decision,
+    screening_log.c.reason,
 )
 
 # Full texts attached to works: a path under library/ or a URL; the latest one counts.

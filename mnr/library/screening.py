@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, insert, literal, select
+from sqlalchemy import func, insert, select, text
 
 from mnr.library import schema
-from mnr.library.models import Fulltext, LogEntry, NewEntry, WorkLine
+from mnr.library.models import Fulltext, History, LiveEntry, LogEntry, NewEntry, WorkLine
 
 if TYPE_CHECKING:
     from mnr.library.store import Library
@@ -58,7 +58,7 @@ class ScreeningStore:
                         .scalar_one()) + 1
             rows: list[dict[str, Any]] = [
                     {"work_id": e.work_id, "stage": e.stage, "reviewer": e.reviewer,
-                     "kind": e.kind, "decision": e.decision, "reason": e.reason,
+                     "kind": e.kind, "decision": e.decision, "reason": _clean(e.reason),
                      "note": e.note,
                      "undoes": first - e.undoes - 1 if e.undoes is not None and e.undoes < 0
                      else e.undoes,
@@ -71,17 +71,9 @@ class ScreeningStore:
                                             for i, row in enumerate(rows)])
         return [LogEntry(entry_id=first + i, **row) for i, row in enumerate(rows)]
 
-    def log(self, stage: str | None = None, after: int = 0, lean: bool = False
-            ) -> list[LogEntry]:
-        """The log in order, for one stage or all, from entry ``after + 1`` on.
-
-        ``lean`` leaves out what counting does not need (notes, times, origins):
-        a third less to read when a large review's whole log is counted.
-        """
-        columns = _LOG_COLUMNS if not lean else [
-            *_LOG_COLUMNS[:7], literal(None).label("note"), _LOG.c.undoes,
-            literal("").label("decided_at"), literal("").label("origin")]
-        query = select(*columns).where(_LOG.c.entry_id > after).order_by(_LOG.c.entry_id)
+    def log(self, stage: str | None = None, after: int = 0) -> list[LogEntry]:
+        """The log in order, for one stage or all, from entry ``after + 1`` on."""
+        query = select(*_LOG_COLUMNS).where(_LOG.c.entry_id > after).order_by(_LOG.c.entry_id)
         if stage is not None:
             query = query.where(_LOG.c.stage == stage)
         with self._engine.connect() as conn:  # plain tuples: the whole log is read at start
@@ -139,17 +131,45 @@ class ScreeningStore:
         with self._engine.connect() as conn:
             return set(conn.execute(query).scalars())
 
-    def works_from_databases(self) -> dict[int, bool]:
-        """work id -> whether any of its records came from a database or register search
-        (PRISMA's left column) rather than only from other methods (its right column)."""
-        r, s, rw = schema.records, schema.searches, schema.record_works
-        query = (select(rw.c.work_id, func.max(case((s.c.source_kind != "other", 1), else_=0)))
-                 .select_from(rw.join(r, r.c.record_id == rw.c.record_id)
-                              .join(s, s.c.search_id == r.c.search_id))
-                 .where(s.c.withdrawn_at.is_(None))
-                 .group_by(rw.c.work_id))
+    def histories(self) -> list[History]:
+        """Every existing work's screening history, grouped: each distinct history once,
+        with how many works share it.
+
+        SQLite does the grouping (a 100,000-work review has a few hundred distinct
+        histories), so PRISMA's counts need not read 300,000 entries into Python.
+        Undone entries and the undos themselves are left out; an undo counts only
+        within its own stage, as when the log is folded entry by entry. Each work's
+        entries are concatenated in log order, from the log's index by work.
+        """
+        if self._engine.dialect.name != "sqlite":
+            raise NotImplementedError("histories() uses SQLite's group_concat and printf")
+        query = text("""
+            WITH columns AS (
+                SELECT rw.work_id AS work_id, max(r.search_id IN (
+                    SELECT search_id FROM searches WHERE source_kind != 'other')) AS dbr
+                FROM records r INDEXED BY ix_records_search
+                JOIN record_works rw ON rw.record_id = r.record_id
+                WHERE r.search_id IN (
+                    SELECT search_id FROM searches WHERE withdrawn_at IS NULL)
+                GROUP BY rw.work_id),
+            histories AS (
+                SELECT work_id, group_concat(
+                    printf(:piece, stage, kind, reviewer, decision, reason), :between
+                ) AS history
+                FROM screening_log INDEXED BY ix_screening_log_work
+                WHERE kind IN ('decision', 'resolution')
+                  AND (entry_id, stage) NOT IN (
+                      SELECT undoes, stage FROM screening_log
+                      WHERE kind = 'undo' AND undoes IS NOT NULL)
+                GROUP BY work_id)
+            SELECT c.dbr, h.history, count(*)
+            FROM columns c LEFT JOIN histories h ON h.work_id = c.work_id
+            GROUP BY c.dbr, h.history""")
         with self._engine.connect() as conn:
-            return {work_id: bool(dbr) for work_id, dbr in conn.execute(query)}
+            rows = conn.execute(query, {"piece": _FIELD.join(["%s"] * 5),
+                                        "between": _ENTRY}).all()
+        return [History(bool(dbr), _entries(history), int(works))
+                for dbr, history, works in rows]
 
     def grouped_records(self) -> dict[int, int]:
         """search id -> how many of its records belong to a work (are deduplicated)."""
@@ -183,6 +203,28 @@ class ScreeningStore:
             f.c.fulltext_id)
         with self._engine.connect() as conn:
             return {row.work_id: Fulltext(*row) for row in conn.execute(query)}
+
+
+_FIELD, _ENTRY = "\x1f", "\x1e"  # ASCII unit and record separators
+
+
+def _clean(reason: str | None) -> str | None:
+    """A reason without the separators ``histories`` joins entries with (a pasted
+    reason could hold them; nobody means them)."""
+    if reason is None or (_FIELD not in reason and _ENTRY not in reason):
+        return reason
+    return reason.replace(_FIELD, " ").replace(_ENTRY, " ").strip() or None
+
+
+def _entries(history: str | None) -> tuple[LiveEntry, ...]:
+    """A history as ``histories`` concatenated it, back into entries."""
+    if not history:
+        return ()
+    entries = []
+    for piece in history.split(_ENTRY):
+        stage, kind, reviewer, decision, reason = piece.split(_FIELD)
+        entries.append(LiveEntry(stage, kind, reviewer, decision or None, reason or None))
+    return tuple(entries)
 
 
 def _work_line(row: Any, databases: dict[str, None], first_only: bool) -> WorkLine:

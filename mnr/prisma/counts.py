@@ -15,10 +15,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from mnr.bulk import paused_gc
-from mnr.library import Library, Search
+from mnr.library import Library
 from mnr.project import Settings
-from mnr.screening.state import CONFLICT, PENDING, UNRESOLVED_MAYBE, Screening, Stage, load
+from mnr.screening.state import CONFLICT, PENDING, UNRESOLVED_MAYBE
+from mnr.screening.tally import DBR, OTHER, StageTally, tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,24 +72,11 @@ class Flow:
         return asdict(self)
 
 
-def _column(search: Search) -> str:
-    return "other" if search.source_kind == "other" else "dbr"
-
-
-def _outcomes(stage: Stage, work_ids: list[int]) -> Counter[str]:
-    return Counter(stage.outcome(w) for w in work_ids)
-
-
-def count(library: Library, settings: Settings, screening: Screening | None = None) -> Flow:
+def count(library: Library, settings: Settings) -> Flow:
     """The flow of the review as it stands."""
-    with paused_gc():  # counting makes a million short-lived objects, none in a cycle
-        return _count(library, settings, screening)
-
-
-def _count(library: Library, settings: Settings, screening: Screening | None) -> Flow:
     flow = Flow()
-    searches = {s.search_id: s for s in library.searches(include_withdrawn=False)}
-    for search in searches.values():
+    searches = library.searches(include_withdrawn=False)
+    for search in searches:
         n = search.record_count
         if search.source_kind == "database":
             flow.database_results += n
@@ -103,86 +90,85 @@ def _count(library: Library, settings: Settings, screening: Screening | None) ->
             search.database)
         specific[key] = specific.get(key, 0) + n
 
-    store = library.screening
-    column = {w: "dbr" if dbr else "other" for w, dbr in store.works_from_databases().items()}
-    grouped = store.grouped_records()
-    dbr_records = sum(grouped.get(s, 0) for s in searches if _column(searches[s]) == "dbr")
-    other_records = sum(grouped.get(s, 0) for s in searches if _column(searches[s]) == "other")
-    dbr_works = [w for w in sorted(column) if column[w] == "dbr"]
-    other_works = [w for w in sorted(column) if column[w] == "other"]
-    flow.duplicates = dbr_records - len(dbr_works)
-    flow.records_screened = len(dbr_works)
+    stages = tally(library, settings)
+    grouped = library.screening.grouped_records()
+    dbr_records = sum(grouped.get(s.search_id, 0) for s in searches if s.source_kind != "other")
+    other_records = sum(grouped.get(s.search_id, 0) for s in searches
+                        if s.source_kind == "other")
+    dbr_works, other_works = stages[0].works[DBR], stages[0].works[OTHER]
+    flow.duplicates = dbr_records - dbr_works
+    flow.records_screened = dbr_works
 
     identified = flow.database_results + flow.register_results
     if identified != dbr_records:
         flow.gaps.append(f"{identified - dbr_records:,} records from databases and registers "
                          "are not deduplicated yet (run `mnr dedupe`), so they are not in "
                          "'records screened'")
-    if other_records - len(other_works):
-        flow.gaps.append(f"{other_records - len(other_works):,} records found by other methods "
+    if other_records - other_works:
+        flow.gaps.append(f"{other_records - other_works:,} records found by other methods "
                          "were duplicates (of each other, or of database records, which "
                          "count in the databases column)")
     missing = sum(flow.other_results.values()) - other_records
     if missing:
         flow.gaps.append(f"{missing:,} records from other methods are not deduplicated yet")
-
-    screening = screening or load(library, settings, column, counting=True)
-    _screening_boxes(flow, settings, screening, dbr_works, other_works)
+    _screening_boxes(flow, settings, stages)
     return flow
 
 
-def _screening_boxes(flow: Flow, settings: Settings, screening: Screening,
-                     dbr_works: list[int], other_works: list[int]) -> None:
+def _screening_boxes(flow: Flow, settings: Settings, stages: list[StageTally]) -> None:
     """Records excluded at the screening stages; reports sought, not retrieved, assessed and
     excluded at the last stage; studies included."""
-    stages = screening.stages
     screen_stages = stages[:-1] if len(stages) > 1 else stages
     report_stage = stages[-1] if len(stages) > 1 else None
-    dbr, other = set(dbr_works), set(other_works)
     for stage in stages:
-        outcomes = stage.outcomes()
+        outcomes = stage.all_outcomes()
         flow.stages.append(StageFlow(
-            stage.name, len(stage.work_ids), outcomes["y"], outcomes["n"], outcomes["m"],
+            stage.name, stage.works.total(), outcomes["y"], outcomes["n"], outcomes["m"],
             outcomes[PENDING] + outcomes[CONFLICT] + outcomes[UNRESOLVED_MAYBE]))
     for stage in screen_stages:
-        works = [w for w in stage.work_ids if w in dbr]
-        outcomes = _outcomes(stage, works)
+        outcomes = stage.outcomes[DBR]
         flow.records_excluded += outcomes["n"]
-        waiting = len(works) - outcomes["n"] - sum(1 for w in works if stage.goes_forward(w))
+        waiting = stage.works[DBR] - outcomes["n"] - stage.forward[DBR]
         if waiting:
             flow.gaps.append(f"{waiting:,} records at the {stage.name} stage are waiting for "
                              f"a decision ({_waiting(outcomes)}), so 'records screened' minus "
                              "'records excluded' is more than 'reports sought'")
-        other_out = _outcomes(stage, [w for w in stage.work_ids if w in other])
-        if other_out["n"]:
-            flow.gaps.append(f"{other_out['n']:,} records found by other methods were "
-                             f"excluded at the {stage.name} stage (PRISMA has no box for this "
-                             "in the other-methods column)")
+        if stage.outcomes[OTHER]["n"]:
+            flow.gaps.append(f"{stage.outcomes[OTHER]['n']:,} records found by other methods "
+                             f"were excluded at the {stage.name} stage (PRISMA has no box for "
+                             "this in the other-methods column)")
     if report_stage is None:
         return
     not_retrieved = settings.not_retrieved_reason
-    for column, members in (("dbr", dbr), ("other", other)):
-        at_stage = [w for w in report_stage.work_ids if w in members]
-        excluded = [w for w in at_stage if report_stage.outcome(w) == "n"]
-        lost = [w for w in excluded if report_stage.reason(w) == not_retrieved]
-        reasons = report_stage.exclusion_reasons(w for w in excluded if w not in set(lost))
-        if column == "dbr":
-            flow.dbr_sought_reports, flow.dbr_notretrieved_reports = len(at_stage), len(lost)
-            flow.dbr_assessed, flow.dbr_excluded = len(at_stage) - len(lost), dict(reasons)
+    for column in (DBR, OTHER):
+        sought = report_stage.works[column]
+        reasons = Counter(report_stage.reasons[column])
+        lost = reasons.pop(not_retrieved, 0) if not_retrieved else 0
+        reasons = _in_protocol_order(reasons, settings.exclusion_reasons)
+        if column == DBR:
+            flow.dbr_sought_reports, flow.dbr_notretrieved_reports = sought, lost
+            flow.dbr_assessed, flow.dbr_excluded = sought - lost, dict(reasons)
         else:
-            flow.other_sought_reports, flow.other_notretrieved_reports = len(at_stage), len(lost)
-            flow.other_assessed, flow.other_excluded = len(at_stage) - len(lost), dict(reasons)
-        outcomes = _outcomes(report_stage, at_stage)
-        waiting = len(at_stage) - outcomes["n"] - outcomes["y"]
+            flow.other_sought_reports, flow.other_notretrieved_reports = sought, lost
+            flow.other_assessed, flow.other_excluded = sought - lost, dict(reasons)
+        outcomes = report_stage.outcomes[column]
+        waiting = sought - outcomes["n"] - outcomes["y"]
         if waiting:
-            where = "databases and registers" if column == "dbr" else "other methods"
+            where = "databases and registers" if column == DBR else "other methods"
             flow.gaps.append(f"{waiting:,} reports ({where}) assessed at the "
                              f"{report_stage.name} stage have no final decision yet "
                              f"({_waiting(outcomes)}), so they are neither excluded nor "
                              "included")
-    flow.new_studies = flow.new_reports = len(screening.included())
+    flow.new_studies = flow.new_reports = stages[-1].all_outcomes()["y"]
     flow.total_studies = flow.previous_studies + flow.new_studies
     flow.total_reports = flow.previous_reports + flow.new_reports
+
+
+def _in_protocol_order(reasons: Counter[str], protocol: list[str]) -> Counter[str]:
+    """The protocol's reasons in its order, then any others, most frequent first."""
+    rank = {reason: i for i, reason in enumerate(protocol)}
+    return Counter(dict(sorted(reasons.items(), key=lambda item: (
+        rank.get(item[0], len(rank)), -item[1], item[0]))))
 
 
 def _waiting(outcomes: Counter[str]) -> str:

@@ -22,6 +22,8 @@ def check_reviewer(stage: Stage, reviewer: str) -> None:
     reviewers = stage.settings.reviewers
     if not reviewer.strip():
         raise ScreeningError("a reviewer is needed: give your initials with --reviewer")
+    if any(ord(character) < 32 for character in reviewer):
+        raise ScreeningError(f"{reviewer!r}: initials cannot hold control characters")
     if reviewers and reviewer not in reviewers:
         raise ScreeningError(f"{reviewer!r} is not a reviewer of this review; review.toml "
                              f"lists {', '.join(reviewers)} (add them under [screening])")

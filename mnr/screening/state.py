@@ -254,15 +254,14 @@ class Screening:
         return [w for w in last.work_ids if last.outcome(w) == "y"]
 
 
-def load(library: Library, settings: Settings, work_ids: Iterable[int] | None = None,
-         counting: bool = False) -> Screening:
+def load(library: Library, settings: Settings, work_ids: Iterable[int] | None = None
+         ) -> Screening:
     """Fold the whole log into the state of every stage (of ``work_ids``, if the caller
-    has already read which works exist). ``counting``: only outcomes and reasons are
-    wanted, so notes, times and origins are not read."""
+    has already read which works exist)."""
     store = library.screening
     with paused_gc():  # a million small objects, none of them in a cycle
         work_ids = sorted(store.work_ids() if work_ids is None else work_ids)
-        entries = store.log(lean=counting)
+        entries = store.log()
         by_stage: dict[str, list[LogEntry]] = {}
         for entry in entries:
             by_stage.setdefault(entry.stage, []).append(entry)
