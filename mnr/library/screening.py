@@ -7,6 +7,7 @@ current decision, conflicts, progress) is derived from it by mnr.screening.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -144,14 +145,25 @@ class ScreeningStore:
         if self._engine.dialect.name != "sqlite":
             raise NotImplementedError("histories() uses SQLite's group_concat and printf")
         query = text("""
-            WITH columns AS (
-                SELECT rw.work_id AS work_id, max(r.search_id IN (
-                    SELECT search_id FROM searches WHERE source_kind != 'other')) AS dbr
-                FROM records r INDEXED BY ix_records_search
-                JOIN record_works rw ON rw.record_id = r.record_id
-                WHERE r.search_id IN (
-                    SELECT search_id FROM searches WHERE withdrawn_at IS NULL)
+            WITH
+            -- Works with a record from a withdrawn search or from other methods (few,
+            -- usually): do they still exist, and do they come from a database? Every
+            -- other work exists and comes from a database or register search.
+            special AS (
+                SELECT rw.work_id,
+                       max(s.withdrawn_at IS NULL) AS active,
+                       max(s.withdrawn_at IS NULL AND s.source_kind != 'other') AS dbr
+                FROM record_works rw
+                JOIN records r ON r.record_id = rw.record_id
+                JOIN searches s ON s.search_id = r.search_id
+                WHERE rw.work_id IN (
+                    SELECT aside.work_id FROM records r INDEXED BY ix_records_search
+                    JOIN record_works aside ON aside.record_id = r.record_id
+                    WHERE r.search_id IN (
+                        SELECT search_id FROM searches
+                        WHERE withdrawn_at IS NOT NULL OR source_kind = 'other'))
                 GROUP BY rw.work_id),
+            -- Each work's live entries, in log order (the order of the index).
             histories AS (
                 SELECT work_id, group_concat(
                     printf(:piece, stage, kind, reviewer, decision, reason), :between
@@ -162,14 +174,27 @@ class ScreeningStore:
                       SELECT undoes, stage FROM screening_log
                       WHERE kind = 'undo' AND undoes IS NOT NULL)
                 GROUP BY work_id)
-            SELECT c.dbr, h.history, count(*)
-            FROM columns c LEFT JOIN histories h ON h.work_id = c.work_id
-            GROUP BY c.dbr, h.history""")
+            SELECT coalesce(sp.dbr, 1), h.history, count(*)
+            FROM histories h LEFT JOIN special sp ON sp.work_id = h.work_id
+            WHERE coalesce(sp.active, 1)
+              AND EXISTS (SELECT 1 FROM record_works rw WHERE rw.work_id = h.work_id)
+            GROUP BY 1, 2
+            UNION ALL  -- and every existing work, with or without a history
+            SELECT coalesce(sp.dbr, 1), NULL, count(*)
+            FROM (SELECT work_id FROM record_works GROUP BY work_id) w
+            LEFT JOIN special sp ON sp.work_id = w.work_id
+            WHERE coalesce(sp.active, 1)
+            GROUP BY 1""")
         with self._engine.connect() as conn:
             rows = conn.execute(query, {"piece": _FIELD.join(["%s"] * 5),
                                         "between": _ENTRY}).all()
-        return [History(bool(dbr), _entries(history), int(works))
-                for dbr, history, works in rows]
+        found = [History(bool(dbr), _entries(history), int(works))
+                 for dbr, history, works in rows if history is not None]
+        untouched = Counter({bool(dbr): int(works) for dbr, history, works in rows
+                             if history is None})  # every work, so far
+        for history in found:
+            untouched[history.from_databases] -= history.works
+        return found + [History(dbr, (), works) for dbr, works in untouched.items() if works]
 
     def grouped_records(self) -> dict[int, int]:
         """search id -> how many of its records belong to a work (are deduplicated)."""
