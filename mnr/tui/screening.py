@@ -23,6 +23,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
+from mnr.bulk import IdleCollector
 from mnr.errors import MnrError
 from mnr.library.models import LogEntry
 from mnr.screening.fulltexts import attach, open_fulltext
@@ -30,6 +31,7 @@ from mnr.screening.highlight import pattern
 from mnr.screening.session import ScreeningSession
 from mnr.screening.state import CONFLICT, UNRESOLVED_MAYBE
 from mnr.tui.prompts import HelpScreen, ReasonPicker, TextPrompt, binding_keys, criteria_text
+from mnr.tui.widgets.text_pane import TextPane
 from mnr.tui.widgets.work_detail import DECISION_STYLE, describe_work, highlighted
 from mnr.tui.widgets.work_list import WorkList
 
@@ -72,6 +74,7 @@ class ScreeningScreen(Screen[None]):
         self._shown: int | None = None  # the work in the detail pane
         self._haystack: dict[int, str] = {}
         self.fulltexts = session.library.screening.fulltexts()
+        self.collector = IdleCollector()  # full collections between keypresses, not in them
 
     @property
     def stage(self) -> str:
@@ -84,8 +87,7 @@ class ScreeningScreen(Screen[None]):
             yield Static(id="counts")
         with Horizontal(id="body"):
             yield WorkList(self._row, id="works")
-            with VerticalScroll(id="detail"):
-                yield Static(id="work")
+            yield TextPane(id="detail")
             with VerticalScroll(id="criteria"):
                 yield Static(criteria_text(self.session.settings.include,
                                            self.session.settings.exclude))
@@ -102,6 +104,8 @@ class ScreeningScreen(Screen[None]):
         self._show_detail(works.current)
         self._update_progress()
         self.set_interval(POLL_SECONDS, self._poll)
+        self.collector.start()
+        self.set_interval(0.25, self.collector.tick)
         self.call_after_refresh(lambda: setattr(self, "ready_at", perf_counter()))
 
     # -- what the list shows ----------------------------------------------------------
@@ -160,12 +164,13 @@ class ScreeningScreen(Screen[None]):
         bar.update(total=max(1, session.total), progress=session.decided)
         shown = len(self.query_one(WorkList).rows)
         view = self.filter if not self.search else f"{self.filter}, “{self.search}”"
-        self.query_one("#counts", Static).update(
-            f"{session.decided:,}/{session.total:,} decided · showing {shown:,} ({view})")
+        self.query_one("#counts", Static).update(  # one line, its width fixed: no layout
+            f"{session.decided:,}/{session.total:,} decided · showing {shown:,} ({view})",
+            layout=False)
 
     def _show_detail(self, work_id: int | None) -> None:
         self._shown = work_id
-        pane = self.query_one("#work", Static)
+        pane = self.query_one("#detail", TextPane)
         if work_id is None:
             pane.update(Text("No works to show here. Press f to change the filter, "
                              "/ to change the search.", style="italic"))
@@ -179,16 +184,20 @@ class ScreeningScreen(Screen[None]):
         pane.update(describe_work(work, self.include, self.exclude, visible, hidden,
                                   state.resolution if visible else None, notes,
                                   self.fulltexts.get(work_id)))
-        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
 
     @on(WorkList.Highlighted)
     def _highlighted(self, event: WorkList.Highlighted) -> None:
+        self.collector.active()
         if event.work_id != self._shown or event.work_id is None:
             self._show_detail(event.work_id)
 
     # -- acting -----------------------------------------------------------------------
 
     def _timed(self, started: float) -> None:
+        self.collector.active()
         self.call_after_refresh(lambda: self.latencies_ms.append(
             (perf_counter() - started) * 1000))
 

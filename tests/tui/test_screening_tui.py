@@ -34,6 +34,7 @@ from mnr.tui.app import HomeScreen, MnrApp, ReviewerPicker
 from mnr.tui.conflicts import ConflictsScreen
 from mnr.tui.prompts import ReasonPicker, TextPrompt
 from mnr.tui.screening import FILTERS, ScreeningScreen
+from mnr.tui.widgets.text_pane import TextPane
 from mnr.tui.widgets.work_list import WorkList
 
 SIZE = (140, 40)
@@ -179,7 +180,9 @@ def plain(static: Static) -> str:
 
 
 def detail(screen: ScreeningScreen) -> str:
-    return plain(screen.query_one("#work", Static))
+    console = Console(width=120, record=True, color_system=None)
+    console.print(screen.query_one("#detail", TextPane).content)
+    return console.export_text()
 
 
 def stored(project: Project) -> list[LogEntry]:
@@ -764,7 +767,7 @@ def test_the_screenshot_shows_the_list_the_work_and_the_counts(project: Project)
         assert "Care planning in community mental" in shown_text  # the first row
         assert "Care planning in community mental health teams: an ethnography" in shown_text
         assert "We observed care planning meetings" in shown_text  # the abstract
-        content = screen.query_one("#work", Static).content
+        content = screen.query_one("#detail", TextPane).content
         assert isinstance(content, Group)
         title = content.renderables[0]
         assert isinstance(title, Text)

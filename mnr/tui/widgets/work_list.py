@@ -47,10 +47,10 @@ class WorkList(ScrollView, can_focus=True):
         self.rows: list[int] = []
         self.cursor = 0
         self._index: dict[int, int] = {}
-        # drawn rows by work id, for the current width: scrolling by one row then draws
-        # one new row, not the whole screen's worth
-        self._drawn: dict[int, list[Segment]] = {}
-        self._drawn_width = 0
+        # drawn rows by work id, for the current width and style (the cursor's row is
+        # drawn afresh): scrolling by one row then draws one new row, not a screenful
+        self._drawn: dict[int, Strip] = {}
+        self._drawn_for: tuple[int, Style | None] = (0, None)
 
     @property
     def current(self) -> int | None:
@@ -90,12 +90,13 @@ class WorkList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self.current))
 
     def _reveal(self) -> None:
+        """Scroll the cursor's row into view: to the middle of the list, so that deciding
+        row after row scrolls once every half screen rather than at every row (each
+        scroll redraws every row on screen)."""
         height = max(1, self.scrollable_content_region.height)
         top = round(self.scroll_offset.y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        if not top <= self.cursor < top + height:
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
 
     def action_move(self, step: int) -> None:
         self.go_to(self.cursor + step)
@@ -113,25 +114,29 @@ class WorkList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
-        if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
-        if width != self._drawn_width:
-            self._drawn.clear()
-            self._drawn_width = width
-        work_id = self.rows[index]
-        segments = self._drawn.get(work_id)
-        if segments is None:
-            text = self.describe(work_id)
-            text.no_wrap = True
-            text.truncate(width, overflow="ellipsis", pad=True)
-            segments = [seg for seg in text.render(self.app.console) if seg.text != "\n"]
-            self._drawn[work_id] = segments
         base = self.rich_style
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        if (width, base) != self._drawn_for:
+            self._drawn.clear()
+            self._drawn_for = (width, base)
+        work_id = self.rows[index]
         if index == self.cursor:
             cursor = self.get_component_rich_style("work-list--cursor")
-            base = base + cursor if self.has_focus else base + Style(reverse=True)
+            return self._draw(work_id, width, base + cursor if self.has_focus
+                              else base + Style(reverse=True))
+        strip = self._drawn.get(work_id)
+        if strip is None:
+            strip = self._drawn[work_id] = self._draw(work_id, width, base)
+        return strip
+
+    def _draw(self, work_id: int, width: int, base: Style) -> Strip:
+        text = self.describe(work_id)
+        text.no_wrap = True
+        text.truncate(width, overflow="ellipsis", pad=True)
         return Strip([Segment(seg.text, base + seg.style if seg.style else base)
-                      for seg in segments]).crop(0, width)
+                      for seg in text.render(self.app.console) if seg.text != "\n"]
+                     ).crop(0, width)
 
     def forget(self) -> None:
         """Draw every row afresh (what the rows say changed, e.g. others' decisions)."""
