@@ -14,6 +14,7 @@ from collections.abc import Callable
 from time import perf_counter
 from typing import ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
 from sqlalchemy.exc import OperationalError
 from textual import on
@@ -31,7 +32,7 @@ from mnr.screening.highlight import pattern
 from mnr.screening.session import ScreeningSession
 from mnr.screening.state import CONFLICT, UNRESOLVED_MAYBE
 from mnr.tui.prompts import HelpScreen, ReasonPicker, TextPrompt, binding_keys, criteria_text
-from mnr.tui.widgets.text_pane import TextPane
+from mnr.tui.widgets.text_pane import TextPane, Wrapped
 from mnr.tui.widgets.work_detail import DECISION_STYLE, describe_work, highlighted
 from mnr.tui.widgets.work_list import WorkList
 
@@ -72,7 +73,10 @@ class ScreeningScreen(Screen[None]):
         self.latencies_ms: list[float] = []
         self.ready_at: float | None = None  # perf_counter() when first drawn
         self._shown: int | None = None  # the work in the detail pane
+        # the next work's detail, laid out ahead: (key, content, lines)
+        self._ahead: tuple[tuple[object, ...], RenderableType, Wrapped] | None = None
         self._haystack: dict[int, str] = {}
+        self._permille = -1  # what the progress bar shows, in thousandths
         self.fulltexts = session.library.screening.fulltexts()
         self.collector = IdleCollector()  # full collections between keypresses, not in them
 
@@ -160,8 +164,10 @@ class ScreeningScreen(Screen[None]):
 
     def _update_progress(self) -> None:
         session = self.session
-        bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=max(1, session.total), progress=session.decided)
+        permille = 1000 * session.decided // max(1, session.total)
+        if permille != self._permille:  # the bar cannot show less (and redrawing it costs)
+            self.query_one("#progress", ProgressBar).update(total=1000, progress=permille)
+            self._permille = permille
         shown = len(self.query_one(WorkList).rows)
         view = self.filter if not self.search else f"{self.filter}, “{self.search}”"
         self.query_one("#counts", Static).update(  # one line, its width fixed: no layout
@@ -175,15 +181,39 @@ class ScreeningScreen(Screen[None]):
             pane.update(Text("No works to show here. Press f to change the filter, "
                              "/ to change the search.", style="italic"))
             return
+        key, describe = self._detail(work_id)
+        ahead = self._ahead
+        if ahead is not None and ahead[0] == key:
+            pane.update(ahead[1], ahead[2])
+        else:
+            pane.update(describe())
+        self._ahead = None
+        self.call_after_refresh(self._prepare_next)
+
+    def _detail(self, work_id: int) -> tuple[tuple[object, ...], Callable[[], RenderableType]]:
+        """What the pane shows for a work, and a key that changes whenever that would."""
         session = self.session
-        work = session.work(work_id)
         state = session.stage.works[work_id]
         visible = session.stage.visible_decisions(work_id, session.reviewer)
         hidden = len(state.current()) - len(visible)
         notes = [n for n in state.notes if n.reviewer == session.reviewer or visible]
-        pane.update(describe_work(work, self.include, self.exclude, visible, hidden,
-                                  state.resolution if visible else None, notes,
-                                  self.fulltexts.get(work_id)))
+        resolution = state.resolution if visible else None
+        fulltext = self.fulltexts.get(work_id)
+        key = (work_id, tuple(e.entry_id for e in visible.values()), hidden,
+               resolution.entry_id if resolution else None,
+               tuple(n.entry_id for n in notes), fulltext)
+        return key, lambda: describe_work(session.work(work_id), self.include, self.exclude,
+                                          visible, hidden, resolution, notes, fulltext)
+
+    def _prepare_next(self) -> None:
+        """Once the screen is drawn, read and lay out the next work in the list: the
+        reviewer's next keypress usually shows it."""
+        works = self.query_one(WorkList)
+        if works.cursor + 1 >= len(works.rows):
+            return
+        key, describe = self._detail(works.rows[works.cursor + 1])
+        content = describe()
+        self._ahead = (key, content, self.query_one("#detail", TextPane).wrap(content))
 
     def on_unmount(self) -> None:
         self.collector.stop()
@@ -226,8 +256,8 @@ class ScreeningScreen(Screen[None]):
             works.action_move(1)
         else:
             self.notify("That was the last work in this list.")
+        self._timed(started)  # first: the next work is laid out ahead after this is timed
         self._show_detail(works.current)  # in this frame, not after the Highlighted message
-        self._timed(started)
 
     def action_decide(self, decision: str) -> None:
         started = perf_counter()
@@ -260,10 +290,10 @@ class ScreeningScreen(Screen[None]):
         index = works.index_of(undone.work_id)
         if index is not None:
             works.go_to(index)
-        self._show_detail(works.current)
         self._update_progress()
         self.notify(f"Undid {(undone.decision or '').upper()} for W{undone.work_id}.")
         self._timed(started)
+        self._show_detail(works.current)
 
     def action_note(self) -> None:
         work_id = self.query_one(WorkList).current
