@@ -14,6 +14,7 @@ from mnr.cli import _library, _print_json, _work_id, err, handles_errors, main, 
 from mnr.errors import MnrError
 from mnr.project import Project, Settings, find_project
 from mnr.screening import decide as actions
+from mnr.screening.lines import WorkLines
 from mnr.screening.state import Screening, Stage, load
 
 _STAGE = click.option("--stage", help="The stage, as named in review.toml (default: the "
@@ -145,7 +146,8 @@ def conflicts(stage: str | None, as_json: bool) -> None:
     with _library(project) as library:
         screening = load(library, settings)
         stages = [screening.stage(stage)] if stage else screening.stages
-        lines = {line.work_id: line for line in library.screening.work_lines()}
+        lines = WorkLines(library.screening)
+        lines.read(w for at in stages for w in at.conflicts())
     rows: list[dict[str, Any]] = []
     for at in stages:
         for work_id in at.conflicts():

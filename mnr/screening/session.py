@@ -11,9 +11,10 @@ from __future__ import annotations
 from mnr.bulk import paused_gc, settle
 from mnr.dedupe.merge import Work, merge
 from mnr.library import Library
-from mnr.library.models import LogEntry, WorkLine
+from mnr.library.models import LogEntry
 from mnr.project import Settings
 from mnr.screening import decide as actions
+from mnr.screening.lines import WorkLines
 from mnr.screening.state import Screening, Stage, load
 
 
@@ -21,16 +22,14 @@ class ScreeningSession:
     """A reviewer screening one stage of one library."""
 
     def __init__(self, library: Library, settings: Settings, reviewer: str,
-                 stage: str | None = None, lines: dict[int, WorkLine] | None = None,
-                 screening: Screening | None = None) -> None:
-        """Read the works and the log, unless a caller that has read them passes them in."""
+                 stage: str | None = None, screening: Screening | None = None) -> None:
+        """Read which works exist and the log (unless a caller that has folded the log
+        passes it in); the works' lines are read as the list shows them."""
         self.library = library
         self.settings = settings
         self.reviewer = reviewer
         with paused_gc():
-            if lines is None:
-                lines = {line.work_id: line for line in library.screening.work_lines()}
-            self.lines: dict[int, WorkLine] = lines
+            self.lines = WorkLines(library.screening)
             self.screening: Screening = screening or load(library, settings, self.lines)
         settle()
         self.stage: Stage = (self.screening.stage(stage) if stage

@@ -193,18 +193,14 @@ class MnrApp(App[None]):
         self.start, self.start_stage = screen, stage
         self.library = Library.open(project.database_file)
         self.screening: Screening
-        self.lines: dict[int, object] = {}
 
     def reload(self) -> None:
-        """Read the works and the log again (others may have decided meanwhile)."""
-        lines = {line.work_id: line for line in self.library.screening.work_lines()}
-        self.lines = dict(lines)
-        self.screening = load(self.library, self.settings, lines)
+        """Read the log again (others may have decided meanwhile)."""
+        self.screening = load(self.library, self.settings)
 
     def session(self, stage: str | None) -> ScreeningSession:
         assert self.reviewer is not None
-        lines = {line.work_id: line for line in self.library.screening.work_lines()}
-        return ScreeningSession(self.library, self.settings, self.reviewer, stage, lines=lines)
+        return ScreeningSession(self.library, self.settings, self.reviewer, stage)
 
     def on_mount(self) -> None:
         if self.start == "screening" and self.reviewer:

@@ -58,6 +58,7 @@ class ConflictsScreen(Screen[None]):
     def _reload(self, keep: int | None = None) -> None:
         stage = self.session.stage
         ids = stage.conflicts()
+        self.session.lines.read(ids)
         listing = self.query_one("#conflicts", OptionList)
         listing.clear_options()
         listing.add_options([Option(self._label(w), id=str(w)) for w in ids])

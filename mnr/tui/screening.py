@@ -160,6 +160,8 @@ class ScreeningScreen(Screen[None]):
         return mine == wanted
 
     def _rows(self) -> list[int]:
+        if self.search:
+            self.session.lines.read()  # every title, in one query
         return [w for w in self.session.stage.work_ids if self._matches(w)]
 
     def _update_progress(self) -> None:
