@@ -58,7 +58,7 @@ class TextPane(ScrollView):
         self._content = content
         self._show(wrapped if wrapped is not None and wrapped[0] == self._text_width()
                    else self.wrap(content))
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.scroll_to(0, 0, animate=False, immediate=True, force=True)
         self.refresh()
 
     def wrap(self, content: RenderableType) -> Wrapped:
