@@ -131,7 +131,8 @@ def _screening_boxes(flow: Flow, settings: Settings, stages: list[StageTally]) -
         waiting = stage.works[DBR] - outcomes["n"] - stage.forward[DBR]
         if waiting:
             flow.gaps.append(f"{waiting:,} records at the {stage.name} stage are waiting for "
-                             f"a decision ({_waiting(outcomes)}), so 'records screened' minus "
+                             f"a decision ({_waiting(outcomes, maybe_waits=False)}), so "
+                             "'records screened' minus "
                              "'records excluded' is more than 'reports sought'")
         if stage.outcomes[OTHER]["n"]:
             flow.gaps.append(f"{stage.outcomes[OTHER]['n']:,} records found by other methods "
@@ -171,7 +172,11 @@ def _in_protocol_order(reasons: Counter[str], protocol: list[str]) -> Counter[st
         rank.get(item[0], len(rank)), -item[1], item[0]))))
 
 
-def _waiting(outcomes: Counter[str]) -> str:
+def _waiting(outcomes: Counter[str], maybe_waits: bool = True) -> str:
+    """What the works waiting at a stage are waiting for. A maybe goes on to the next
+    screening stage (when it does not, it is a maybe to resolve), but at the last stage
+    it is neither included nor excluded."""
     parts = [(outcomes[PENDING], "undecided"), (outcomes[CONFLICT], "in conflict"),
-             (outcomes[UNRESOLVED_MAYBE], "maybe, to resolve"), (outcomes["m"], "maybe")]
+             (outcomes[UNRESOLVED_MAYBE], "maybe, to resolve"),
+             (outcomes["m"] if maybe_waits else 0, "maybe")]
     return ", ".join(f"{n:,} {label}" for n, label in parts if n)

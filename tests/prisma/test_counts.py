@@ -132,6 +132,13 @@ def test_gaps_are_explained_while_work_is_waiting(review: tuple[Project, Library
     assert flow.dbr_sought_reports == 0
     assert any("8 records at the title_abstract stage are waiting for a decision "
                "(7 undecided, 1 in conflict)" in gap for gap in flow.gaps)
+    second = first.work_ids[1]  # a maybe goes on to the full texts: it is not waiting
+    actions.decide(library, first, second, "BH", "m")
+    actions.decide(library, first, second, "MC", "m")
+    flow = count(library, settings)
+    assert flow.dbr_sought_reports == 1
+    assert any("7 records at the title_abstract stage are waiting for a decision "
+               "(6 undecided, 1 in conflict)," in gap for gap in flow.gaps)
 
 
 def test_records_not_deduplicated_are_explained(tmp_path: Path) -> None:
