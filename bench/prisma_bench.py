@@ -4,8 +4,9 @@ Takes the screening benchmark's cached library (``bench/screen_bench.py``
 builds it from bib-dedupe's labelled sets: at least 100,000 works), copies
 it, and writes a screening log like a finished review's into the copy: two
 reviewers decide every work at the title stage (about a fifth go on, 2% in
-conflict and resolved), both decide those at the abstract stage, and the
-full-text stage ends with reasons and a few reports not retrieved. Then it
+conflict and resolved, each resolution's reason a sentence of its own), both
+decide those at the abstract stage, and the full-text stage ends with reasons
+and a few reports not retrieved. Then it
 times the counting in this process (``mnr.prisma.counts.count``, best of 3)
 and the whole command as a user runs it (a new process: interpreter start,
 imports, counting and printing the JSON), and prints the figures.
@@ -62,7 +63,8 @@ def screen_everything(root: Path) -> int:
                                         reason if decision == "n" else None, origin="bench"))
             if first != second:
                 entries.append(NewEntry(work_id, stage_name, "BH", "resolution", first,
-                                        reason or "discussed", origin="bench"))
+                                        reason or f"discussed W{work_id} at the meeting",
+                                        origin="bench"))
         written += len(library.screening.append(entries))
     library.close()
     return written

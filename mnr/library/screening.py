@@ -150,7 +150,10 @@ class ScreeningStore:
         histories), so PRISMA's counts need not read 300,000 entries into Python.
         Undone entries and the undos themselves are left out; an undo counts only
         within its own stage, as when the log is folded entry by entry. Each work's
-        entries are concatenated in log order, from the log's index by work.
+        entries are concatenated in log order, from the log's index by work. The
+        reason of a resolution to Y or M is left out too: it is often free text,
+        which would make each resolved work's history its own, and only the reason
+        of an exclusion is counted.
         """
         if self._engine.dialect.name != "sqlite":
             raise NotImplementedError("histories() uses SQLite's group_concat and printf")
@@ -175,8 +178,10 @@ class ScreeningStore:
                 GROUP BY rw.work_id),
             -- Each work's live entries, in log order (the order of the index).
             histories AS (
-                SELECT work_id, group_concat(
-                    printf(:piece, stage, kind, reviewer, decision, reason), :between
+                SELECT work_id, group_concat(printf(
+                    :piece, stage, kind, reviewer, decision,
+                    CASE WHEN kind = 'resolution' AND decision IS NOT 'n' THEN NULL
+                         ELSE reason END), :between
                 ) AS history
                 FROM screening_log INDEXED BY ix_screening_log_work
                 WHERE kind IN ('decision', 'resolution')

@@ -21,13 +21,12 @@ STRETCH = 256  # works read at once as the list scrolls
 class WorkLines(Mapping[int, WorkLine]):
     """work id -> its line, for every work of the active searches."""
 
-    def __init__(self, store: ScreeningStore, read: Iterable[WorkLine] = ()) -> None:
-        """``read``: lines the caller has already read (all of them, or some)."""
+    def __init__(self, store: ScreeningStore) -> None:
         self._store = store
-        self._lines = {line.work_id: line for line in read}
+        self._lines: dict[int, WorkLine] = {}
         self._ids = sorted(store.work_ids())
         self._known = set(self._ids)
-        self._complete = len(self._lines) >= len(self._ids)
+        self._complete = False
 
     def __getitem__(self, work_id: int) -> WorkLine:
         line = self._lines.get(work_id)
