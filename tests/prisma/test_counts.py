@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import random
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,11 +13,13 @@ import pytest
 
 from mnr.dedupe.passes import deduplicate
 from mnr.library import Library
+from mnr.library.models import NewEntry
 from mnr.prisma.counts import Flow, count
 from mnr.prisma.template import COLUMNS, write_csv
 from mnr.project import Project, init_project
 from mnr.screening import decide as actions
 from mnr.screening.state import load
+from mnr.screening.tally import DBR, OTHER, tally
 from mnr.searches import ImportOptions, import_file
 
 PROTOCOL = """\
@@ -187,3 +191,41 @@ def test_the_csv_is_the_prisma2020_template(review: tuple[Project, Library]) -> 
                 "other_excluded", "new_studies", "new_reports", "total_studies",
                 "total_reports", "identification", "screening", "included"}
     assert set(rows) == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tally_agrees_with_the_fold_in_both_columns_after_a_withdrawal(
+        review: tuple[Project, Library], seed: int) -> None:
+    """Works from other methods only count in their own column; a work whose records
+    were all withdrawn counts nowhere, whatever the log says about it."""
+    project, library = review
+    settings = project.settings()
+    chance = random.Random(seed)
+    works = load(library, settings).stages[0].work_ids
+    for _ in range(80):
+        kind = chance.choice(["decision", "decision", "decision", "resolution"])
+        library.screening.append([NewEntry(
+            chance.choice(works), chance.choice(settings.stages), chance.choice(["BH", "MC"]),
+            kind, chance.choice("ynm"), chance.choice([None, "Not research"]), origin="t")])
+    cinahl = next(s for s in library.searches() if s.database == "CINAHL")
+    library.withdraw_search(cinahl.search_id, "imported by mistake")
+    searches = {s.search_id: s for s in library.searches()}
+    from_databases: dict[int, bool] = {}
+    for record in library.records():
+        assert record.work_id is not None
+        search = searches[record.search_id]
+        from_databases[record.work_id] = from_databases.get(record.work_id, False) or (
+            search.source_kind != "other")
+    assert len(from_databases) == 8 and sum(from_databases.values()) == 6  # g, h gone
+    expected = []
+    for stage in load(library, settings).stages:
+        counts = {}
+        for column, wanted in ((DBR, True), (OTHER, False)):
+            ids = [w for w in stage.work_ids if from_databases[w] == wanted]
+            counts[column] = (len(ids), +Counter(stage.outcome(w) for w in ids),
+                              sum(1 for w in ids if stage.goes_forward(w)),
+                              stage.exclusion_reasons(ids))
+        expected.append(counts)
+    assert [{column: (stage.works[column], +stage.outcomes[column], stage.forward[column],
+                      stage.reasons[column]) for column in (DBR, OTHER)}
+            for stage in tally(library, settings)] == expected
