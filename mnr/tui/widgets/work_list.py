@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -77,12 +77,6 @@ class WorkList(ScrollView, can_focus=True):
         index = self._index.get(work_id)
         if index is not None:
             self.refresh_line(index)
-
-    def refresh_line(self, y: int) -> None:
-        """Redraw one row: its text only, not the scrollbar beside it (a scrollbar drawn
-        afresh for every row that changes costs more than the row)."""
-        self.refresh(Region(0, y - self.scroll_offset.y,
-                            self.scrollable_content_region.width, 1))
 
     def go_to(self, index: int) -> None:
         if not self.rows:
