@@ -90,6 +90,17 @@ def _v6_log_by_work(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _v7_work_merges(conn: Connection) -> None:
+    """Which work took in the records of a work that a regrouping emptied."""
+    schema.work_merges.create(conn)
+    if conn.dialect.name == "sqlite":
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(text(
+                f"CREATE TRIGGER work_merges_no_{event.lower()} BEFORE {event} "
+                "ON work_merges BEGIN "
+                "SELECT RAISE(ABORT, 'work merges are never changed or deleted'); END"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "searches, records and record sources", _v1_initial),
     (2, "works and deduplication", _v2_works),
@@ -97,6 +108,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "appraisal, extraction, traditions, themes and memos", _v4_synthesis),
     (5, "reference lists", _v5_references),
     (6, "screening log index by work", _v6_log_by_work),
+    (7, "works merged into others", _v7_work_merges),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -299,3 +299,17 @@ reference_lists = Table(
     Column("imported_at", String(32), nullable=False),
     Index("ix_reference_lists_record", "record_id"),
 )
+
+# -- works merged after screening began (schema version 7) --------------------------------
+
+# When a regrouping leaves a work with none of its records, the work its records went to
+# (most of them) is noted here, so that what reviewers logged about the vanished work
+# counts for the one that absorbed it. Appended, never changed.
+work_merges = Table(
+    "work_merges",
+    metadata,
+    Column("merge_id", Integer, primary_key=True),
+    Column("absorbed", Integer, ForeignKey("works.work_id"), nullable=False),
+    Column("into", Integer, ForeignKey("works.work_id"), nullable=False),
+    Column("merged_at", String(32), nullable=False),
+)

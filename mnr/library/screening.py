@@ -132,6 +132,22 @@ class ScreeningStore:
             lines.append(_work_line(best, databases, in_sql))
         return lines
 
+    def merged_into(self) -> dict[int, int]:
+        """Works a regrouping emptied -> the work that has their records now (through
+        any later merges): what was logged about the first counts for the second."""
+        m = schema.work_merges
+        with self._engine.connect() as conn:
+            into = dict(conn.execute(select(m.c.absorbed, m.c["into"]).order_by(m.c.merge_id))
+                        .all())
+        resolved: dict[int, int] = {}
+        for absorbed in into:
+            target, seen = into[absorbed], {absorbed}
+            while target in into and target not in seen:  # a chain of merges
+                seen.add(target)
+                target = into[target]
+            resolved[absorbed] = target
+        return resolved
+
     def work_ids(self) -> set[int]:
         """The works that exist now (with at least one record of an active search)."""
         r, s, rw = schema.records, schema.searches, schema.record_works
@@ -157,37 +173,23 @@ class ScreeningStore:
         """
         if self._engine.dialect.name != "sqlite":
             raise NotImplementedError("histories() uses SQLite's group_concat and printf")
-        query = text("""
+        merged_into = self.merged_into()
+        involved = sorted(set(merged_into) | set(merged_into.values()))
+        # works that took in another's records: their histories are put together below
+        apart = "AND work_id NOT IN (SELECT value FROM json_each(:involved))" if involved else ""
+        query = text(f"""
             WITH
             -- Works with a record from a withdrawn search or from other methods (few,
             -- usually): do they still exist, and do they come from a database? Every
             -- other work exists and comes from a database or register search.
-            special AS (
-                SELECT rw.work_id,
-                       max(s.withdrawn_at IS NULL) AS active,
-                       max(s.withdrawn_at IS NULL AND s.source_kind != 'other') AS dbr
-                FROM record_works rw
-                JOIN records r ON r.record_id = rw.record_id
-                JOIN searches s ON s.search_id = r.search_id
-                WHERE rw.work_id IN (
-                    SELECT aside.work_id FROM records r INDEXED BY ix_records_search
-                    JOIN record_works aside ON aside.record_id = r.record_id
-                    WHERE r.search_id IN (
-                        SELECT search_id FROM searches
-                        WHERE withdrawn_at IS NOT NULL OR source_kind = 'other'))
-                GROUP BY rw.work_id),
+            special AS ({_SPECIAL}),
             -- Each work's live entries, in log order (the order of the index).
             histories AS (
                 SELECT work_id, group_concat(printf(
-                    :piece, stage, kind, reviewer, decision,
-                    CASE WHEN kind = 'resolution' AND decision IS NOT 'n' THEN NULL
-                         ELSE reason END), :between
+                    :piece, stage, kind, reviewer, decision, {_COUNTED_REASON}), :between
                 ) AS history
                 FROM screening_log INDEXED BY ix_screening_log_work
-                WHERE kind IN ('decision', 'resolution')
-                  AND (entry_id, stage) NOT IN (
-                      SELECT undoes, stage FROM screening_log
-                      WHERE kind = 'undo' AND undoes IS NOT NULL)
+                WHERE {_LIVE} {apart}
                 GROUP BY work_id)
             SELECT coalesce(sp.dbr, 1), h.history, count(*)
             FROM histories h LEFT JOIN special sp ON sp.work_id = h.work_id
@@ -201,15 +203,44 @@ class ScreeningStore:
             WHERE coalesce(sp.active, 1)
             GROUP BY 1""")
         with self._engine.connect() as conn:
-            rows = conn.execute(query, {"piece": _FIELD.join(["%s"] * 5),
-                                        "between": _ENTRY}).all()
+            rows = conn.execute(query, {"piece": _FIELD.join(["%s"] * 5), "between": _ENTRY,
+                                        "involved": json.dumps(involved)}).all()
         found = [History(bool(dbr), _entries(history), int(works))
                  for dbr, history, works in rows if history is not None]
+        if involved:
+            found += self._merged_histories(merged_into, involved)
         untouched = Counter({bool(dbr): int(works) for dbr, history, works in rows
                              if history is None})  # every work, so far
         for history in found:
             untouched[history.from_databases] -= history.works
         return found + [History(dbr, (), works) for dbr, works in untouched.items() if works]
+
+    def _merged_histories(self, merged_into: dict[int, int], involved: list[int]
+                          ) -> list[History]:
+        """The histories of works that took in others' records, put together in log
+        order from their own entries and those of the works they took in."""
+        query = text(f"""
+            SELECT l.work_id, l.stage, l.kind, l.reviewer, l.decision, {_COUNTED_REASON}
+            FROM screening_log l
+            WHERE {_LIVE} AND l.work_id IN (SELECT value FROM json_each(:involved))
+            ORDER BY l.entry_id""")
+        columns = text(f"""
+            WITH special AS ({_SPECIAL})
+            SELECT w.work_id, coalesce(sp.active, 1), coalesce(sp.dbr, 1)
+            FROM (SELECT DISTINCT work_id FROM record_works
+                  WHERE work_id IN (SELECT value FROM json_each(:involved))) w
+            LEFT JOIN special sp ON sp.work_id = w.work_id""")
+        with self._engine.connect() as conn:
+            rows = conn.execute(query, {"involved": json.dumps(involved)}).all()
+            column = {work_id: bool(dbr) for work_id, active, dbr in
+                      conn.execute(columns, {"involved": json.dumps(involved)}) if active}
+        entries: dict[int, list[LiveEntry]] = {}
+        for work_id, stage, kind, reviewer, decision, reason in rows:
+            entries.setdefault(merged_into.get(work_id, work_id), []).append(
+                LiveEntry(stage, kind, reviewer, decision, reason))
+        shared = Counter((column[work_id], tuple(live)) for work_id, live in entries.items()
+                         if work_id in column)
+        return [History(dbr, live, works) for (dbr, live), works in shared.items()]
 
     def grouped_records(self) -> dict[int, int]:
         """search id -> how many of its records belong to a work (are deduplicated)."""
@@ -241,11 +272,35 @@ class ScreeningStore:
         f = schema.fulltexts
         query = select(f.c.work_id, f.c.location, f.c.attached_by, f.c.attached_at).order_by(
             f.c.fulltext_id)
+        merged_into = self.merged_into()
         with self._engine.connect() as conn:
-            return {row.work_id: Fulltext(*row) for row in conn.execute(query)}
+            attached = [Fulltext(merged_into.get(work_id, work_id), *rest)
+                        for work_id, *rest in conn.execute(query)]
+        return {fulltext.work_id: fulltext for fulltext in attached}
 
 
 _IDS_AT_ONCE = 500  # works named in one query
+
+# SQL shared by the two queries of histories(): the works that may be outside the
+# databases column or gone, the entries that still count, and the reason counted.
+_SPECIAL = """
+    SELECT rw.work_id,
+           max(s.withdrawn_at IS NULL) AS active,
+           max(s.withdrawn_at IS NULL AND s.source_kind != 'other') AS dbr
+    FROM record_works rw
+    JOIN records r ON r.record_id = rw.record_id
+    JOIN searches s ON s.search_id = r.search_id
+    WHERE rw.work_id IN (
+        SELECT aside.work_id FROM records r INDEXED BY ix_records_search
+        JOIN record_works aside ON aside.record_id = r.record_id
+        WHERE r.search_id IN (
+            SELECT search_id FROM searches
+            WHERE withdrawn_at IS NOT NULL OR source_kind = 'other'))
+    GROUP BY rw.work_id"""
+_LIVE = """kind IN ('decision', 'resolution')
+    AND (entry_id, stage) NOT IN (
+        SELECT undoes, stage FROM screening_log WHERE kind = 'undo' AND undoes IS NOT NULL)"""
+_COUNTED_REASON = "CASE WHEN kind = 'resolution' AND decision IS NOT 'n' THEN NULL ELSE reason END"
 _FIELD, _ENTRY = "\x1f", "\x1e"  # ASCII unit and record separators
 
 

@@ -210,7 +210,25 @@ class WorkStore:
                 created = _now()
                 conn.execute(insert(schema.works),
                              [{"work_id": w, "created_at": created} for w in new_works])
+            merges = _absorbed(previous, rows)
+            if merges:
+                merged_at = _now()
+                conn.execute(insert(schema.work_merges), [
+                    {"absorbed": absorbed, "into": into, "merged_at": merged_at}
+                    for absorbed, into in merges.items()])
             conn.execute(delete(rw))
             if rows:
                 conn.execute(insert(rw), rows)
         return int(run_id) if run_id is not None else None
+
+
+def _absorbed(previous: dict[int, int], rows: list[dict[str, int]]) -> dict[int, int]:
+    """Works left with none of their records by a regrouping -> the work that took most
+    of them (the lower id on a tie); a work whose records all left the library is none."""
+    now = {row["record_id"]: row["work_id"] for row in rows}
+    kept = set(now.values())
+    went: dict[int, Counter[int]] = {}
+    for record_id, work_id in previous.items():
+        if work_id not in kept and record_id in now:
+            went.setdefault(work_id, Counter())[now[record_id]] += 1
+    return {absorbed: min(into, key=lambda w: (-into[w], w)) for absorbed, into in went.items()}

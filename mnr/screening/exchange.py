@@ -69,7 +69,7 @@ class _Simulation:
         self.stages = state.load(library, settings, self.works).stages
         self.next_id = library.screening.last_entry_id() + 1
         self.by_stage: dict[str, list[LogEntry]] = {name: [] for name in settings.stages}
-        for entry in library.screening.log():
+        for entry in state.moved(library.screening.log(), library.screening.merged_into()):
             self.by_stage.setdefault(entry.stage, []).append(entry)
         self.stale = len(self.stages)  # the first stage that may need rebuilding
 
@@ -171,8 +171,9 @@ def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
 
 
 def _work(library: Library, row: dict[str, str], works: set[int],
-          memberships: dict[int, int]) -> int:
-    """The work a row names: its `work`, or the current work of its `record`."""
+          memberships: dict[int, int], merged_into: dict[int, int]) -> int:
+    """The work a row names: its `work` (or the work that took it in, if it was merged
+    into another since), or the current work of its `record`."""
     work, record = row.get("work", ""), row.get("record", "")
     if not work and not record:
         raise ScreeningError("the row names no work (nor record)")
@@ -190,6 +191,7 @@ def _work(library: Library, row: dict[str, str], works: set[int],
         named = _number(work, "W")
         if named is None:
             raise ScreeningError(f"{work!r} is not a work id (e.g. W12)")
+        named = merged_into.get(named, named)  # a work merged since: the one that took it in
         if work_id is not None and named != work_id:
             raise ScreeningError(f"{record} belongs to W{work_id}, not W{named}")
         work_id = named
@@ -203,6 +205,7 @@ def import_decisions(library: Library, settings: Settings, path: Path) -> Import
     rows = _read(path)
     sim = _Simulation(library, settings)
     memberships = library.works.memberships()
+    merged_into = library.screening.merged_into()
     stages = {name.lower(): name for name in settings.stages}
     labels: dict[str, int] = {}  # a row's entry label -> its position in the batch
     batch: list[NewEntry] = []
@@ -213,7 +216,7 @@ def import_decisions(library: Library, settings: Settings, path: Path) -> Import
             kind = (row.get("kind") or "decision").lower()
             if kind not in KINDS:
                 raise ScreeningError(f"the kind must be {', '.join(KINDS)}, not {row['kind']!r}")
-            work_id = _work(library, row, sim.works, memberships)
+            work_id = _work(library, row, sim.works, memberships, merged_into)
             stage = stages.get(row.get("stage", "").lower())
             if stage is None:
                 raise ScreeningError(f"there is no stage {row.get('stage', '')!r}; review.toml's "

@@ -15,7 +15,7 @@ from mnr.library.models import LogEntry
 from mnr.project import Settings
 from mnr.screening import decide as actions
 from mnr.screening.lines import WorkLines
-from mnr.screening.state import Screening, Stage, load
+from mnr.screening.state import Screening, Stage, load, moved
 
 
 class ScreeningSession:
@@ -35,6 +35,7 @@ class ScreeningSession:
         self.stage: Stage = (self.screening.stage(stage) if stage
                              else self.screening.current_stage(reviewer))
         actions.check_reviewer(self.stage, reviewer)
+        self.merged_into = library.screening.merged_into()
         self.last_seen = self.screening.last_entry_id
         self.decided = self.stage.decided_by(reviewer)
 
@@ -82,7 +83,8 @@ class ScreeningSession:
 
     def poll(self) -> list[int]:
         """Take in what others logged since the last look; returns the works it touched."""
-        entries = self.library.screening.log(self.stage.name, after=self.last_seen)
+        entries = moved(self.library.screening.log(self.stage.name, after=self.last_seen),
+                        self.merged_into)
         touched = []
         for entry in entries:
             before = self.mine(entry.work_id) if entry.work_id in self.stage.works else None

@@ -261,7 +261,7 @@ def load(library: Library, settings: Settings, work_ids: Iterable[int] | None = 
     store = library.screening
     with paused_gc():  # a million small objects, none of them in a cycle
         work_ids = sorted(store.work_ids() if work_ids is None else work_ids)
-        entries = store.log()
+        entries = moved(store.log(), store.merged_into())
         by_stage: dict[str, list[LogEntry]] = {}
         for entry in entries:
             by_stage.setdefault(entry.stage, []).append(entry)
@@ -273,3 +273,12 @@ def load(library: Library, settings: Settings, work_ids: Iterable[int] | None = 
             stages.append(stage)
             eligible = [w for w in stage.work_ids if stage.goes_forward(w)]
     return Screening(settings, stages, entries[-1].entry_id if entries else 0)
+
+
+def moved(entries: list[LogEntry], merged_into: dict[int, int]) -> list[LogEntry]:
+    """The log with what was logged about works that a regrouping emptied counted for the
+    works that took in their records (``ScreeningStore.merged_into``)."""
+    if not merged_into:
+        return entries
+    return [entry._replace(work_id=merged_into[entry.work_id])
+            if entry.work_id in merged_into else entry for entry in entries]
