@@ -15,20 +15,24 @@ from mnr.errors import MnrError
 from mnr.library import schema
 
 
+def _append_only(conn: Connection, table: str, said: str) -> None:
+    """Make SQLite refuse to change or delete the rows of a table that is a log
+    (``said``: what the refusal calls the rows, e.g. "records are")."""
+    if conn.dialect.name != "sqlite":
+        return
+    for event in ("UPDATE", "DELETE"):
+        conn.execute(text(
+            f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{said} never changed or deleted'); END"))
+
+
 def _v1_initial(conn: Connection) -> None:
     """Searches, records and their verbatim sources."""
     for table in (schema.searches, schema.records, schema.record_sources):
         table.create(conn)
-    if conn.dialect.name == "sqlite":
-        # Records are never changed or removed: enforce it where the data lives.
-        for name in ("records", "record_sources"):
-            for event in ("UPDATE", "DELETE"):
-                conn.execute(
-                    text(
-                        f"CREATE TRIGGER {name}_no_{event.lower()} BEFORE {event} ON {name} "
-                        f"BEGIN SELECT RAISE(ABORT, '{name} are never changed or deleted'); END"
-                    )
-                )
+    # Records are never changed or removed: enforce it where the data lives.
+    for name in ("records", "record_sources"):
+        _append_only(conn, name, f"{name} are")
 
 
 def _v2_works(conn: Connection) -> None:
@@ -36,24 +40,14 @@ def _v2_works(conn: Connection) -> None:
     for table in (schema.works, schema.record_works, schema.dedupe_runs, schema.dedupe_pairs,
                   schema.dedupe_decisions):
         table.create(conn)
-    if conn.dialect.name == "sqlite":
-        for event in ("UPDATE", "DELETE"):  # decisions are a log: append only
-            conn.execute(text(
-                f"CREATE TRIGGER dedupe_decisions_no_{event.lower()} BEFORE {event} "
-                "ON dedupe_decisions BEGIN "
-                "SELECT RAISE(ABORT, 'decisions are never changed or deleted'); END"))
+    _append_only(conn, "dedupe_decisions", "decisions are")  # decisions are a log
 
 
 def _v3_screening(conn: Connection) -> None:
     """The screening log (decisions, undos, resolutions, notes) and attached full texts."""
     for table in (schema.screening_log, schema.fulltexts):
         table.create(conn)
-    if conn.dialect.name == "sqlite":
-        for event in ("UPDATE", "DELETE"):
-            conn.execute(text(
-                f"CREATE TRIGGER screening_log_no_{event.lower()} BEFORE {event} "
-                "ON screening_log BEGIN "
-                "SELECT RAISE(ABORT, 'the screening log is never changed or deleted'); END"))
+    _append_only(conn, "screening_log", "the screening log is")
 
 
 _V4_TABLES = ("appraisals", "extractions", "work_tags", "traditions", "themes", "memos")
@@ -63,23 +57,13 @@ def _v4_synthesis(conn: Connection) -> None:
     """Appraisals, extractions, tags, traditions, findings themes and memos: all logs."""
     for name in _V4_TABLES:
         schema.metadata.tables[name].create(conn)
-    if conn.dialect.name == "sqlite":
-        for name in _V4_TABLES:
-            for event in ("UPDATE", "DELETE"):
-                conn.execute(text(
-                    f"CREATE TRIGGER {name}_no_{event.lower()} BEFORE {event} ON {name} "
-                    f"BEGIN SELECT RAISE(ABORT, '{name} are never changed or deleted'); END"))
+        _append_only(conn, name, f"{name} are")
 
 
 def _v5_references(conn: Connection) -> None:
     """Reference lists imported for records whose exports carried none."""
     schema.reference_lists.create(conn)
-    if conn.dialect.name == "sqlite":
-        for event in ("UPDATE", "DELETE"):
-            conn.execute(text(
-                f"CREATE TRIGGER reference_lists_no_{event.lower()} BEFORE {event} "
-                "ON reference_lists BEGIN "
-                "SELECT RAISE(ABORT, 'reference lists are never changed or deleted'); END"))
+    _append_only(conn, "reference_lists", "reference lists are")
 
 
 def _v6_log_by_work(conn: Connection) -> None:
@@ -93,12 +77,7 @@ def _v6_log_by_work(conn: Connection) -> None:
 def _v7_work_merges(conn: Connection) -> None:
     """Which work took in the records of a work that a regrouping emptied."""
     schema.work_merges.create(conn)
-    if conn.dialect.name == "sqlite":
-        for event in ("UPDATE", "DELETE"):
-            conn.execute(text(
-                f"CREATE TRIGGER work_merges_no_{event.lower()} BEFORE {event} "
-                "ON work_merges BEGIN "
-                "SELECT RAISE(ABORT, 'work merges are never changed or deleted'); END"))
+    _append_only(conn, "work_merges", "work merges are")
 
 
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
