@@ -61,18 +61,19 @@ def test_merges_follow_a_chain_and_entries_made_on_an_absorbed_work_later(
         review: Review) -> None:
     lib, settings = review.library, review.settings
     title = load(lib, settings).stage("title")
-    a, b, c = title.work_ids[:3]
+    a, b, c, d, e = title.work_ids[:5]
     actions.decide(lib, title, b, "BH", "y")
-    _merge(review, a, b)
-    _merge(review, c, a) if c < a else _merge(review, a, c)
-    survivor = min(a, c)
-    absorbed = {a, b, c} - {survivor}
-    assert lib.screening.merged_into() == {w: survivor for w in absorbed}
-    # another process that had not seen the merge logs on the work it showed
+    _merge(review, a, b)  # b into a: two records
+    _merge(review, c, d)
+    _merge(review, c, e)  # c: three records
+    _merge(review, c, a)  # a (with b) into c, which has more
+    assert lib.screening.merged_into() == {b: c, d: c, e: c, a: c}
+    # another process that had not seen the merges logs on the work it showed
     session = ScreeningSession(lib, settings, "MC", "title")
+    assert session.stage.works[c].current()["BH"].decision == "y"
     lib.screening.append([NewEntry(b, "title", "MC", "decision", "y", origin="test")])
-    assert session.poll() == [survivor] and session.mine(survivor) == "y"
-    assert load(lib, settings).stage("title").outcome(survivor) == "y"
+    assert session.poll() == [c] and session.mine(c) == "y"
+    assert load(lib, settings).stage("title").outcome(c) == "y"
 
 
 @pytest.mark.parametrize("seed", range(4))
