@@ -45,3 +45,13 @@ def import_text(project: Project, name: str, text: str, database: str) -> None:
         import_file(project, library, path, ImportOptions(database=database))
     finally:
         library.close()
+
+
+def works_by_doi(library: Library) -> dict[str, int]:
+    """Each paper's work id, by the last part of its DOI (``10.1000/a`` -> ``a``): the
+    key test papers are written under."""
+    work: dict[str, int] = {}
+    for record in library.records():
+        assert record.work_id is not None and record.doi is not None
+        work[record.doi.rsplit("/", 1)[1]] = record.work_id
+    return work

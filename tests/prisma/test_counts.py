@@ -21,6 +21,7 @@ from mnr.screening import decide as actions
 from mnr.screening.state import load
 from mnr.screening.tally import DBR, OTHER, tally
 from mnr.searches import ImportOptions, import_file
+from tests.helpers import works_by_doi
 
 PROTOCOL = """\
 [review]
@@ -77,10 +78,7 @@ def review(tmp_path: Path) -> Iterator[tuple[Project, Library]]:
 def _screen(project: Project, library: Library) -> dict[str, int]:
     """The known flow's decisions; returns the work id of each paper."""
     settings = project.settings()
-    work_of: dict[str, int] = {}
-    for record in library.records():
-        assert record.work_id is not None and record.doi is not None
-        work_of[record.doi.rsplit("/", 1)[1]] = record.work_id
+    work_of = works_by_doi(library)
     first = load(library, settings).stage("title_abstract")
     both = {"a": "yy", "b": "yy", "c": "yy", "d": "yy", "e": "yy", "f": "yn", "g": "nn",
             "h": "yn", "x": "yy", "y": "nn"}

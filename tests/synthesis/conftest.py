@@ -21,6 +21,7 @@ from mnr.screening import decide as actions
 from mnr.screening.state import load
 from mnr.searches import ImportOptions, import_file
 from mnr.traditions import add_memo, save_theme, tag
+from tests.helpers import works_by_doi
 
 PSYCHIATRY, USERS, POLICY = "Psychiatry", "Service user perspectives", "Policy and organisation"
 
@@ -120,10 +121,7 @@ def review(tmp_path: Path) -> Iterator[Review]:
     export.write_text(ris("abcdefgx"), "utf-8")
     import_file(project, library, export, ImportOptions(database="MEDLINE"))
     deduplicate(library)
-    work = {}
-    for record in library.records():
-        assert record.work_id is not None and record.doi is not None
-        work[record.doi.rsplit("/", 1)[1]] = record.work_id
+    work = works_by_doi(library)
     settings = project.settings()
     title = load(library, settings).stage("title")
     for key, work_id in work.items():

@@ -34,6 +34,7 @@ from mnr.tui.appraisal import AnswerBox, AppraisalScreen
 from mnr.tui.extraction import ExtractionScreen
 from mnr.tui.prompts import TextPrompt
 from mnr.tui.traditions import ChoicePicker, TraditionsScreen
+from tests.helpers import works_by_doi
 
 SIZE = (150, 50)
 USERS, POLICY = "Service user perspectives", "Policy and organisation"
@@ -110,10 +111,7 @@ def review(tmp_path: Path) -> Iterator[Review]:
         export.write_text(ris("abcdx"), "utf-8")
         import_file(project, library, export, ImportOptions(database="MEDLINE"))
         deduplicate(library)
-        work = {}
-        for record in library.records():
-            assert record.work_id is not None and record.doi is not None
-            work[record.doi.rsplit("/", 1)[1]] = record.work_id
+        work = works_by_doi(library)
         settings = project.settings()
         title = load(library, settings).stage("title")
         for key, work_id in work.items():
