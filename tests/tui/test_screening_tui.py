@@ -13,13 +13,11 @@ import html
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 from rich.console import Console, Group
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
 from mnr.dedupe.passes import deduplicate
@@ -36,6 +34,7 @@ from mnr.tui.prompts import ReasonPicker, TextPrompt
 from mnr.tui.screening import FILTERS, ScreeningScreen
 from mnr.tui.widgets.text_pane import TextPane
 from mnr.tui.widgets.work_list import WorkList
+from tests.tui.pilot import shown, typed
 
 SIZE = (140, 40)
 
@@ -141,27 +140,10 @@ def drive(project: Project, steps: Steps, reviewer: str | None = "BH",
     asyncio.run(run())
 
 
-S = TypeVar("S", bound=Screen[Any])
-
-
-async def shown(pilot: Pilot[None], kind: type[S]) -> S:
-    """Wait until the app shows a screen of this kind (a modal one included)."""
-    for _ in range(300):
-        await pilot.pause()
-        screen = pilot.app.screen
-        if isinstance(screen, kind) and screen.is_mounted:
-            return screen
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{kind.__name__} was not shown; the app shows {pilot.app.screen!r}")
 
 
 async def screening(pilot: Pilot[None]) -> ScreeningScreen:
     return await shown(pilot, ScreeningScreen)
-
-
-async def typed(pilot: Pilot[None], text: str) -> None:
-    """Type text into the focused input, as keys."""
-    await pilot.press(*["space" if char == " " else char for char in text])
 
 
 def rows(screen: ScreeningScreen) -> list[int]:

@@ -12,12 +12,11 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from mnr import extraction
@@ -35,6 +34,7 @@ from mnr.tui.extraction import ExtractionScreen
 from mnr.tui.prompts import TextPrompt
 from mnr.tui.traditions import ChoicePicker, TraditionsScreen
 from tests.helpers import works_by_doi
+from tests.tui.pilot import S, shown, typed
 
 SIZE = (150, 50)
 USERS, POLICY = "Service user perspectives", "Policy and organisation"
@@ -130,7 +130,6 @@ def review(tmp_path: Path) -> Iterator[Review]:
 
 # -- driving the app --------------------------------------------------------------------
 
-S = TypeVar("S", bound=Screen[Any])
 Steps = Callable[[Pilot[None], MnrApp], Awaitable[None]]
 
 
@@ -143,23 +142,6 @@ def drive(review: Review, steps: Steps) -> None:
             await steps(pilot, app)
             await pilot.pause()
     asyncio.run(run())
-
-
-async def shown(pilot: Pilot[None], kind: type[S]) -> S:
-    """Wait until the app shows a screen of this kind (a modal one included)."""
-    for _ in range(300):
-        await pilot.pause()
-        screen = pilot.app.screen
-        if isinstance(screen, kind) and screen.is_mounted:
-            return screen
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{kind.__name__} was not shown; the app shows {pilot.app.screen!r}")
-
-
-async def typed(pilot: Pilot[None], text: str) -> None:
-    """Type text into the focused field, as keys."""
-    names = {" ": "space", ",": "comma", ".": "full_stop", "&": "ampersand"}
-    await pilot.press(*[names.get(char, char) for char in text])
 
 
 def home_steps(app: MnrApp) -> dict[str, str]:
