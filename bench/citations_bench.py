@@ -57,8 +57,8 @@ class Paper:
 def load(data: Path, wanted: int, outside: int) -> tuple[list[Paper], list[Paper]]:
     """Library papers (``wanted``) and outside papers, one per labelled duplicate group."""
     sys.path.insert(0, str(REPO))
-    from mnr.dedupe.normalise import normalise_doi, split_glued, surname
     from mnr.formats import get_reader
+    from mnr.normalise import normalise_doi, split_glued, surname
 
     reader = get_reader("csv_table")
     papers: list[Paper] = []
@@ -98,7 +98,7 @@ def load(data: Path, wanted: int, outside: int) -> tuple[list[Paper], list[Paper
 
 
 def _keys(p: Paper) -> list[tuple[object, ...]]:
-    from mnr.dedupe.normalise import normalise_title
+    from mnr.normalise import normalise_title
 
     title = normalise_title(p.title)
     return [("t", title[:40], p.year), ("t", title[-40:], p.year),

@@ -22,13 +22,13 @@ from typing import Any, Protocol
 
 import tomli_w
 
-from mnr.bulk import paused_gc
+from mnr.collector import paused_gc
 from mnr.errors import FormatError, ImportRefused, MnrError
 from mnr.formats import detect, get_reader
-from mnr.formats.base import ParsedRecord
 from mnr.formats.decode import decode
 from mnr.library import Library, NewSearch, Search
 from mnr.project import LOG_HEADER, Project
+from mnr.records import ParsedRecord
 
 BATCH = 1000  # records per write: one multi-row INSERT per table
 
@@ -308,52 +308,3 @@ def withdraw(project: Project, library: Library, search_id: int, reason: str) ->
     withdrawn = library.withdraw_search(search_id, reason)
     append_log(project, "withdrawal", {"file": search.file_name, "reason": reason})
     return withdrawn
-
-
-DECISIONS_FILE = "decisions.csv"  # in library/: a screening log to replay on first use
-
-
-def open_library(project: Project, progress: Progress | None = None
-                 ) -> tuple[Library, list[ImportResult]]:
-    """Open the project's library; on first use, build it from the search log.
-
-    A fresh checkout of a review (or of mnr's own demo) has its exports and
-    log in searches/ but no library yet: the first command builds it.
-    """
-    first_use = not project.database_file.exists()
-    library = Library.open(project.database_file)
-    if not first_use:
-        return library, []
-    try:
-        built = import_log(project, library, progress)
-        seed = project.library_dir / DECISIONS_FILE
-        if seed.is_file():
-            _load_decisions(project, library, seed)
-        synthesis = project.library_dir / "synthesis.json"
-        if synthesis.is_file():
-            from mnr.synthesis_file import import_file as import_synthesis
-
-            if not seed.is_file():
-                from mnr.dedupe.passes import deduplicate
-
-                deduplicate(library)
-            import_synthesis(library, project.settings(), synthesis)
-        from mnr.citations.reference_lists import replay
-
-        replay(project, library)
-        return library, built
-    except BaseException:
-        library.close()
-        for suffix in ("", "-wal", "-shm"):  # half built: the next command starts afresh
-            Path(f"{project.database_file}{suffix}").unlink(missing_ok=True)
-        raise
-
-
-def _load_decisions(project: Project, library: Library, path: Path) -> None:
-    """Group the records into works and replay a saved screening log: a fresh checkout of a
-    review (mnr's demo among them) comes back as it was left."""
-    from mnr.dedupe.passes import deduplicate
-    from mnr.screening.exchange import import_decisions
-
-    deduplicate(library)
-    import_decisions(library, project.settings(), path)

@@ -10,7 +10,8 @@ import pytest
 from mnr.errors import FormatError, ImportRefused, MnrError, UnknownFormat
 from mnr.library import Library
 from mnr.project import Project
-from mnr.searches import ImportOptions, import_file, open_library, read_log, withdraw
+from mnr.review import open_review
+from mnr.searches import ImportOptions, import_file, read_log, withdraw
 from tests.helpers import make_project, ris_text, snapshot
 
 
@@ -143,7 +144,8 @@ def test_a_fresh_library_is_rebuilt_from_the_search_log(project: Project, export
     library.close()
     for leftover in project.library_dir.iterdir():
         leftover.unlink()
-    library, built = open_library(project)
+    opened = open_review(project)
+    library, built = opened.library, opened.built
     assert [r.search.database for r in built] == ["CINAHL", "Scopus"]
     assert library.status() == expected
     assert library.searches()[0].query == "a\nb"

@@ -9,9 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from mnr.errors import MnrError
-from mnr.formats.base import ParsedRecord
 from mnr.library import Library, NewSearch
 from mnr.library.migrations import LATEST
+from mnr.records import ParsedRecord
 
 
 def _search(sha: str = "a" * 64) -> NewSearch:

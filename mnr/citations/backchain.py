@@ -20,12 +20,12 @@ from mnr.citations.external import group_unmatched
 from mnr.citations.match import WorkIndex
 from mnr.citations.network import cited_references, external_label
 from mnr.citations.parse import CitedRef
-from mnr.dedupe.merge import works
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import Project, Settings
 from mnr.searches import ImportOptions, ImportResult, import_file
-from mnr.studies import studies
+from mnr.synthesis.studies import studies
+from mnr.works import works
 
 METHOD = "Citation searching"
 

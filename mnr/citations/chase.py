@@ -20,13 +20,13 @@ from mnr.citations.backchain import import_entries
 from mnr.citations.match import WorkIndex
 from mnr.citations.openalex import Fetcher, OpenAlexWork, by_ids, citing, work_url
 from mnr.citations.parse import CitedRef
-from mnr.dedupe.merge import works
-from mnr.dedupe.normalise import surname
 from mnr.errors import MnrError
 from mnr.library import Library
+from mnr.normalise import surname
 from mnr.project import Project, Settings
 from mnr.searches import ImportOptions, ImportResult
-from mnr.studies import studies
+from mnr.synthesis.studies import studies
+from mnr.works import works
 
 METHOD = "Citation searching"
 PLATFORM = "OpenAlex"

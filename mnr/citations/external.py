@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from mnr.citations.match import Match, RefParts
 from mnr.citations.parse import CitedRef
-from mnr.dedupe.normalise import journal_initials, words
+from mnr.normalise import journal_initials, words
 
 
 @dataclass(frozen=True, slots=True)

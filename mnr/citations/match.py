@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
 from mnr.citations.parse import CitedRef
-from mnr.dedupe.normalise import (
+from mnr.normalise import (
     author_names,
     doi_family,
     first_author_match,
@@ -35,8 +35,8 @@ from mnr.dedupe.normalise import (
 )
 
 if TYPE_CHECKING:
-    from mnr.dedupe.merge import Work
     from mnr.library import Library
+    from mnr.works import Work
 
 TITLE_SCORE = 90.0  # rapidfuzz ratio or token_sort_ratio on normalised titles, 0-100
 SHORT_TITLE = 30  # a title shorter than this must agree more closely
@@ -185,7 +185,7 @@ class WorkIndex:
 
     @classmethod
     def from_works(cls, works: Iterable[Work]) -> WorkIndex:
-        """From ``dedupe.merge.works``: the merged view, with every record's DOI."""
+        """From ``works.works``: the merged view, with every record's DOI."""
         return cls(WorkKey.of(w.work_id, authors=w.merged.authors, year=w.merged.year,
                               title=w.merged.title, journal=w.merged.journal,
                               volume=w.merged.volume, pages=w.merged.pages,
@@ -195,7 +195,7 @@ class WorkIndex:
     @classmethod
     def from_library(cls, library: Library) -> WorkIndex:
         """Every work of the library's active searches."""
-        from mnr.dedupe.merge import works
+        from mnr.works import works
 
         return cls.from_works(works(library))
 

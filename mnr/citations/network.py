@@ -19,12 +19,13 @@ import networkx as nx
 from mnr.citations.external import ExternalNode, group_unmatched
 from mnr.citations.match import WorkIndex
 from mnr.citations.parse import CitedRef, parse
-from mnr.dedupe.merge import Work, works
-from mnr.studies import author_year
-from mnr.traditions import current_tags
+from mnr.synthesis.studies import author_year
+from mnr.synthesis.traditions import current_tags
+from mnr.works import Work, works
 
 if TYPE_CHECKING:
-    from mnr.library import Library, StoredRecord
+    from mnr.library import Library
+    from mnr.records import StoredRecord
 
 REFERENCE_LIST = "Reference lists"  # the source of references imported as their own files
 MIN_EXTERNAL = 2  # citing works an outside publication needs to become a node

@@ -25,8 +25,8 @@ from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from mnr import __version__
-from mnr.dedupe.normalise import normalise_doi
 from mnr.errors import MnrError
+from mnr.normalise import normalise_doi
 
 API = "https://api.openalex.org"
 # what a candidate needs; a seed also needs its references

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mnr.dedupe.normalise import normalise_doi, surname
+from mnr.normalise import normalise_doi, surname
 
 
 @dataclass(frozen=True, slots=True)

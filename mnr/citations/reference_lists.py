@@ -18,10 +18,10 @@ from pathlib import Path
 
 from mnr.errors import FormatError, MnrError
 from mnr.formats import detect
-from mnr.formats.base import ParsedRecord
 from mnr.formats.decode import decode
 from mnr.library import Library
 from mnr.project import Project
+from mnr.records import ParsedRecord
 from mnr.searches import append_log
 
 FOLDER = "references"  # under searches/
@@ -83,7 +83,7 @@ def import_list(project: Project, library: Library, path: Path, work_id: int,
         record_ids=library.screening.records_of_work(work_id))}
     if not records:
         raise MnrError(f"there is no work W{work_id}; `mnr export csv --what works` lists them")
-    from mnr.dedupe.merge import merge
+    from mnr.works import merge
 
     record_id = merge(work_id, list(records.values())).preferred.record_id
     data = path.read_bytes()

@@ -33,13 +33,12 @@ from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.works import WorkCounts
 from mnr.project import LIBRARY_DIR, Project, Settings, find_project, init_project
+from mnr.review import DECISIONS_FILE, open_review
 from mnr.searches import (
-    DECISIONS_FILE,
     ImportOptions,
     ImportResult,
     Progress,
     import_file,
-    open_library,
     withdraw,
 )
 
@@ -75,14 +74,13 @@ def _progress(label: str) -> Iterator[Progress]:
 def _library(project: Project) -> Iterator[Library]:
     """Open the project's library, building it from the search log on first use."""
     with _progress("Building the library from searches/log.toml") as advance:
-        library, built = open_library(project, advance)
-    for result in built:
+        opened = open_review(project, advance)
+    library = opened.library
+    for result in opened.built:
         err.print(f"Imported {result.search.label} {result.search.database}: "
                   f"{result.search.record_count:,} records from searches/{result.search.file_name}")
-    seed = project.library_dir / DECISIONS_FILE
-    if built and seed.is_file():
-        entries = len(library.screening.log())
-        err.print(f"Grouped the records into works and replayed {entries:,} screening log "
+    if opened.replayed is not None:
+        err.print(f"Grouped the records into works and replayed {opened.replayed:,} screening log "
                   f"entries from {LIBRARY_DIR}/{DECISIONS_FILE}.", highlight=False)
     try:
         yield library
@@ -408,8 +406,9 @@ def _record_id(label: str) -> int:
     return int(text)
 
 
-def _print_counts(counts: WorkCounts, extra: dict[str, Any], as_json: bool) -> None:
-    overlaps = sorted(counts.overlaps.items(), key=lambda item: (-item[1], item[0]))
+def _print_counts(counts: WorkCounts, overlapping: dict[tuple[str, str], int],
+                  extra: dict[str, Any], as_json: bool) -> None:
+    overlaps = sorted(overlapping.items(), key=lambda item: (-item[1], item[0]))
     if as_json:
         _print_json({
             **extra, "records": counts.records, "works": counts.works,
@@ -509,7 +508,7 @@ def dedupe(review: bool, list_pairs: bool, decide: tuple[str, str, str] | None, 
                       f"{result.duplicate_pairs:,} duplicate pairs merged, "
                       f"{result.review_pairs:,} uncertain pairs to review "
                       "(`mnr dedupe --review --reviewer YOU`).", highlight=False)
-        _print_counts(library.works.counts(),
+        _print_counts(library.works.counts(), library.works.overlaps(),
                       {"pairs_to_review": len(passes.review_queue(library))}, as_json)
 
 
@@ -555,7 +554,7 @@ def export(format_name: str, output: Path | None, what: str, include_withdrawn: 
     project = find_project()
     with _library(project) as library:
         if what == "works":
-            from mnr.dedupe.merge import merged_records, works
+            from mnr.works import merged_records, works
 
             if include_withdrawn:
                 raise click.UsageError("works are made of the active searches only")

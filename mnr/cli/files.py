@@ -35,7 +35,7 @@ def synthesis_export(output: Path | None) -> None:
     Example:
       mnr synthesis export -o library/synthesis.json
     """
-    from mnr.synthesis_file import export
+    from mnr.synthesis.file import export
 
     with _library(find_project()) as library:
         if output is None:
@@ -56,7 +56,7 @@ def synthesis_import(file: Path) -> None:
     Example:
       mnr synthesis import colleague.json
     """
-    from mnr.synthesis_file import import_file
+    from mnr.synthesis.file import import_file
 
     project = find_project()
     with _library(project) as library:
@@ -85,7 +85,7 @@ def appraisal_checklists() -> None:
     Example:
       mnr appraisal checklists
     """
-    from mnr.appraisal.appraise import checklists
+    from mnr.synthesis.appraisal.appraise import checklists
 
     for checklist in checklists(find_project().settings()).values():
         screening = sum(1 for q in checklist.questions if q.screening)
@@ -111,7 +111,7 @@ def appraisal_set(work: str, checklist_id: str, answers: tuple[str, ...],
       mnr appraisal set W12 --checklist casp-qualitative --answer 1=yes \\
           --answer "4=cant_tell:recruitment unclear" --reviewer BH
     """
-    from mnr.appraisal.appraise import save
+    from mnr.synthesis.appraisal.appraise import save
 
     given: dict[str, dict[str, str]] = {}
     for item in answers:
@@ -138,7 +138,7 @@ def appraisal_export(output: Path | None) -> None:
     Example:
       mnr appraisal export -o appraisal.csv
     """
-    from mnr.appraisal.appraise import export_csv
+    from mnr.synthesis.appraisal.appraise import export_csv
 
     project = find_project()
     with _library(project) as library:

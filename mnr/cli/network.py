@@ -109,7 +109,7 @@ def network(ctx: click.Context, as_json: bool, graphml: Path | None, gexf: Path 
     if ctx.invoked_subcommand is not None:
         return
     from mnr.citations.network import build
-    from mnr.studies import studies
+    from mnr.synthesis.studies import studies
 
     project = find_project()
     with _library(project) as library:

@@ -12,13 +12,13 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from mnr import extraction as extract
-from mnr import traditions as core
-from mnr import traditions_report as report
 from mnr.cli import _library, _print_json, _work_id, err, handles_errors, main, out
 from mnr.cli.screening import reviewer_for
 from mnr.errors import MnrError
 from mnr.project import Settings, find_project
+from mnr.synthesis import extraction as extract
+from mnr.synthesis import traditions as core
+from mnr.synthesis import traditions_report as report
 
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 _OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from mnr.bulk import paused_gc
+from mnr.collector import paused_gc
 
 Link = tuple[int, int, float]
 

@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from mnr.bulk import paused_gc
-from mnr.dedupe import normalise as nz
+from mnr import normalise as nz
+from mnr.collector import paused_gc
 from mnr.dedupe.rules import DIFFERENT, SAME, UNKNOWN, VERSION, Evidence, Verdict, judge, score
 
 if TYPE_CHECKING:
-    from mnr.library.models import MatchFields, StoredRecord
+    from mnr.library.models import MatchFields
+    from mnr.records import StoredRecord
 
 @dataclass(frozen=True, slots=True)
 class DedupeRecord:

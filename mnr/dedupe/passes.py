@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from mnr.dedupe.cluster import cluster
 from mnr.dedupe.match import DedupeRecord, find_pairs
-from mnr.dedupe.normalise import doi_family, normalise_doi
 from mnr.errors import MnrError
 from mnr.library import Library
-from mnr.library.models import CandidatePair, MatchFields, PairDecision, StoredRecord
+from mnr.library.models import CandidatePair, MatchFields, PairDecision
 from mnr.library.works import NewDecision
+from mnr.normalise import doi_family, normalise_doi
+from mnr.records import StoredRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +114,20 @@ def _regroup(library: Library, decisions: Sequence[NewDecision] = (),
     store.commit(groups, decisions=decisions, undo_run=undo_run)
 
 
+def _waiting(library: Library) -> list[CandidatePair]:
+    standing = effective_decisions(library.works.decisions())
+    return [p for p in library.works.current_pairs()
+            if p.verdict == "review" and _key(p.record_a, p.record_b) not in standing]
+
+
+def pairs_waiting(library: Library) -> int:
+    """How many uncertain pairs no one has merged or kept apart yet."""
+    return len(_waiting(library))
+
+
 def review_queue(library: Library) -> list[ReviewItem]:
     """Uncertain pairs of the current pass no one has merged or kept apart, most alike first."""
-    standing = effective_decisions(library.works.decisions())
-    waiting = [p for p in library.works.current_pairs()
-               if p.verdict == "review" and _key(p.record_a, p.record_b) not in standing]
+    waiting = _waiting(library)
     waiting.sort(key=lambda p: (-p.score, p.record_a, p.record_b))
     ids = {r for p in waiting for r in (p.record_a, p.record_b)}
     records = {r.record_id: r for r in library.records(record_ids=sorted(ids))} if ids else {}

@@ -13,7 +13,8 @@ from types import ModuleType
 from typing import cast
 
 from mnr.errors import UnknownFormat
-from mnr.formats.base import ParsedRecord, Reader
+from mnr.formats.base import Reader
+from mnr.records import ParsedRecord
 
 # Most specific first; csv_table accepts almost any delimited text, so it is last.
 _MODULES = [

@@ -40,8 +40,8 @@ from bibtexparser.model import (
 from pylatexenc.latex2text import LatexNodes2Text  # bibtexparser's own LaTeX decoder
 
 from mnr.errors import FormatError
-from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import clean, clean_doi, normalise_pages, parse_year, split_list
+from mnr.records import ParsedRecord
 
 NAME = "bibtex"
 RAW_IS_COMPLETE = True

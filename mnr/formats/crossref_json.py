@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from mnr.errors import FormatError
-from mnr.formats.base import ParsedRecord
 from mnr.formats.csl_json import csl_name, csl_year, load_json
 from mnr.formats.fields import clean, clean_doi, first, normalise_pages, strip_markup
+from mnr.records import ParsedRecord
 
 NAME = "crossref_json"
 RAW_IS_COMPLETE = True

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from mnr.errors import FormatError
-from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import (
     as_list,
     clean,
@@ -24,6 +23,7 @@ from mnr.formats.fields import (
     split_list,
     strip_markup,
 )
+from mnr.records import ParsedRecord
 
 NAME = "csl_json"
 RAW_IS_COMPLETE = True

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mnr.errors import FormatError
-from mnr.formats.base import ParsedRecord
 from mnr.formats.csv_layouts import TITLE_NAMES, Layout, layout_for, norm, understood_names
 from mnr.formats.fields import clean, clean_doi, join_pages, normalise_pages, parse_year
+from mnr.records import ParsedRecord
 
 NAME = "csv_table"
 RAW_IS_COMPLETE = False  # a row means nothing without the file's header: keep the fields

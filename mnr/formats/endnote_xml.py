@@ -20,8 +20,8 @@ import defusedxml
 import defusedxml.ElementTree as DefusedET
 
 from mnr.errors import FormatError
-from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import clean, clean_doi, normalise_pages, parse_year
+from mnr.records import ParsedRecord
 
 NAME = "endnote_xml"
 RAW_IS_COMPLETE = True

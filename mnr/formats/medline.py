@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import clean_doi, normalise_pages, parse_year
 from mnr.formats.tagged import (
     Block,
@@ -37,6 +36,7 @@ from mnr.formats.tagged import (
     text_of,
     texts_of,
 )
+from mnr.records import ParsedRecord
 
 NAME = "medline"
 RAW_IS_COMPLETE = True

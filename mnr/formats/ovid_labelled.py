@@ -21,10 +21,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from mnr.errors import FormatError
-from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import clean_doi, parse_year
 from mnr.formats.ovid_tagged import marked_entries, parse_source
 from mnr.formats.tagged import EndTags, Entry, Layout, fields_of, text_of
+from mnr.records import ParsedRecord
 
 NAME = "ovid_labelled"
 RAW_IS_COMPLETE = True

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from mnr.errors import FormatError
-from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import clean_doi, normalise_pages, parse_year
 from mnr.formats.tagged import (
     EndTags,
@@ -33,6 +32,7 @@ from mnr.formats.tagged import (
     text_of,
     texts_of,
 )
+from mnr.records import ParsedRecord
 
 NAME = "ovid_tagged"
 RAW_IS_COMPLETE = True

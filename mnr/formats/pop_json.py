@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mnr.formats.base import ParsedRecord
 from mnr.formats.csl_json import first_list_item, items_of, load_json
 from mnr.formats.fields import clean, clean_doi, join_pages, parse_year
+from mnr.records import ParsedRecord
 
 NAME = "pop_json"
 RAW_IS_COMPLETE = True

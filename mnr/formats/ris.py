@@ -19,8 +19,8 @@ from typing import Any
 import rispy
 
 from mnr.errors import FormatError
-from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import clean, clean_doi, join_pages, parse_year, strip_markup
+from mnr.records import ParsedRecord
 
 NAME = "ris"
 RAW_IS_COMPLETE = True

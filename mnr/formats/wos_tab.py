@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterator
 
 from mnr.errors import FormatError
-from mnr.formats.base import ParsedRecord
 from mnr.formats.wos_text import build
+from mnr.records import ParsedRecord
 
 NAME = "wos_tab"
 RAW_IS_COMPLETE = False  # a row means nothing without the file's header: keep the fields

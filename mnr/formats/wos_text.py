@@ -23,7 +23,6 @@ from itertools import islice
 from typing import Any
 
 from mnr.errors import FormatError
-from mnr.formats.base import ParsedRecord
 from mnr.formats.fields import clean, clean_doi, join_pages, normalise_pages, parse_year
 from mnr.formats.tagged import (
     Layout,
@@ -35,6 +34,7 @@ from mnr.formats.tagged import (
     text_of,
     texts_of,
 )
+from mnr.records import ParsedRecord
 
 NAME = "wos_text"
 RAW_IS_COMPLETE = True

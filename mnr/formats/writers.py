@@ -17,7 +17,7 @@ import bibtexparser
 import rispy
 from bibtexparser.model import Entry, Field
 
-from mnr.library import StoredRecord
+from mnr.records import StoredRecord
 
 # A leading =, +, -, @ (or a tab/CR) makes Excel and LibreOffice evaluate a cell.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 
@@ -58,47 +58,6 @@ class Search:
 
     def as_dict(self) -> dict[str, Any]:
         return {"search": self.label, **{k: getattr(self, k) for k in self.__slots__}}
-
-
-@dataclass(frozen=True, slots=True)
-class StoredRecord:
-    """A record as stored, with the search it came from."""
-
-    record_id: int
-    search_id: int
-    database: str
-    position: int
-    locator: str
-    source_id: str | None
-    source_database: str | None
-    title: str | None
-    authors: list[str]
-    year: int | None
-    journal: str | None
-    volume: str | None
-    issue: str | None
-    pages: str | None
-    doi: str | None
-    pmid: str | None
-    issn: str | None
-    isbn: str | None
-    abstract: str | None
-    keywords: list[str]
-    language: str | None
-    pub_type: str | None
-    url: str | None
-    cited_refs: list[str]
-    work_id: int | None = None  # None until the record has been deduplicated
-    raw: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        return f"R{self.record_id}"
-
-    @property
-    def work_label(self) -> str | None:
-        return f"W{self.work_id}" if self.work_id is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -242,15 +242,6 @@ class ScreeningStore:
                          if work_id in column)
         return [History(dbr, live, works) for (dbr, live), works in shared.items()]
 
-    def grouped_records(self) -> dict[int, int]:
-        """search id -> how many of its records belong to a work (are deduplicated)."""
-        r, rw = schema.records, schema.record_works
-        query = (select(r.c.search_id, func.count())
-                 .select_from(rw.join(r, r.c.record_id == rw.c.record_id))
-                 .group_by(r.c.search_id))
-        with self._engine.connect() as conn:
-            return {int(search): int(n) for search, n in conn.execute(query)}
-
     def records_of_work(self, work_id: int) -> list[int]:
         rw = schema.record_works
         with self._engine.connect() as conn:

@@ -22,14 +22,14 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, func, se
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from mnr.errors import ImportRefused, MnrError
-from mnr.formats.base import ParsedRecord
 from mnr.library import schema
 from mnr.library.migrations import migrate
-from mnr.library.models import DatabaseCount, NewSearch, Search, Status, StoredRecord
+from mnr.library.models import DatabaseCount, NewSearch, Search, Status
 from mnr.library.references import ReferenceStore
 from mnr.library.screening import ScreeningStore
 from mnr.library.synthesis import SynthesisStore
 from mnr.library.works import WorkStore
+from mnr.records import ParsedRecord, StoredRecord
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_MAX_VARIABLES = 32_766  # the default limit of SQLite 3.32 and later

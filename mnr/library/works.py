@@ -40,17 +40,31 @@ class NewDecision:
 
 @dataclass(frozen=True, slots=True)
 class WorkCounts:
-    """Records and works of the active searches, derived on demand."""
+    """Records and works of the active searches, derived on demand.
+
+    Two counts are easily confused. Records merged into works counts every
+    record that deduplication folded into another, whatever its search.
+    PRISMA 2020's "duplicate records removed" counts only the databases and
+    registers column: records found by other methods are counted in their own
+    column, so a citation-searching record that duplicates a database record is
+    not a duplicate *removed before screening*.
+    """
 
     records: int
     works: int
     unassigned: int  # imported since the last pass
-    # works holding records from both databases, per pair of databases
-    overlaps: dict[tuple[str, str], int]
+    database_records: int  # records of database and register searches grouped into works
+    database_works: int  # works with at least one such record (PRISMA: records screened)
+
+    @property
+    def records_merged(self) -> int:
+        """Records folded into another record's work, in every column."""
+        return self.records - self.unassigned - self.works
 
     @property
     def duplicates_removed(self) -> int:
-        return self.records - self.unassigned - self.works
+        """PRISMA's "duplicate records removed" (databases and registers)."""
+        return self.database_records - self.database_works
 
 
 class WorkStore:
@@ -131,30 +145,41 @@ class WorkStore:
         return int(works), int(unassigned)
 
     def counts(self) -> WorkCounts:
+        """Records, works and duplicates over the active searches, in one aggregate query."""
         r, s, rw = schema.records, schema.searches, schema.record_works
-        query = (
-            select(r.c.record_id, rw.c.work_id, s.c.database)
-            .select_from(r.join(s, r.c.search_id == s.c.search_id)
-                         .outerjoin(rw, rw.c.record_id == r.c.record_id))
-            .where(s.c.withdrawn_at.is_(None))
-        )
-        databases: dict[int, set[str]] = {}
-        records = unassigned = 0
+        from_databases = s.c.source_kind != "other"
+        joined = (r.join(s, r.c.search_id == s.c.search_id)
+                  .outerjoin(rw, rw.c.record_id == r.c.record_id))
+        query = (select(func.count(),
+                        func.count(func.distinct(rw.c.work_id)),
+                        func.count().filter(rw.c.work_id.is_(None)),
+                        func.count(rw.c.work_id).filter(from_databases),
+                        func.count(func.distinct(rw.c.work_id)).filter(from_databases))
+                 .select_from(joined).where(s.c.withdrawn_at.is_(None)))
         with self._engine.connect() as conn:
-            for _record_id, work_id, database in conn.execute(query):
-                records += 1
-                if work_id is None:
-                    unassigned += 1
-                else:
-                    databases.setdefault(work_id, set()).add(database)
+            records, works, unassigned, database_records, database_works = (
+                int(n) for n in conn.execute(query).one())
+        return WorkCounts(records=records, works=works, unassigned=unassigned,
+                          database_records=database_records, database_works=database_works)
+
+    def overlaps(self) -> dict[tuple[str, str], int]:
+        """Works holding records from two databases, per pair of databases."""
+        r, s, rw = schema.records, schema.searches, schema.record_works
+        query = (select(rw.c.work_id, s.c.database).distinct()
+                 .select_from(rw.join(r, r.c.record_id == rw.c.record_id)
+                              .join(s, r.c.search_id == s.c.search_id))
+                 .where(s.c.withdrawn_at.is_(None)))
+        databases: dict[int, set[str]] = {}
+        with self._engine.connect() as conn:
+            for work_id, database in conn.execute(query):
+                databases.setdefault(work_id, set()).add(database)
         overlaps: Counter[tuple[str, str]] = Counter()
         for names in databases.values():
             ordered = sorted(names)
             for i, first in enumerate(ordered):
                 for second in ordered[i + 1:]:
                     overlaps[(first, second)] += 1
-        return WorkCounts(records=records, works=len(databases), unassigned=unassigned,
-                          overlaps=dict(overlaps))
+        return dict(overlaps)
 
     # -- what a pass, a decision or an undo writes ------------------------------------
 

@@ -91,13 +91,12 @@ def count(library: Library, settings: Settings) -> Flow:
         specific[key] = specific.get(key, 0) + n
 
     stages = tally(library, settings)
-    grouped = library.screening.grouped_records()
-    dbr_records = sum(grouped.get(s.search_id, 0) for s in searches if s.source_kind != "other")
-    other_records = sum(grouped.get(s.search_id, 0) for s in searches
-                        if s.source_kind == "other")
-    dbr_works, other_works = stages[0].works[DBR], stages[0].works[OTHER]
-    flow.duplicates = dbr_records - dbr_works
-    flow.records_screened = dbr_works
+    counts = library.works.counts()  # what `mnr status` and the home screen show too
+    dbr_records = counts.database_records
+    other_records = counts.records - counts.unassigned - dbr_records
+    other_works = stages[0].works[OTHER]
+    flow.duplicates = counts.duplicates_removed
+    flow.records_screened = counts.database_works
 
     identified = flow.database_results + flow.register_results
     if identified != dbr_records:

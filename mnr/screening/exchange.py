@@ -20,6 +20,7 @@ from typing import TextIO
 from mnr.library import Library
 from mnr.library.models import LogEntry, NewEntry
 from mnr.project import Settings
+from mnr.records import label_number
 from mnr.screening import state
 from mnr.screening.decide import ScreeningError, check, check_reviewer
 from mnr.screening.state import Stage
@@ -102,15 +103,9 @@ class _Simulation:
         return entry
 
 
-def _number(text: str, prefix: str) -> int | None:
-    """12 from "W12", "w12" or "12" (prefix "W"); None if it is not such a label."""
-    text = text.strip().upper().removeprefix(prefix)
-    return int(text) if text.isdigit() else None
-
-
 def _label(text: str) -> str:
     """An entry label in the form export_log writes it ("e5" and "5" are "E5")."""
-    number = _number(text, "E")
+    number = label_number(text, "E")
     return f"E{number}" if number is not None else text.strip().upper()
 
 
@@ -179,7 +174,7 @@ def _work(library: Library, row: dict[str, str], works: set[int],
         raise ScreeningError("the row names no work (nor record)")
     work_id = None
     if record:
-        record_id = _number(record, "R")
+        record_id = label_number(record, "R")
         if record_id is None:
             raise ScreeningError(f"{record!r} is not a record id (e.g. R5)")
         if record_id not in memberships:
@@ -188,7 +183,7 @@ def _work(library: Library, row: dict[str, str], works: set[int],
                                  if known else f"there is no record R{record_id} in this library")
         work_id = memberships[record_id]
     if work:
-        named = _number(work, "W")
+        named = label_number(work, "W")
         if named is None:
             raise ScreeningError(f"{work!r} is not a work id (e.g. W12)")
         named = merged_into.get(named, named)  # a work merged since: the one that took it in

@@ -8,14 +8,14 @@ the benchmark drive it; all writes go through mnr.screening.decide.
 
 from __future__ import annotations
 
-from mnr.bulk import paused_gc, settle
-from mnr.dedupe.merge import Work, merge
+from mnr.collector import paused_gc, settle
 from mnr.library import Library
 from mnr.library.models import LogEntry
 from mnr.project import Settings
 from mnr.screening import decide as actions
 from mnr.screening.lines import WorkLines
 from mnr.screening.state import Screening, Stage, load, moved
+from mnr.works import Work, merge
 
 
 class ScreeningSession:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mnr.bulk import paused_gc
+from mnr.collector import paused_gc
 from mnr.library import Library
 from mnr.library.models import LogEntry
 from mnr.project import Settings

@@ -127,8 +127,8 @@ class HomeScreen(Screen[None]):
 
     def _synthesis_steps(self, included: set[int]) -> list[Option]:
         """Appraisal, extraction and traditions: how far each has got with the included."""
-        from mnr import extraction, traditions
-        from mnr.appraisal import appraise
+        from mnr.synthesis import extraction, traditions
+        from mnr.synthesis.appraisal import appraise
 
         app = self.mnr
         library, total = app.library, len(included)

@@ -1,11 +1,11 @@
 """The Appraisal screen: the studies on the left, a checklist form for the highlighted one.
 
-The checklist offered is :func:`mnr.appraisal.appraise.suggested`'s (the study's
+The checklist offered is :func:`mnr.synthesis.appraisal.appraise.suggested`'s (the study's
 tradition's checklist, else one fitting the extracted study design, else review.toml's
 default); the reviewer may pick another. Each yes / no / can't tell question is a row:
 with the row focused, ``y``, ``n`` or ``c`` answers it and moves on, Tab reaches its
 comment. Free-text questions are a line of text. ``ctrl+s`` saves through
-:func:`mnr.appraisal.appraise.save` (every save is kept; the latest per reviewer counts)
+:func:`mnr.synthesis.appraisal.appraise.save` (every save is kept; the latest per reviewer counts)
 and reports the Yes / No / Can't tell counts: there is no score.
 """
 
@@ -25,15 +25,15 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from mnr import extraction
-from mnr.appraisal import appraise
-from mnr.appraisal.checklists import Checklist, Question, suggest, tally
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.models import Appraisal
 from mnr.project import Settings
-from mnr.studies import Study
-from mnr.traditions import current_tags, traditions
+from mnr.synthesis import extraction
+from mnr.synthesis.appraisal import appraise
+from mnr.synthesis.appraisal.checklists import Checklist, Question, suggest, tally
+from mnr.synthesis.studies import Study
+from mnr.synthesis.traditions import current_tags, traditions
 from mnr.tui.extraction import StudyFormScreen
 
 CHOICES = (("yes", "Yes"), ("no", "No"), ("cant_tell", "Can't tell"))

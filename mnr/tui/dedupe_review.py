@@ -31,8 +31,9 @@ from textual.widgets.option_list import Option
 
 from mnr.dedupe.passes import ReviewItem, decide, review_queue, undo_decision
 from mnr.errors import MnrError
-from mnr.library import Library, StoredRecord
+from mnr.library import Library
 from mnr.project import Project
+from mnr.records import StoredRecord
 from mnr.tui.widgets.pair_view import PairView, shorten
 
 PairKey = tuple[int, int]

@@ -2,7 +2,7 @@
 
 The form has one box per field of review.toml's ``[extraction] fields`` and shows the
 work's latest extraction (whoever saved it); ``ctrl+s`` saves the form through
-:func:`mnr.extraction.save`, which keeps every save. :class:`StudyFormScreen`, the
+:func:`mnr.synthesis.extraction.save`, which keeps every save. :class:`StudyFormScreen`, the
 studies-plus-form layout, is shared with the Appraisal screen: edits not yet saved are
 kept per study as drafts while the reviewer moves between studies, and leaving the
 screen with drafts asks for a second Escape.
@@ -24,12 +24,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from mnr import extraction
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.models import Extraction
 from mnr.project import Settings
-from mnr.studies import Study, studies
+from mnr.synthesis import extraction
+from mnr.synthesis.studies import Study, studies
 from mnr.tui.prompts import HelpScreen, binding_keys
 
 

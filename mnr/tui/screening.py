@@ -24,7 +24,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
-from mnr.bulk import IdleCollector
+from mnr.collector import IdleCollector
 from mnr.errors import MnrError
 from mnr.library.models import LogEntry
 from mnr.screening.fulltexts import attach, open_fulltext

@@ -5,7 +5,7 @@ each holds; below, the included studies with their tags. The right pane shows th
 highlighted tradition (description, storyline, works, themes, memos) or study (tags,
 themes, memos), whichever list has the focus. Keys tag the highlighted study with a
 tradition, a method family or a country, add a memo or a findings theme; everything is
-written through :mod:`mnr.traditions`, which keeps it all as a log.
+written through :mod:`mnr.synthesis.traditions`, which keeps it all as a log.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mnr import traditions as core
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.models import Theme
 from mnr.project import Settings
-from mnr.studies import Study, studies
+from mnr.synthesis import traditions as core
+from mnr.synthesis.studies import Study, studies
 from mnr.tui.prompts import HelpScreen, TextPrompt, binding_keys
 
 OTHER = "\0other"

@@ -15,12 +15,12 @@ from mnr.citations.historiograph import draw
 from mnr.citations.network import REFERENCE_LIST, Network, SourceShare, build, tradition_matrix
 from mnr.citations.reference_lists import read_references
 from mnr.citations.seminal import COLUMNS, seminal, to_csv, to_markdown
-from mnr.dedupe.merge import works
 from mnr.dedupe.passes import deduplicate
 from mnr.errors import MnrError
 from mnr.library import Library
-from mnr.searches import open_library
-from mnr.traditions import tag
+from mnr.review import open_review
+from mnr.synthesis.traditions import tag
+from mnr.works import works
 from tests.citations.conftest import (
     KAMADA_VANCOUVER,
     LISTS,
@@ -242,7 +242,8 @@ def test_a_fresh_checkout_replays_the_lists(cited: Small) -> None:
     cited.library.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{cited.project.database_file}{suffix}").unlink(missing_ok=True)
-    cited.library, built = open_library(cited.project)
+    opened = open_review(cited.project)
+    cited.library, built = opened.library, opened.built
     assert len(built) == 1 and len(before) == 5
     assert [(r.record_id, r.file_name, r.refs) for r in cited.library.references.lists()] == before
     deduplicate(cited.library)

@@ -37,7 +37,7 @@ def test_a_pass_merges_the_same_paper_from_two_databases(library: Library) -> No
     assert groups == [[1, 4], [2, 5], [3], [6]]
     counts = library.works.counts()
     assert (counts.works, counts.duplicates_removed) == (4, 2)
-    assert counts.overlaps == {("CINAHL", "MEDLINE"): 2}
+    assert library.works.overlaps() == {("CINAHL", "MEDLINE"): 2}
     _assert_nothing_lost(library)
 
 

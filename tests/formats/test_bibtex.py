@@ -8,7 +8,7 @@ import pytest
 
 from mnr.errors import FormatError
 from mnr.formats import bibtex
-from mnr.formats.base import ParsedRecord
+from mnr.records import ParsedRecord
 from tests.conftest import read_export
 
 # file -> (records, records with an abstract, cited references) from exports/README.md

@@ -9,7 +9,7 @@ import pytest
 
 from mnr.errors import FormatError
 from mnr.formats import csv_table
-from mnr.formats.base import ParsedRecord
+from mnr.records import ParsedRecord
 from tests.conftest import read_export
 
 # file -> (records, with abstract, with cited refs, cited refs in all)

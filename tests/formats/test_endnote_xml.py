@@ -9,7 +9,7 @@ import pytest
 
 from mnr.errors import FormatError
 from mnr.formats import endnote_xml
-from mnr.formats.base import ParsedRecord
+from mnr.records import ParsedRecord
 from tests.conftest import read_export
 from tests.formats.test_bibtex import detected_name
 

@@ -10,7 +10,7 @@ import pytest
 
 from mnr.errors import FormatError
 from mnr.formats import crossref_json, csl_json, pop_json
-from mnr.formats.base import ParsedRecord
+from mnr.records import ParsedRecord
 from tests.conftest import read_export
 from tests.formats.test_bibtex import detected_name
 

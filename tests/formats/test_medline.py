@@ -9,7 +9,7 @@ import pytest
 
 from mnr.errors import FormatError
 from mnr.formats import detect, medline
-from mnr.formats.base import ParsedRecord
+from mnr.records import ParsedRecord
 from tests.conftest import read_export
 
 # file -> (records, records with an abstract, records with cited references)

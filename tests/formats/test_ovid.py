@@ -9,7 +9,7 @@ import pytest
 
 from mnr.errors import FormatError
 from mnr.formats import detect, ovid_labelled, ovid_tagged
-from mnr.formats.base import ParsedRecord
+from mnr.records import ParsedRecord
 from tests.conftest import read_export
 
 TAGGED = "commandline4expertsearchers__Embase_endnote_r3001-3002.cgi"

@@ -13,8 +13,8 @@ import pytest
 
 from mnr.errors import FormatError
 from mnr.formats import ris
-from mnr.formats.base import ParsedRecord
 from mnr.formats.decode import decode
+from mnr.records import ParsedRecord
 from tests.conftest import read_export
 
 # file -> (records, records with an abstract), from exports/README.md

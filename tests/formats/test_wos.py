@@ -10,7 +10,7 @@ import pytest
 
 from mnr.errors import FormatError
 from mnr.formats import detect, wos_tab, wos_text
-from mnr.formats.base import ParsedRecord
+from mnr.records import ParsedRecord
 from tests.conftest import read_export
 
 # file -> (records, with abstract, with cited references, cited references in all)

@@ -20,7 +20,7 @@ from mnr.project import Project, Settings, init_project
 from mnr.screening import decide as actions
 from mnr.screening.state import load
 from mnr.searches import ImportOptions, import_file
-from mnr.traditions import add_memo, save_theme, tag
+from mnr.synthesis.traditions import add_memo, save_theme, tag
 from tests.helpers import works_by_doi
 
 PSYCHIATRY, USERS, POLICY = "Psychiatry", "Service user perspectives", "Policy and organisation"

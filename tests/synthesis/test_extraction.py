@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from mnr.errors import MnrError, ProjectError
-from mnr.extraction import current, evidence_table, save, write
 from mnr.project import load_settings
+from mnr.synthesis.extraction import current, evidence_table, save, write
 from tests.synthesis.conftest import Review
 
 

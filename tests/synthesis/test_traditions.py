@@ -10,7 +10,7 @@ import struct
 import pytest
 
 from mnr.errors import MnrError
-from mnr.traditions import (
+from mnr.synthesis.traditions import (
     add_memo,
     create_tradition,
     current_tags,
@@ -19,7 +19,7 @@ from mnr.traditions import (
     themes,
     traditions,
 )
-from mnr.traditions_report import (
+from mnr.synthesis.traditions_report import (
     draw_timeline,
     findings_table,
     memos_markdown,

@@ -19,15 +19,15 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
-from mnr import extraction
-from mnr.appraisal import appraise
 from mnr.dedupe.passes import deduplicate
 from mnr.library import Library
 from mnr.project import Project, init_project
 from mnr.screening import decide as actions
 from mnr.screening.state import load
 from mnr.searches import ImportOptions, import_file
-from mnr.traditions import current_tags, memos, tag, themes
+from mnr.synthesis import extraction
+from mnr.synthesis.appraisal import appraise
+from mnr.synthesis.traditions import current_tags, memos, tag, themes
 from mnr.tui.app import HomeScreen, MnrApp
 from mnr.tui.appraisal import AnswerBox, AppraisalScreen
 from mnr.tui.extraction import ExtractionScreen

@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from mnr.dedupe.passes import ReviewItem
-from mnr.library import StoredRecord
+from mnr.records import StoredRecord
 
 ABSTRACT_CHARS = 320
 

@@ -11,9 +11,9 @@ import re
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from mnr.dedupe.merge import Work
 from mnr.library.models import Fulltext, LogEntry
 from mnr.screening.highlight import spans
+from mnr.works import Work
 
 DECISION_STYLE = {"y": "bold green", "n": "bold red", "m": "bold yellow"}
 

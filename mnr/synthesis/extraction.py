@@ -17,7 +17,7 @@ from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.models import Extraction
 from mnr.project import Settings
-from mnr.studies import Study, studies
+from mnr.synthesis.studies import Study, studies
 
 FORMATS = ("csv", "md", "xlsx")
 

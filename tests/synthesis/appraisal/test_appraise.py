@@ -9,11 +9,11 @@ import sys
 
 import pytest
 
-from mnr.appraisal.appraise import current, export_csv, save, suggested
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import Project
-from mnr.traditions import tag
+from mnr.synthesis.appraisal.appraise import current, export_csv, save, suggested
+from mnr.synthesis.traditions import tag
 from tests.prisma.test_counts import _screen, review  # noqa: F401  (the fixture)
 
 TRADITION = """

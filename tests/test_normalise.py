@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mnr.dedupe import normalise as nz
+from mnr import normalise as nz
 
 
 @pytest.mark.parametrize("value", [

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mnr.appraisal.checklists import (
+from mnr.errors import ProjectError
+from mnr.synthesis.appraisal.checklists import (
     ANSWERS,
     available,
     builtin,
@@ -16,7 +17,6 @@ from mnr.appraisal.checklists import (
     tally,
     validate_answers,
 )
-from mnr.errors import ProjectError
 
 IDS = {"casp-qualitative", "casp-rct", "casp-cohort", "casp-case-control",
        "casp-systematic-review", "casp-economic-evaluation", "casp-diagnostic",

@@ -13,7 +13,11 @@ import csv
 from collections.abc import Mapping
 from typing import TextIO
 
-from mnr.appraisal.checklists import (
+from mnr.errors import MnrError
+from mnr.library import Library
+from mnr.library.models import Appraisal
+from mnr.project import Settings
+from mnr.synthesis.appraisal.checklists import (
     Checklist,
     available,
     normalise_answer,
@@ -21,11 +25,7 @@ from mnr.appraisal.checklists import (
     tally,
     validate_answers,
 )
-from mnr.errors import MnrError
-from mnr.library import Library
-from mnr.library.models import Appraisal
-from mnr.project import Settings
-from mnr.studies import studies
+from mnr.synthesis.studies import studies
 
 
 def checklists(settings: Settings) -> dict[str, Checklist]:
@@ -80,7 +80,7 @@ def suggested(library: Library, settings: Settings, work_id: int,
               design: str | None) -> str | None:
     """The checklist to offer: the work's tradition's, else one fitting its design, else
     the review's default."""
-    from mnr.traditions import current_tags
+    from mnr.synthesis.traditions import current_tags
 
     known = checklists(settings)
     for tradition in current_tags(library).get(work_id, {}).get("tradition", []):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from mnr.bulk import IdleCollector
+from mnr.collector import IdleCollector
 
 
 def test_full_collections_wait_for_an_idle_moment_and_thresholds_come_back() -> None:

@@ -6,8 +6,8 @@ import random
 from pathlib import Path
 
 from mnr.dedupe import passes
-from mnr.dedupe.merge import works
 from mnr.library import Library
+from mnr.works import works
 
 
 def test_merged_view_takes_the_best_of_each_record(library: Library) -> None:

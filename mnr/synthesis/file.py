@@ -13,11 +13,11 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from mnr.appraisal.checklists import available, validate_answers
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import Settings
-from mnr.traditions import KINDS, METHODS, POLARITIES, SUBJECTS
+from mnr.synthesis.appraisal.checklists import available, validate_answers
+from mnr.synthesis.traditions import KINDS, METHODS, POLARITIES, SUBJECTS
 
 SYNTHESIS_FILE = "synthesis.json"  # in library/
 

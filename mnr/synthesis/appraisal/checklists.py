@@ -153,7 +153,7 @@ def load_file(path: Path) -> Checklist:
 
 @cache
 def _builtin() -> tuple[Checklist, ...]:
-    folder = resources.files("mnr.appraisal").joinpath("checklists")
+    folder = resources.files("mnr.synthesis.appraisal").joinpath("checklists")
     found = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):

@@ -20,8 +20,8 @@ from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.models import Theme
 from mnr.project import Settings
-from mnr.studies import Study, studies
-from mnr.traditions import METHODS, current_tags, memos, summarise, themes, traditions
+from mnr.synthesis.studies import Study, studies
+from mnr.synthesis.traditions import METHODS, current_tags, memos, summarise, themes, traditions
 
 UNTAGGED = "(untagged)"
 ELSEWHERE = "Elsewhere"

@@ -11,8 +11,8 @@ import pytest
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import Project
-from mnr.synthesis_file import export, import_file
-from mnr.traditions import add_memo, current_tags, save_theme, tag, themes
+from mnr.synthesis.file import export, import_file
+from mnr.synthesis.traditions import add_memo, current_tags, save_theme, tag, themes
 from tests.prisma.test_counts import _screen, review  # noqa: F401  (the fixture)
 
 TRADITIONS = """

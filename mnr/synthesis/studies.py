@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from mnr.dedupe.merge import Work, merge
-from mnr.library import Library, StoredRecord
+from mnr.library import Library
 from mnr.project import Settings
+from mnr.records import StoredRecord
 from mnr.screening.state import load
+from mnr.works import Work, merge
 
 
 @dataclass(frozen=True, slots=True)

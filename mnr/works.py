@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mnr.library import Library, StoredRecord
+from mnr.library import Library
+from mnr.records import StoredRecord
 
 _COUNTED = ("title", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "issn",
             "abstract")
