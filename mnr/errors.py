@@ -19,6 +19,14 @@ class ProjectError(MnrError):
     exit_code = 2
 
 
+class LibraryUnavailable(MnrError):
+    """The library could not be read or written just now (another user held it too long,
+    or the disk refused). The store raises it in place of its backend's own error, so
+    that the faces need not know which database is underneath."""
+
+    exit_code = 5
+
+
 class ImportRefused(MnrError):
     """An import that was refused before anything was written (duplicate file, bad options)."""
 

@@ -21,7 +21,7 @@ import orjson
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from mnr.errors import ImportRefused, MnrError
+from mnr.errors import ImportRefused, LibraryUnavailable
 from mnr.library import schema
 from mnr.library.migrations import migrate
 from mnr.library.models import DatabaseCount, NewSearch, Search, Status
@@ -66,6 +66,14 @@ def _sqlite_engine(path: Path) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    @event.listens_for(engine, "handle_error")
+    def _unavailable(context: Any) -> None:
+        # The rest of mnr sees its own error, never the backend's.
+        if isinstance(context.sqlalchemy_exception, OperationalError):
+            raise LibraryUnavailable(
+                f"the library could not be read or written just now "
+                f"({context.original_exception}); try again") from context.original_exception
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
@@ -227,9 +235,11 @@ class Library:
         try:
             with library.writing() as conn:
                 migrate(conn)
-        except OperationalError as error:
+        except LibraryUnavailable as error:
             library.close()
-            raise MnrError(f"{path}: the library could not be opened ({error.orig})") from None
+            cause = error.__cause__ or error
+            raise LibraryUnavailable(f"{path}: the library could not be opened ({cause})"
+                                     ) from None
         return library
 
     def close(self) -> None:
