@@ -12,7 +12,7 @@ in the library; what is current is derived here.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from mnr.errors import MnrError
@@ -27,15 +27,9 @@ SUBJECTS = ("review", "tradition", "work")
 
 
 @dataclass(frozen=True, slots=True)
-class Tradition:
-    name: str
-    description: str = ""
-    paradigm: str = ""
-    concepts: list[str] = field(default_factory=list)
-    theories: list[str] = field(default_factory=list)
-    methods: list[str] = field(default_factory=list)
-    checklist: str | None = None
-    storyline: str = ""
+class Tradition(TraditionSpec):
+    """A research tradition, from review.toml or created in the TUI (kept in the library)."""
+
     source: str = "review.toml"  # or "library" (created in the TUI)
 
     def as_dict(self) -> dict[str, Any]:
