@@ -97,4 +97,4 @@ def label_number(label: str, prefix: str) -> int | None:
     people with a letter before their number, and typed back either way.
     """
     text = label.strip().upper().removeprefix(prefix)
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None

@@ -1,11 +1,14 @@
-"""Small builders shared by the tests: a project in a temp folder, RIS text."""
+"""Small builders shared by the tests: a project in a temp folder, RIS text, a search
+stored straight into a library."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from mnr.library import Library
+from mnr.library import Library, NewSearch
 from mnr.project import Project, init_project
+from mnr.records import ParsedRecord
 from mnr.searches import ImportOptions, import_file
 
 
@@ -36,13 +39,16 @@ def snapshot(project: Project) -> tuple[int, int, str]:
     return searches, state.records, project.log_file.read_text("utf-8")
 
 
-def import_text(project: Project, name: str, text: str, database: str) -> None:
-    """Write an export beside the project and import it, as a librarian would."""
+def import_text(project: Project, name: str, text: str, database: str,
+                **options: str | bool) -> None:
+    """Write an export beside the project and import it, as a librarian would (``options``:
+    more of ImportOptions, e.g. ``other_method="Citation searching"``)."""
     path = project.root.parent / name
     path.write_text(text)
     library = Library.open(project.database_file)
     try:
-        import_file(project, library, path, ImportOptions(database=database))
+        import_file(project, library, path,
+                    ImportOptions(database=database, **options))  # type: ignore[arg-type]
     finally:
         library.close()
 
@@ -55,3 +61,22 @@ def works_by_doi(library: Library) -> dict[str, int]:
         assert record.work_id is not None and record.doi is not None
         work[record.doi.rsplit("/", 1)[1]] = record.work_id
     return work
+
+
+def add_search(library: Library, database: str, titles: list[str | None], *,
+               source_kind: str = "database", authors: list[str] | None = None) -> list[int]:
+    """Store a search of one record per title straight into the library (no file, no
+    search log: what the store itself sees of an import); returns the new record ids.
+    ``source_kind`` "other" makes ``database`` the other method's name."""
+    sha256 = hashlib.sha256(f"{len(library.searches())} {database} {titles}".encode()).hexdigest()
+    new = NewSearch(database=database, file_name=f"{database}.ris", file_sha256=sha256,
+                    file_bytes=1, encoding="utf-8", format="ris", source_kind=source_kind,
+                    other_method=database if source_kind == "other" else None)
+    with library.importing(new) as sink:
+        sink.add([ParsedRecord(raw=f"TI  - {title}", fields={}, locator=f"line {number}",
+                               title=title, authors=list(authors or []))
+                  for number, title in enumerate(titles, start=1)])
+    search = library.search_by_sha256(sha256)
+    assert search is not None
+    return [r.record_id for r in library.records(include_withdrawn=True,
+                                                 search_id=search.search_id)]

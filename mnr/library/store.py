@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from mnr.errors import ImportRefused, LibraryUnavailable
 from mnr.library import schema
@@ -69,8 +69,11 @@ def _sqlite_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "handle_error")
     def _unavailable(context: Any) -> None:
-        # The rest of mnr sees its own error, never the backend's.
-        if isinstance(context.sqlalchemy_exception, OperationalError):
+        # The rest of mnr sees its own error, never the backend's: a library busy too long,
+        # a disk that refused, a file that is not a library. (Integrity errors stay: they
+        # are mnr's own mistakes, such as a change to the append-only log.)
+        error = context.sqlalchemy_exception
+        if isinstance(error, OperationalError) or type(error) is DatabaseError:
             raise LibraryUnavailable(
                 f"the library could not be read or written just now "
                 f"({context.original_exception}); try again") from context.original_exception
@@ -240,6 +243,9 @@ class Library:
             cause = error.__cause__ or error
             raise LibraryUnavailable(f"{path}: the library could not be opened ({cause})"
                                      ) from None
+        except BaseException:
+            library.close()
+            raise
         return library
 
     def close(self) -> None:
