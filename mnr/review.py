@@ -114,10 +114,11 @@ class ReviewStatus:
         return line
 
 
-def status(library: Library, settings: Settings) -> ReviewStatus:
-    """Searches, records, works, duplicates, pairs to review and screening per stage."""
+def status(library: Library, settings: Settings, screening: bool = True) -> ReviewStatus:
+    """Searches, records, works, duplicates, pairs to review and (unless ``screening`` is
+    False, which spares reading the screening log) screening per stage."""
     works = library.works.counts()
-    stages = summarise_all(load(library, settings)) if works.works else []
+    stages = summarise_all(load(library, settings)) if works.works and screening else []
     return ReviewStatus(title=settings.title, searches=library.status(), works=works,
                         pairs_to_review=pairs_waiting(library), stages=stages)
 

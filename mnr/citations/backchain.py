@@ -5,8 +5,8 @@ publication they name (so "Simpson A, 2005, J ADV NURS, V52, P689" from WoS and
 the same paper from Scopus are one candidate), ranked by how many included works
 cite them. Importing them writes a RIS file to searches/ and imports it as a
 search by another method ("Citation searching", today, the seed set named in the
-query), so they go through dedupe and screening and PRISMA counts them under
-other methods.
+query), then deduplicates the library, so they go through screening as works and
+PRISMA counts them under other methods.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from mnr.citations.external import group_unmatched
 from mnr.citations.match import WorkIndex
 from mnr.citations.network import cited_references, external_label
 from mnr.citations.parse import CitedRef
+from mnr.dedupe.passes import PassResult, deduplicate
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import Project, Settings
@@ -69,9 +70,10 @@ def _follow(library: Library, settings: Settings) -> tuple[list[Candidate], list
     return out, [s.label for s in included if s.work_id in with_refs]
 
 
-def candidates(library: Library, settings: Settings) -> list[Candidate]:
-    """Most cited first; every included work with references is a seed."""
-    return _follow(library, settings)[0]
+def candidates(library: Library, settings: Settings, min_cited: int = 1) -> list[Candidate]:
+    """Most cited first, each cited by at least ``min_cited`` included works; every included
+    work with references is a seed."""
+    return [c for c in _follow(library, settings)[0] if len(c.cited_by_ids) >= min_cited]
 
 
 def seeds(library: Library, settings: Settings) -> list[str]:
@@ -124,6 +126,29 @@ def import_candidates(project: Project, library: Library, settings: Settings,
                             other_method=METHOD)
     return import_entries(project, library, f"citation-searching-backchain-{day}",
                           [_ris_entry(c) for c in chosen], options)
+
+
+@dataclass(frozen=True, slots=True)
+class CitationSearch:
+    """A citation-searching search as imported, and the deduplication pass that took its
+    records into works."""
+
+    imported: ImportResult
+    deduplicated: PassResult
+
+
+def deduplicated(library: Library, imported: ImportResult) -> CitationSearch:
+    """Deduplicate the library with a citation-searching search just imported, so its
+    records join works (or become new ones) ready to screen."""
+    return CitationSearch(imported, deduplicate(library))
+
+
+def import_and_deduplicate(project: Project, library: Library, settings: Settings,
+                           min_cited: int = 1, date: str | None = None) -> CitationSearch:
+    """The candidates imported as one citation-searching search (``import_candidates``),
+    then the library deduplicated with them."""
+    return deduplicated(library, import_candidates(project, library, settings, min_cited,
+                                                   date))
 
 
 def import_entries(project: Project, library: Library, stem: str,

@@ -13,12 +13,22 @@ screened, and counted by PRISMA under other methods.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mnr.citations.backchain import import_entries
+from mnr.citations.backchain import CitationSearch, deduplicated, import_entries
 from mnr.citations.match import WorkIndex
-from mnr.citations.openalex import Fetcher, OpenAlexWork, by_ids, citing, work_url
+from mnr.citations.openalex import (
+    API_KEY_VARIABLE,
+    CachedFetcher,
+    Fetcher,
+    HttpFetcher,
+    OpenAlexWork,
+    by_ids,
+    citing,
+    work_url,
+)
 from mnr.citations.parse import CitedRef
 from mnr.errors import MnrError
 from mnr.library import Library
@@ -30,6 +40,7 @@ from mnr.works import works
 
 METHOD = "Citation searching"
 PLATFORM = "OpenAlex"
+CACHE = ("cache", "openalex")  # under library/: OpenAlex's answers, so a rerun asks nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +85,20 @@ class Chase:
 
 
 Report = Callable[[str], None]
+
+
+def fetcher(project: Project, settings: Settings, mailto: str | None,
+            refresh: bool = False) -> CachedFetcher:
+    """OpenAlex asked politely (with the contact address given, or review.toml's, and the
+    API key in OPENALEX_API_KEY if there is one), through the review's cache (``refresh``:
+    ask again)."""
+    address = (mailto or settings.mailto).strip()
+    if "@" not in address or any(ch.isspace() for ch in address):
+        raise MnrError("OpenAlex asks for a contact address: give yours with --mailto "
+                       "ADDRESS, the MNR_MAILTO environment variable, or `mailto = \"...\"` "
+                       "under [openalex] in review.toml")
+    http = HttpFetcher(address, api_key=os.environ.get(API_KEY_VARIABLE) or None)
+    return CachedFetcher(http, project.library_dir.joinpath(*CACHE), refresh=refresh)
 
 
 def resolve(library: Library, settings: Settings, fetch: Fetcher,
@@ -201,3 +226,10 @@ def import_chase(project: Project, library: Library, found: Chase,
                             other_method=METHOD)
     return import_entries(project, library, name, [ris_entry(c) for c in found.candidates],
                           options)
+
+
+def import_and_deduplicate(project: Project, library: Library, found: Chase,
+                           date: str | None = None) -> CitationSearch:
+    """The candidates imported as one citation-searching search (``import_chase``), then the
+    library deduplicated with them."""
+    return deduplicated(library, import_chase(project, library, found, date))

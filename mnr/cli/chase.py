@@ -3,21 +3,19 @@ that goes online. The chasing modules are imported inside the command."""
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 from rich.table import Table
 
-from mnr.cli import _library, _print_json, err, handles_errors, main, out
-from mnr.errors import MnrError
+from mnr.cli import main
+from mnr.cli.common import err, handles_errors, open_library, out, print_json
+from mnr.cli.network import report_citation_search
 from mnr.project import find_project
 
 if TYPE_CHECKING:
     from mnr.citations.chase import Chase
-
-CACHE = ("cache", "openalex")  # under library/
 
 
 def _data(found: Chase) -> dict[str, Any]:
@@ -43,7 +41,7 @@ def _print_table(found: Chase) -> None:
     out.print(table if found.candidates else "Every work found is in the library already.")
 
 
-def _summary(found: Chase) -> None:
+def _print_summary(found: Chase) -> None:
     without = [s.label for s in found.seeds if s.doi is None]
     unknown = [s.label for s in found.seeds if s.doi is not None and s.work is None]
     err.print(f"Chased from {len(found.followed)} of {len(found.seeds)} included studies"
@@ -87,35 +85,26 @@ def chase(forward: bool, backward: bool, mailto: str | None, do_import: bool,
     if not forward and not backward:
         raise click.UsageError("--no-forward and --no-backward leave nothing to chase")
     from mnr.citations.chase import chase as run
-    from mnr.citations.chase import import_chase
-    from mnr.citations.openalex import API_KEY_VARIABLE, CachedFetcher, HttpFetcher
+    from mnr.citations.chase import fetcher, import_and_deduplicate
 
     project = find_project()
     settings = project.settings()
-    address = (mailto or settings.mailto).strip()
-    if "@" not in address or any(ch.isspace() for ch in address):
-        raise MnrError("OpenAlex asks for a contact address: give yours with --mailto "
-                       "ADDRESS, the MNR_MAILTO environment variable, or `mailto = \"...\"` "
-                       "under [openalex] in review.toml")
-    http = HttpFetcher(address, api_key=os.environ.get(API_KEY_VARIABLE) or None)
-    fetch = CachedFetcher(http, project.library_dir.joinpath(*CACHE), refresh=refresh)
-    with _library(project) as library, err.status("Asking OpenAlex") as status:
+    fetch = fetcher(project, settings, mailto, refresh)
+    with open_library(project) as library, err.status("Asking OpenAlex") as status:
         found = run(library, settings, fetch, forward, backward,
                     report=lambda text: status.update(escape(text)))
         status.stop()
         err.print(f"{fetch.misses:,} requests to OpenAlex, {fetch.hits:,} answers from the "
                   "cache.", highlight=False)
         if do_import:
-            from mnr.cli.network import import_and_dedupe_report
-
-            result = import_chase(project, library, found, date)
-            _summary(found)
-            import_and_dedupe_report(library, result)
+            added = import_and_deduplicate(project, library, found, date)
+            _print_summary(found)
+            report_citation_search(added)
             return
     if as_json:
-        _print_json(_data(found))
+        print_json(_data(found))
         return
     _print_table(found)
-    _summary(found)
+    _print_summary(found)
     if found.candidates:
         err.print("`mnr chase --import` adds them as a citation-searching search.")

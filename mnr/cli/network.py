@@ -10,39 +10,13 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.table import Table
 
-from mnr.cli import _library, _print_json, _work_id, err, handles_errors, main, out
+from mnr.cli import main
+from mnr.cli.common import OUTPUT, err, handles_errors, open_library, out, print_json
 from mnr.project import find_project
+from mnr.review import work_id
 
 if TYPE_CHECKING:
-    from mnr.citations.network import Network
-    from mnr.library import Library
-    from mnr.searches import ImportResult
-
-
-def _summary(network: Network, top: int, assessed: set[int]) -> dict[str, Any]:
-    from mnr.citations.network import suggest_traditions, tradition_matrix
-    from mnr.citations.seminal import rows, seminal
-
-    works = sum(1 for n in network.nodes if n.startswith("W"))
-    return {
-        "works": works,
-        "citing_works": network.citing_works,
-        "cited_references": network.references,
-        "matched_to_works": network.matched,
-        "share_matched": round(network.matched / network.references, 4)
-        if network.references else None,
-        "by_source": [{"source": s.source, "references": s.references, "matched": s.matched}
-                      for s in network.sources],
-        "edges_between_works": network.work_edges,
-        "outside_publications": sum(1 for n in network.nodes if n.startswith("X")),
-        "edges": network.graph.number_of_edges(),
-        "top": rows(seminal(network)[:top]),
-        "tradition_matrix": {a: dict(b) for a, b in tradition_matrix(network).items()},
-        "suggested_traditions": [
-            {"work": s.node.node, "label": s.node.label, "tradition": s.tradition,
-             "tagged_in_community": s.tagged, "community_works": s.community}
-            for s in suggest_traditions(network, assessed)],
-    }
+    from mnr.citations.backchain import CitationSearch
 
 
 def _print_summary(data: dict[str, Any]) -> None:
@@ -109,12 +83,12 @@ def network(ctx: click.Context, as_json: bool, graphml: Path | None, gexf: Path 
     if ctx.invoked_subcommand is not None:
         return
     from mnr.citations.network import build
-    from mnr.synthesis.studies import studies
+    from mnr.citations.summary import assessed_works, summary
 
     project = find_project()
-    with _library(project) as library:
+    with open_library(project) as library:
         found = build(library, min_external=min_cited)
-        assessed = {s.work_id for s in studies(library, project.settings(), assessed=True)}
+        assessed = assessed_works(library, project.settings())
     for path, kind in ((graphml, "graphml"), (gexf, "gexf")):
         if path is not None:
             from mnr.citations.export import write_graph
@@ -122,9 +96,9 @@ def network(ctx: click.Context, as_json: bool, graphml: Path | None, gexf: Path 
             write_graph(found, path, kind)
             err.print(f"Wrote {found.graph.number_of_nodes():,} nodes and "
                       f"{found.graph.number_of_edges():,} edges to {path}.")
-    data = _summary(found, top, assessed)
+    data = summary(found, top, assessed)
     if as_json:
-        _print_json(data)
+        print_json(data)
     elif graphml is None and gexf is None:
         _print_summary(data)
 
@@ -132,8 +106,7 @@ def network(ctx: click.Context, as_json: bool, graphml: Path | None, gexf: Path 
 @network.command("seminal")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "md", "json"]),
               default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of stdout.")
+@OUTPUT
 @click.option("--tradition", help="Count only citations from works of this tradition.")
 @click.option("--limit", default=25, show_default=True, type=click.IntRange(0),
               help="Rows (0: all).")
@@ -153,7 +126,7 @@ def network_seminal(ctx: click.Context, fmt: str, output: Path | None, tradition
     from mnr.citations.network import build
     from mnr.citations.seminal import rows, seminal, to_csv, to_markdown
 
-    with _library(find_project()) as library:
+    with open_library(find_project()) as library:
         found = seminal(build(library, min_external=ctx.obj["min_cited"]), tradition)
     found = found[:limit] if limit else found
     if fmt == "table":
@@ -201,7 +174,7 @@ def network_plot(ctx: click.Context, output: Path, limit: int) -> None:
     from mnr.citations.network import build
 
     project = find_project()
-    with _library(project) as library:
+    with open_library(project) as library:
         found = build(library, min_external=ctx.obj["min_cited"])
     drawn = draw(found, output, output.suffix.lower().lstrip(".") or "png", limit,
                  title=f"Historiograph: {project.settings().title}")
@@ -235,19 +208,16 @@ def references_import(file: Path, work: str, notes: str | None) -> None:
     from mnr.citations.reference_lists import import_list
 
     project = find_project()
-    with _library(project) as library:
-        record_id, count = import_list(project, library, file, _work_id(work), notes)
+    with open_library(project) as library:
+        record_id, count = import_list(project, library, file, work_id(work), notes)
     err.print(f"Imported {count:,} references for {work} (kept with record R{record_id}).")
 
 
-def import_and_dedupe_report(library: Library, result: ImportResult) -> None:
-    """Say what a citation-searching import added, then deduplicate the library with it."""
-    from mnr.dedupe.passes import deduplicate
-
-    err.print(f"Imported {result.search.label} {result.search.database}: "
-              f"{result.search.record_count:,} records to searches/{result.search.file_name} "
-              "(logged in searches/log.toml).")
-    passed = deduplicate(library)
+def report_citation_search(added: CitationSearch) -> None:
+    """Say what a citation-searching import added, and how deduplication took it in."""
+    search, passed = added.imported.search, added.deduplicated
+    err.print(f"Imported {search.label} {search.database}: {search.record_count:,} records to "
+              f"searches/{search.file_name} (logged in searches/log.toml).")
     err.print(f"Deduplicated {passed.records:,} records ({passed.duplicate_pairs:,} duplicate "
               f"pairs, {passed.review_pairs:,} for review with `mnr dedupe --review`); screen "
               "the new works with `mnr screen`.")
@@ -269,20 +239,20 @@ def backchain(do_import: bool, min_cited: int, date: str | None, as_json: bool) 
       mnr backchain
       mnr backchain --import        # a "Citation searching" search; then screen as usual
     """
-    from mnr.citations.backchain import candidates, import_candidates
+    from mnr.citations.backchain import candidates, import_and_deduplicate
 
     project = find_project()
     settings = project.settings()
-    with _library(project) as library:
+    with open_library(project) as library:
         if do_import:
-            result = import_candidates(project, library, settings, min_cited, date)
-            import_and_dedupe_report(library, result)
+            report_citation_search(import_and_deduplicate(project, library, settings,
+                                                          min_cited, date))
             return
-        found = [c for c in candidates(library, settings) if len(c.cited_by_ids) >= min_cited]
+        found = candidates(library, settings, min_cited)
     if as_json:
-        _print_json([{"label": c.label, "cited_by": c.cited_by, "year": c.ref.year,
-                      "title": c.ref.title, "source": c.ref.source, "doi": c.ref.doi,
-                      "references": c.raws} for c in found])
+        print_json([{"label": c.label, "cited_by": c.cited_by, "year": c.ref.year,
+                     "title": c.ref.title, "source": c.ref.source, "doi": c.ref.doi,
+                     "references": c.raws} for c in found])
         return
     table = Table("#", "Cited by", "Publication", title="Back-chaining candidates")
     for n, c in enumerate(found, start=1):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from mnr.cli import _library, _print_json, err, handles_errors, main, out
+from mnr.cli import main
+from mnr.cli.common import OUTPUT, err, handles_errors, open_library, out, print_json
 from mnr.prisma.counts import count
 from mnr.prisma.report import flow_report
 from mnr.project import find_project
@@ -19,8 +20,7 @@ FORMATS = ["table", "json", "csv", "svg", "png", "pdf"]
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="table (default), json, csv (the PRISMA2020 package's template), or the "
                    "diagram as svg, png or pdf (default: from the -o file's extension).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of stdout.")
+@OUTPUT
 @handles_errors
 def prisma(fmt: str | None, output: Path | None) -> None:
     """The PRISMA 2020 flow, every number derived from the library, gaps explained.
@@ -37,7 +37,7 @@ def prisma(fmt: str | None, output: Path | None) -> None:
         fmt = suffix if suffix in FORMATS else "table"
     project = find_project()
     settings = project.settings()
-    with _library(project) as library:
+    with open_library(project) as library:
         flow = count(library, settings)
     if fmt in ("svg", "png", "pdf"):
         if output is None and sys.stdout.isatty():
@@ -58,7 +58,7 @@ def prisma(fmt: str | None, output: Path | None) -> None:
             err.print(f"Wrote the PRISMA2020 template to {output}.")
     elif fmt == "json":
         if output is None:
-            _print_json(flow.as_dict())
+            print_json(flow.as_dict())
         else:
             import json
 

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.table import Table
 
-from mnr.cli import _library, _print_json, _work_id, err, handles_errors, main, out
+from mnr import review
+from mnr.cli import main
+from mnr.cli.common import (
+    OUTPUT,
+    REVIEWER,
+    err,
+    handles_errors,
+    open_library,
+    out,
+    print_json,
+    reviewer_for,
+    writing,
+)
 from mnr.errors import MnrError
 from mnr.project import Project, Settings, find_project
 from mnr.screening import decide as actions
@@ -19,20 +30,7 @@ from mnr.screening.state import Screening, Stage, load
 
 _STAGE = click.option("--stage", help="The stage, as named in review.toml (default: the "
                                       "first stage with work left).")
-_REVIEWER = click.option("--reviewer", help="Your initials, as in review.toml "
-                                            "(default: $MNR_REVIEWER, or the only reviewer).")
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-
-
-def reviewer_for(settings: Settings, given: str | None) -> str:
-    """The reviewer named, or $MNR_REVIEWER, or the protocol's only reviewer."""
-    reviewer = given or os.environ.get("MNR_REVIEWER")
-    if not reviewer and len(settings.reviewers) == 1:
-        reviewer = settings.reviewers[0]
-    if not reviewer:
-        raise click.UsageError("say who you are with --reviewer INITIALS "
-                               f"(review.toml lists {', '.join(settings.reviewers) or 'none'})")
-    return reviewer
 
 
 def _stage(screening: Screening, name: str | None, reviewer: str | None) -> Stage:
@@ -41,7 +39,7 @@ def _stage(screening: Screening, name: str | None, reviewer: str | None) -> Stag
 
 @main.command()
 @_STAGE
-@_REVIEWER
+@REVIEWER
 @handles_errors
 def screen(stage: str | None, reviewer: str | None) -> None:
     """Screen works with y / n / m in the terminal (TUI).
@@ -57,7 +55,7 @@ def screen(stage: str | None, reviewer: str | None) -> None:
     if stage is not None and stage not in settings.stages:
         raise MnrError(f"there is no stage {stage!r}; review.toml's stages are "
                        f"{', '.join(settings.stages)}")
-    with _library(project) as library:
+    with open_library(project) as library:
         works, ungrouped = library.works.totals()
     if not works:
         raise MnrError("there are no works to screen yet: run `mnr dedupe` first")
@@ -73,7 +71,7 @@ def screen(stage: str | None, reviewer: str | None) -> None:
 @click.argument("work")
 @click.argument("decision", type=click.Choice(["y", "n", "m"], case_sensitive=False))
 @_STAGE
-@_REVIEWER
+@REVIEWER
 @click.option("--reason", help="Why the work is excluded (one of review.toml's reasons).")
 @click.option("--note", help="A note kept with the decision.")
 @handles_errors
@@ -86,16 +84,17 @@ def decide(work: str, decision: str, stage: str | None, reviewer: str | None,
       mnr decide W123 n --stage title --reviewer BH --reason "Inpatient sample"
     """
     project, settings, who = _context(reviewer)
-    with _library(project) as library:
+    with open_library(project) as library:
         at = _stage(load(library, settings), stage, who)
-        actions.decide(library, at, _work_id(work), who, decision, reason, note)
+        work_id = review.work_id(work)
+        actions.decide(library, at, work_id, who, decision, reason, note)
         err.print(f"Recorded {who}'s {decision.upper()} for {work.upper()} at the {at.name} "
-                  f"stage; its outcome is now {at.outcome(_work_id(work))}.", highlight=False)
+                  f"stage; its outcome is now {at.outcome(work_id)}.", highlight=False)
 
 
 @main.command()
 @_STAGE
-@_REVIEWER
+@REVIEWER
 @handles_errors
 def undo(stage: str | None, reviewer: str | None) -> None:
     """Take back your latest screening decision at a stage (the log keeps both).
@@ -105,7 +104,7 @@ def undo(stage: str | None, reviewer: str | None) -> None:
       mnr undo --stage title --reviewer BH
     """
     project, settings, who = _context(reviewer)
-    with _library(project) as library:
+    with open_library(project) as library:
         screening = load(library, settings)
         at = screening.stage(stage) if stage else _latest_stage(screening, who)
         undone = actions.undo_last(library, at, who)
@@ -143,7 +142,7 @@ def conflicts(stage: str | None, as_json: bool) -> None:
     """
     project = find_project()
     settings = project.settings()
-    with _library(project) as library:
+    with open_library(project) as library:
         screening = load(library, settings)
         stages = [screening.stage(stage)] if stage else screening.stages
         lines = WorkLines(library.screening)
@@ -158,7 +157,7 @@ def conflicts(stage: str | None, as_json: bool) -> None:
                 "decisions": [{"reviewer": r, "decision": e.decision, "reason": e.reason,
                                "note": e.note} for r, e in current.items()]})
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     table = Table(title=f"{len(rows)} conflicts", title_justify="left")
     for column in ("stage", "work", "title", "decisions"):
@@ -175,7 +174,7 @@ def conflicts(stage: str | None, as_json: bool) -> None:
 @click.argument("work")
 @click.argument("decision", type=click.Choice(["y", "n", "m"], case_sensitive=False))
 @_STAGE
-@_REVIEWER
+@REVIEWER
 @click.option("--reason", required=True, help="Why the conflict was resolved this way.")
 @handles_errors
 def resolve(work: str, decision: str, stage: str | None, reviewer: str | None,
@@ -187,12 +186,13 @@ def resolve(work: str, decision: str, stage: str | None, reviewer: str | None,
       mnr resolve W12 y --stage title --reviewer BH --reason "Discussed: community sample"
     """
     project, settings, who = _context(reviewer)
-    with _library(project) as library:
+    with open_library(project) as library:
         screening = load(library, settings)
+        work_id = review.work_id(work)
         at = screening.stage(stage) if stage else next(
-            (s for s in screening.stages if _work_id(work) in s.conflicts()),
+            (s for s in screening.stages if work_id in s.conflicts()),
             screening.current_stage(None))
-        actions.resolve(library, at, _work_id(work), who, decision, reason)
+        actions.resolve(library, at, work_id, who, decision, reason)
     err.print(f"Resolved {work.upper()} at the {at.name} stage: {decision.upper()}.")
 
 
@@ -212,12 +212,12 @@ def agreement(stage: str | None, as_json: bool) -> None:
 
     project = find_project()
     settings = project.settings()
-    with _library(project) as library:
+    with open_library(project) as library:
         screening = load(library, settings)
     stages = [screening.stage(stage)] if stage else screening.stages
     results = [stage_agreement(at) for at in stages]
     if as_json:
-        _print_json([r.as_dict() for r in results])
+        print_json([r.as_dict() for r in results])
         return
     for result in results:
         out.print(f"[bold]{result.stage}[/bold]", highlight=False)
@@ -256,8 +256,7 @@ def decisions() -> None:
 
 
 @decisions.command("export")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of stdout.")
+@OUTPUT
 @handles_errors
 def decisions_export(output: Path | None) -> None:
     """Write every decision, undo, resolution and note, in order, as CSV.
@@ -269,12 +268,8 @@ def decisions_export(output: Path | None) -> None:
     from mnr.screening.exchange import export_log
 
     project = find_project()
-    with _library(project) as library:
-        if output is None:
-            count = export_log(library, sys.stdout)
-        else:
-            with output.open("w", encoding="utf-8", newline="") as stream:
-                count = export_log(library, stream)
+    with open_library(project) as library, writing(output) as stream:
+        count = export_log(library, stream)
     err.print(f"Exported {count:,} log entries" + (f" to {output}" if output else "") + ".")
 
 
@@ -293,7 +288,7 @@ def decisions_import(file: Path) -> None:
 
     project = find_project()
     settings = project.settings()
-    with _library(project) as library:
+    with open_library(project) as library:
         summary = import_decisions(library, settings, file)
     kinds = ", ".join(f"{n:,} {kind}s" for kind, n in summary.by_kind.items())
     err.print(f"Imported {summary.rows:,} rows from {file} ({kinds}).", highlight=False)
@@ -312,7 +307,7 @@ def fulltext() -> None:
 @fulltext.command("attach")
 @click.argument("work")
 @click.argument("location")
-@_REVIEWER
+@REVIEWER
 @handles_errors
 def fulltext_attach(work: str, location: str, reviewer: str | None) -> None:
     """Attach a full text to a work: a file under library/, or a URL.
@@ -326,6 +321,6 @@ def fulltext_attach(work: str, location: str, reviewer: str | None) -> None:
 
     project = find_project()
     who = reviewer or os.environ.get("MNR_REVIEWER")
-    with _library(project) as library:
-        stored = attach(project, library, _work_id(work), location, who)
+    with open_library(project) as library:
+        stored = attach(project, library, review.work_id(work), location, who)
     err.print(f"Attached {stored.location} to {work.upper()}.")

@@ -1,377 +1,158 @@
-"""Synthesis commands: research traditions (tags, themes, the findings matrix, the timeline),
-memos, and the evidence table of data extraction."""
+"""`mnr synthesis`, `mnr appraisal` and `mnr extraction`: the work after screening on each
+included study (appraisal with checklists, data extraction and the evidence table), and all
+of the synthesis as one file."""
 
 from __future__ import annotations
 
-import csv
-import os
 import sys
 from pathlib import Path
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
-from mnr.cli import _library, _print_json, _work_id, err, handles_errors, main, out
-from mnr.cli.screening import reviewer_for
+from mnr import review
+from mnr.cli import main
+from mnr.cli.common import (
+    OUTPUT,
+    REVIEWER,
+    err,
+    handles_errors,
+    open_library,
+    out,
+    reviewer_for,
+    writing,
+)
 from mnr.errors import MnrError
-from mnr.project import Settings, find_project
+from mnr.project import find_project
 from mnr.synthesis import extraction as extract
-from mnr.synthesis import traditions as core
-from mnr.synthesis import traditions_report as report
-
-_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-_OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                       help="Write to this file instead of stdout.")
-_REVIEWER = click.option("--reviewer", help="Your initials, as in review.toml "
-                                            "(default: $MNR_REVIEWER, or the only reviewer).")
-
-
-def _who(settings: Settings, given: str | None) -> str | None:
-    """Who is tagging or writing: optional, but one of review.toml's reviewers if given."""
-    who = given or os.environ.get("MNR_REVIEWER") or (
-        settings.reviewers[0] if len(settings.reviewers) == 1 else None)
-    if given and settings.reviewers and given not in settings.reviewers:
-        raise MnrError(f"{given!r} is not a reviewer of this review; review.toml lists "
-                       f"{', '.join(settings.reviewers)} (add them under [screening])")
-    return who
-
-
-def _write_text(text: str, output: Path | None, what: str) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    output.write_text(text, encoding="utf-8")
-    err.print(f"Wrote {what} to {output}.", highlight=False)
-
-
-def _mix(counts: dict[str, int]) -> str:
-    return ", ".join(f"{name} {n}" for name, n in counts.items()) or "none"
-
-
-@main.group(invoke_without_command=True)
-@_JSON
-@click.pass_context
-@handles_errors
-def traditions(ctx: click.Context, as_json: bool) -> None:
-    """Research traditions: each one's description, included studies, years, methods mix
-    and countries. Traditions come from review.toml's [[tradition]] tables (or `create`).
-
-    \b
-    Example:
-      mnr traditions
-      mnr traditions tag W12 "Service user perspectives" --method qualitative --country UK
-      mnr traditions table --format md -o findings.md
-      mnr traditions timeline -o timeline.png
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    project = find_project()
-    settings = project.settings()
-    with _library(project) as library:
-        summaries = report.tradition_summaries(library, settings)
-    if as_json:
-        _print_json(summaries)
-        return
-    if not summaries:
-        out.print("No traditions yet: add [[tradition]] tables to review.toml, or "
-                  "`mnr traditions create NAME`.", highlight=False)
-    for item in summaries:
-        source = f" ({item['source']})" if item["source"] == "library" else ""
-        out.print(f"[bold]{escape(item['tradition'])}[/bold]{source}", highlight=False)
-        if item["description"]:
-            out.print(f"  {escape(item['description'])}", highlight=False)
-        first, last = item["first_year"], item["last_year"]
-        years = f", {first}" + (f"-{last}" if last != first else "") if first else ""
-        works = ", ".join(f"{label} ({w})" for label, w in zip(item["labels"], item["works"],
-                                                                strict=True))
-        n = len(item["works"])
-        out.print(f"  {n} included {'study' if n == 1 else 'studies'}{years}"
-                  + (f": {escape(works)}" if works else ""), highlight=False)
-        if item["works"]:
-            out.print(f"  methods: {escape(_mix(item['methods']))}", highlight=False)
-            out.print(f"  countries: {escape(_mix(item['countries']))}", highlight=False)
-        out.print()
-
-
-@traditions.command("table")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv"]), default="md",
-              show_default=True, help="Markdown tables per tradition, or CSV (one row a theme).")
-@_OUTPUT
-@handles_errors
-def traditions_table(fmt: str, output: Path | None) -> None:
-    """The findings matrix: per tradition its positive and negative themes with the numbered
-    references of the studies behind them, its methods with theirs, then the references.
-
-    \b
-    Example:
-      mnr traditions table --format md -o findings.md
-      mnr traditions table --format csv
-    """
-    project = find_project()
-    settings = project.settings()
-    with _library(project) as library:
-        text = report.findings_table(library, settings, fmt)
-    _write_text(text, output, "the findings table")
-
-
-@traditions.command("timeline")
-@_OUTPUT
-@click.option("--format", "fmt", type=click.Choice(list(report.FIGURE_FORMATS)),
-              help="svg, png or pdf (default: from the -o file's extension).")
-@click.option("--table", "as_table", is_flag=True,
-              help="The year x tradition x country group table instead (CSV with -o).")
-@_JSON
-@handles_errors
-def traditions_timeline(output: Path | None, fmt: str | None, as_table: bool,
-                        as_json: bool) -> None:
-    """The traditions over time: included studies per year per tradition, the country group
-    of review.toml's [traditions_timeline] (UK by default) filled, elsewhere hollow.
-
-    \b
-    Example:
-      mnr traditions timeline -o timeline.png
-      mnr traditions timeline --format svg -o timeline.svg
-      mnr traditions timeline --table
-    """
-    project = find_project()
-    settings = project.settings()
-    if not as_table:
-        suffix = output.suffix.lower().lstrip(".") if output else ""
-        fmt = fmt or (suffix if suffix in report.FIGURE_FORMATS else None)
-        if fmt is None:
-            raise click.UsageError("name the figure's file, e.g. -o timeline.png (svg, png "
-                                   "or pdf), or use --format")
-        if output is None and sys.stdout.isatty():
-            raise click.UsageError(f"a {fmt} figure needs a file: -o timeline.{fmt}")
-    with _library(project) as library:
-        if not as_table:
-            report.draw_timeline(library, settings,
-                                 output if output is not None else sys.stdout.buffer, fmt or "")
-            err.print(f"Drew the traditions timeline{f' to {output}' if output else ''}.")
-            return
-        rows = report.timeline_table(library, settings)
-    columns = ["year", "tradition", "group", "works"]
-    if as_json:
-        _print_json([dict(zip(columns, row, strict=True)) for row in rows])
-    elif output is not None:
-        with output.open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream, lineterminator="\n")
-            writer.writerows([columns, *rows])
-        err.print(f"Wrote the timeline table to {output}.")
-    else:
-        table = Table(title="Included studies per year, tradition and country group",
-                      title_justify="left")
-        for column in columns:
-            table.add_column(column, justify="right" if column in ("year", "works") else "left")
-        for year, tradition, group, n in rows:
-            table.add_row(str(year), escape(tradition), escape(group), str(n))
-        out.print(table)
-
-
-@traditions.command("tag")
-@click.argument("work")
-@click.argument("tradition", required=False)
-@click.option("--method", help="The method family: quantitative, qualitative or mixed.")
-@click.option("--country", help="Where the study was done (one per study), e.g. UK.")
-@click.option("--remove", is_flag=True, help="Take the named tags back instead.")
-@_REVIEWER
-@handles_errors
-def traditions_tag(work: str, tradition: str | None, method: str | None, country: str | None,
-                   remove: bool, reviewer: str | None) -> None:
-    """Tag an included study with a tradition (any number), a method family and a country
-    (one each: a new one replaces the old).
-
-    \b
-    Example:
-      mnr traditions tag W12 "Service user perspectives" --method qualitative --country UK
-      mnr traditions tag W12 --country Australia
-      mnr traditions tag W12 "Service user perspectives" --remove
-    """
-    given = [(kind, value) for kind, value in
-             (("tradition", tradition), ("method", method), ("country", country)) if value]
-    if not given:
-        raise click.UsageError("name a tradition, or give --method or --country")
-    project = find_project()
-    settings = project.settings()
-    who = _who(settings, reviewer)
-    work_id = _work_id(work)
-    with _library(project) as library:
-        for kind, value in given:
-            core.tag(library, settings, work_id, kind, value, who, remove=remove)
-        now = core.current_tags(library).get(work_id, {})
-    shown = "; ".join(f"{kind}: {', '.join(now[kind])}" for kind in core.KINDS if kind in now)
-    err.print(f"{'Untagged' if remove else 'Tagged'} W{work_id}; its tags are now "
-              f"{shown or 'none'}.", highlight=False)
-
-
-@traditions.command("create")
-@click.argument("name")
-@click.option("--description", default="", help="What the tradition is, in a sentence or two.")
-@click.option("--paradigm", default="", help="Its philosophical paradigm.")
-@click.option("--storyline", default="", help="How its thinking unfolded over time.")
-@click.option("--checklist", help="The appraisal checklist its studies are judged by.")
-@click.option("--concept", "concepts", multiple=True, help="A key concept (repeatable).")
-@click.option("--theory", "theories", multiple=True, help="A key theory (repeatable).")
-@click.option("--method", "methods", multiple=True, help="A preferred method (repeatable).")
-@handles_errors
-def traditions_create(name: str, description: str, paradigm: str, storyline: str,
-                      checklist: str | None, concepts: tuple[str, ...],
-                      theories: tuple[str, ...], methods: tuple[str, ...]) -> None:
-    """Create a tradition outside review.toml (kept in the library; again redrafts it).
-
-    \b
-    Example:
-      mnr traditions create "Carers' perspectives" --description "Care planning as carers see it"
-    """
-    project = find_project()
-    settings = project.settings()
-    with _library(project) as library:
-        made = core.create_tradition(
-            library, settings, name, description=description, paradigm=paradigm,
-            storyline=storyline, checklist=checklist, concepts=list(concepts),
-            theories=list(theories), methods=list(methods))
-    err.print(f"Saved the tradition {made.name!r}.", highlight=False)
-
-
-@traditions.group("theme")
-def theme() -> None:
-    """Findings themes: what a tradition found, positive or negative, and the studies behind it.
-
-    \b
-    Example:
-      mnr traditions theme add "Service user perspectives" "Users valued being involved" \\
-          --positive --works W3,W7,W12
-      mnr traditions theme list
-    """
-
-
-@theme.command("add")
-@click.argument("tradition")
-@click.argument("statement")
-@click.option("--positive/--negative", "positive", default=None,
-              help="Whether the finding is positive or negative.")
-@click.option("--works", required=True, help="The supporting works, e.g. W3,W7,W12.")
-@_REVIEWER
-@handles_errors
-def theme_add(tradition: str, statement: str, positive: bool | None, works: str,
-              reviewer: str | None) -> None:
-    """Add a findings theme to a tradition.
-
-    \b
-    Example:
-      mnr traditions theme add "Service user perspectives" "Users valued being involved" \\
-          --positive --works W3,W7,W12
-    """
-    if positive is None:
-        raise click.UsageError("say whether the theme is --positive or --negative")
-    ids = [_work_id(w.strip()) for w in works.split(",") if w.strip()]
-    if not ids:
-        raise click.UsageError("name at least one work: --works W3,W7")
-    project = find_project()
-    settings = project.settings()
-    with _library(project) as library:
-        key = core.save_theme(library, settings, tradition, statement,
-                              "positive" if positive else "negative", ids,
-                              _who(settings, reviewer))
-    err.print(f"Saved theme {key} of {tradition!r}.", highlight=False)
-
-
-@theme.command("list")
-@click.option("--tradition", help="Only this tradition's themes.")
-@_JSON
-@handles_errors
-def theme_list(tradition: str | None, as_json: bool) -> None:
-    """The themes in force, by tradition, with their works.
-
-    \b
-    Example:
-      mnr traditions theme list --tradition "Service user perspectives"
-    """
-    project = find_project()
-    with _library(project) as library:
-        found = core.themes(library, tradition)
-    if as_json:
-        _print_json([{"theme": t.theme_key, "tradition": t.tradition, "polarity": t.polarity,
-                      "statement": t.statement, "works": [f"W{w}" for w in t.works],
-                      "saved_by": t.saved_by, "saved_at": t.saved_at} for t in found])
-        return
-    table = Table(title=f"{len(found)} themes", title_justify="left")
-    for column in ("theme", "tradition", "polarity", "statement", "works"):
-        table.add_column(column, overflow="fold")
-    for t in found:
-        table.add_row(str(t.theme_key), escape(t.tradition), t.polarity, escape(t.statement),
-                      ", ".join(f"W{w}" for w in t.works))
-    out.print(table)
 
 
 @main.group()
-def memo() -> None:
-    """Memos: dated notes on the review, a tradition or a work; the audit trail of the synthesis.
+def synthesis() -> None:
+    """Appraisals, extractions, tags, traditions, themes and memos as one JSON file.
+
+    A library/synthesis.json is replayed when the library is built on first use.
 
     \b
     Example:
-      mnr memo add "Merged the two user traditions" --tradition "Service user perspectives"
-      mnr memo list --format md -o memos.md
+      mnr synthesis export -o library/synthesis.json
+      mnr synthesis import colleague.json
     """
 
 
-@memo.command("add")
-@click.argument("text")
-@click.option("--tradition", help="The tradition the memo is about.")
-@click.option("--work", help="The work the memo is about, e.g. W12.")
-@click.option("--author", help="Who writes (default: $MNR_REVIEWER, or the only reviewer).")
+@synthesis.command("export")
+@OUTPUT
 @handles_errors
-def memo_add(text: str, tradition: str | None, work: str | None, author: str | None) -> None:
-    """Add a memo on the review (default), a tradition or a work.
+def synthesis_export(output: Path | None) -> None:
+    """Write everything done after screening, works named by record id.
 
     \b
     Example:
-      mnr memo add "Policy papers read as a tradition of their own" --author BH
-      mnr memo add "Sample mixes inpatients; kept, see discussion" --work W12
+      mnr synthesis export -o library/synthesis.json
     """
-    if tradition and work:
-        raise click.UsageError("a memo is about a tradition or a work, not both")
-    project = find_project()
-    settings = project.settings()
-    subject, about = (("tradition", tradition) if tradition else
-                      ("work", str(_work_id(work))) if work else ("review", None))
-    with _library(project) as library:
-        core.add_memo(library, settings, subject, about, _who(settings, author), text)
-    err.print(f"Added a memo on {report.memo_subject(subject, about)}.", highlight=False)
+    from mnr.synthesis.file import export
+
+    with open_library(find_project()) as library, writing(output, newline=None) as stream:
+        count = export(library, stream)
+    err.print(f"Exported {count:,} entries" + (f" to {output}" if output else "") + ".")
 
 
-@memo.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table",
-              show_default=True, help="A table, Markdown (to export), or JSON.")
-@_OUTPUT
+@synthesis.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @handles_errors
-def memo_list(fmt: str, output: Path | None) -> None:
-    """Every memo in the order written, with its date, author and subject.
+def synthesis_import(file: Path) -> None:
+    """Read a synthesis file into this library; every entry is checked first.
 
     \b
     Example:
-      mnr memo list
-      mnr memo list --format md -o memos.md
+      mnr synthesis import colleague.json
     """
+    from mnr.synthesis.file import import_file
+
     project = find_project()
-    settings = project.settings()
-    with _library(project) as library:
-        if fmt == "md":
-            _write_text(report.memos_markdown(library, settings), output, "the memos")
-            return
-        found = core.memos(library)
-    if fmt == "json":
-        _print_json([{"memo": m.memo_id, "written_at": m.written_at, "author": m.author,
-                      "subject": m.subject, "about": m.about, "text": m.text} for m in found])
-        return
-    table = Table(title=f"{len(found)} memos", title_justify="left")
-    for column in ("written", "author", "about", "text"):
-        table.add_column(column, overflow="fold")
-    for m in found:
-        table.add_row(m.written_at.replace("T", " ")[:16], escape(m.author or ""),
-                      escape(report.memo_subject(m.subject, m.about)), escape(m.text))
-    out.print(table)
+    with open_library(project) as library:
+        count = import_file(library, project.settings(), file)
+    err.print(f"Imported {count:,} entries from {file}.")
+
+
+@main.group()
+def appraisal() -> None:
+    """Appraisal of included studies with checklists (CASP built in; your own from files).
+
+    \b
+    Example:
+      mnr appraisal checklists
+      mnr appraisal set W12 --checklist casp-qualitative --answer 1=yes --reviewer BH
+      mnr appraisal export -o appraisal.csv
+    """
+
+
+@appraisal.command("checklists")
+@handles_errors
+def appraisal_checklists() -> None:
+    """List the checklists: id, name, questions, where they come from.
+
+    \b
+    Example:
+      mnr appraisal checklists
+    """
+    from mnr.synthesis.appraisal.appraise import checklists
+
+    for checklist in checklists(find_project().settings()).values():
+        screening = sum(1 for q in checklist.questions if q.screening)
+        out.print(f"[bold]{checklist.id}[/bold]  {checklist.name}: "
+                  f"{len(checklist.questions)} questions ({screening} screening); "
+                  f"{checklist.source}", highlight=False)
+
+
+@appraisal.command("set")
+@click.argument("work")
+@click.option("--checklist", "checklist_id", required=True, help="A checklist id.")
+@click.option("--answer", "answers", multiple=True, metavar="N=ANSWER[:COMMENT]",
+              help="One question's answer (yes, no, cant_tell, or text), e.g. 3=no:small sample.")
+@click.option("--commentary", help="The free-text commentary on design and reporting.")
+@click.option("--reviewer", required=True, help="Who appraised it.")
+@handles_errors
+def appraisal_set(work: str, checklist_id: str, answers: tuple[str, ...],
+                  commentary: str | None, reviewer: str) -> None:
+    """Record an appraisal without the TUI (it replaces this reviewer's earlier one).
+
+    \b
+    Example:
+      mnr appraisal set W12 --checklist casp-qualitative --answer 1=yes \\
+          --answer "4=cant_tell:recruitment unclear" --reviewer BH
+    """
+    from mnr.synthesis.appraisal.appraise import save
+
+    given: dict[str, dict[str, str]] = {}
+    for item in answers:
+        number, sep, rest = item.partition("=")
+        if not sep or not number.strip():
+            raise click.UsageError(f"--answer {item!r}: write it as N=ANSWER[:COMMENT]")
+        answer, _, comment = rest.partition(":")
+        given[number.strip()] = {"answer": answer.strip(), "comment": comment.strip()}
+    project = find_project()
+    with open_library(project) as library:
+        save(library, project.settings(), review.work_id(work), reviewer, checklist_id, given,
+             commentary)
+    err.print(f"Saved {reviewer}'s appraisal of {work.upper()} ({len(given)} answers).")
+
+
+@appraisal.command("export")
+@OUTPUT
+@handles_errors
+def appraisal_export(output: Path | None) -> None:
+    """Every current appraisal as CSV: one row per question, plus the commentary.
+
+    \b
+    Example:
+      mnr appraisal export -o appraisal.csv
+    """
+    from mnr.synthesis.appraisal.appraise import export_csv
+
+    project = find_project()
+    with open_library(project) as library, writing(output) as stream:
+        rows = export_csv(library, project.settings(), stream)
+    err.print(f"Exported {rows:,} rows" + (f" to {output}" if output else "") + ".")
 
 
 @main.group()
@@ -389,7 +170,7 @@ def extraction() -> None:
 @extraction.command("export")
 @click.option("--format", "fmt", type=click.Choice(list(extract.FORMATS)), default="csv",
               show_default=True, help="csv, md or xlsx (xlsx needs -o).")
-@_OUTPUT
+@OUTPUT
 @handles_errors
 def extraction_export(fmt: str, output: Path | None) -> None:
     """The evidence table: one row per included study (author-year), one column per field.
@@ -403,7 +184,7 @@ def extraction_export(fmt: str, output: Path | None) -> None:
         raise MnrError("an XLSX file needs a file name: -o evidence.xlsx")
     project = find_project()
     settings = project.settings()
-    with _library(project) as library:
+    with open_library(project) as library:
         columns, rows = extract.evidence_table(library, settings)
     extract.write(columns, rows, fmt, output if output is not None else sys.stdout)
     if output is not None:
@@ -414,7 +195,7 @@ def extraction_export(fmt: str, output: Path | None) -> None:
 @click.argument("work")
 @click.option("--field", "fields", multiple=True, required=True, metavar="NAME=VALUE",
               help="A field of the template and its value (repeatable).")
-@_REVIEWER
+@REVIEWER
 @handles_errors
 def extraction_set(work: str, fields: tuple[str, ...], reviewer: str | None) -> None:
     """Save an extraction without the TUI; fields not named keep their latest saved value.
@@ -433,8 +214,8 @@ def extraction_set(work: str, fields: tuple[str, ...], reviewer: str | None) -> 
     project = find_project()
     settings = project.settings()
     who = reviewer_for(settings, reviewer)
-    work_id = _work_id(work)
-    with _library(project) as library:
+    work_id = review.work_id(work)
+    with open_library(project) as library:
         latest = extract.current(library).get(work_id)
         extract.save(library, settings, work_id, who,
                      {**{k: v for k, v in (latest.fields if latest else {}).items()

@@ -24,8 +24,8 @@ from tests.citations.conftest import (
     list_file,
     make_small,
 )
+from tests.cli.test_cli import mnr
 from tests.helpers import snapshot
-from tests.test_cli import mnr
 
 KAMADA = KAMADA_VANCOUVER.removeprefix("[3] ")
 KAMADA_DOI = "10.1016/0020-0190(89)90102-6"

@@ -113,6 +113,8 @@ def test_withdraw_from_the_cli(review: Path, export: Path) -> None:
     assert result.returncode == 0, result.stderr
     status = json.loads(mnr(review, "status", "--json").stdout)
     assert status["records"] == 0 and status["withdrawn_searches"] == 1
+    unknown = mnr(review, "searches", "withdraw", "X1", "--reason", "wrong limits")
+    assert unknown.returncode == 1 and "'X1' is not a search id" in unknown.stderr
 
 
 def test_every_command_has_help_with_an_example() -> None:
@@ -150,7 +152,7 @@ def test_two_imports_at_once_both_land(review: Path, tmp_path: Path) -> None:
 
 
 def test_dedupe_from_the_cli(review: Path, tmp_path: Path) -> None:
-    data = Path(__file__).parent / "dedupe" / "data"
+    data = Path(__file__).parents[1] / "dedupe" / "data"
     for name, database in (("medline-style.ris", "MEDLINE"), ("cinahl-style.ris", "CINAHL")):
         assert mnr(review, "import", str(data / name), "--database", database).returncode == 0
     assert json.loads(mnr(review, "status", "--json").stdout)["records_not_deduplicated"] == 6
@@ -159,6 +161,13 @@ def test_dedupe_from_the_cli(review: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     counts = json.loads(result.stdout)
     assert (counts["records"], counts["works"], counts["duplicates_removed"]) == (6, 4, 2)
+    assert counts["records_merged"] == 2 and counts["pairs_to_review"] == 0
+    status = json.loads(mnr(review, "status", "--json").stdout)
+    assert (status["records_merged"], status["duplicates_removed"]) == (2, 2)
+    assert status["pairs_to_review"] == 0 and status["records_not_deduplicated"] == 0
+    words = ("4 works from 6 records (2 records merged into works; PRISMA: 2 duplicate records "
+             "removed before screening)")
+    assert words in mnr(review, "status").stdout and words in mnr(review, "dedupe").stdout
     assert counts["overlaps"] == [{"databases": ["CINAHL", "MEDLINE"], "works": 2}]
 
     rows = list(csv.DictReader(io.StringIO(mnr(review, "export", "csv").stdout)))

@@ -1,0 +1,155 @@
+"""`mnr import` and `mnr searches`: importing exports as searches, the search log, withdrawal."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from mnr.cli import main
+from mnr.cli.common import err, handles_errors, open_library, out, print_json, progress
+from mnr.errors import MnrError
+from mnr.library import Search
+from mnr.project import find_project
+from mnr.review import search_id
+from mnr.searches import ImportOptions, ImportResult, import_file, import_log, withdraw
+
+
+def _report_import(result: ImportResult) -> None:
+    search = result.search
+    err.print(
+        f"Imported {search.label} {search.database}: {search.record_count:,} records "
+        f"(read as {search.format}) from {search.file_name}",
+        highlight=False,
+    )
+    if result.untitled:
+        err.print(f"  {result.untitled} record(s) have no title; they are kept and flagged.")
+    if result.copied_to:
+        err.print(f"  Kept a copy in searches/{result.copied_to.name}.")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--database", help="The database searched, e.g. MEDLINE, CINAHL, Scopus.")
+@click.option("--platform", help="The interface used, e.g. PubMed, Ovid, EBSCOhost.")
+@click.option("--date", "search_date", help="When the search was run, YYYY-MM-DD.")
+@click.option("--query", help="The search string as run.")
+@click.option("--query-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the search string from a file.")
+@click.option("--limits", help="Limits applied, e.g. 'English; 1995-2016'.")
+@click.option("--notes", help="Anything else worth logging.")
+@click.option("--format", "format_name", help="Skip detection and read as this format.")
+@click.option("--other-method", help="A source that is not a database, e.g. 'Citation searching'.")
+@click.option("--register", is_flag=True, help="The source is a trials register.")
+@click.option("--from-log", is_flag=True,
+              help="Import every search in searches/log.toml not yet in the library.")
+@handles_errors
+def import_(files: tuple[Path, ...], database: str | None, platform: str | None,
+            search_date: str | None, query: str | None, query_file: Path | None,
+            limits: str | None, notes: str | None, format_name: str | None,
+            other_method: str | None, register: bool, from_log: bool) -> None:
+    """Import database exports as searches (each file whole or not at all).
+
+    The format is detected from the content (RIS, MEDLINE/PubMed, Web of Science,
+    Ovid, BibTeX, CSV, EndNote XML, CSL-JSON, Crossref JSON, ...). The file is
+    kept in searches/ and the search is added to searches/log.toml.
+
+    \b
+    Example:
+      mnr import medline.nbib --database MEDLINE --platform PubMed \\
+          --date 2016-08-01 --query "care plan* AND mental health"
+      mnr import scopus.csv --database Scopus
+    """
+    if not files and not from_log:
+        raise click.UsageError("name at least one export file, or use --from-log")
+    if query_file is not None:
+        query = query_file.read_text(encoding="utf-8").strip()
+    options = ImportOptions(database=database, platform=platform, date=search_date,
+                            query=query, limits=limits, notes=notes, format=format_name,
+                            other_method=other_method, register=register)
+    project = find_project()
+    failures = []
+    with open_library(project) as library:
+        if from_log:
+            with progress("Importing logged searches") as advance:
+                results = import_log(project, library, advance)
+            for result in results:
+                _report_import(result)
+            if not results:
+                err.print("Every logged search is already in the library.")
+        for path in files:
+            try:
+                with progress(f"Importing {path.name}") as advance:
+                    result = import_file(project, library, path, options, advance)
+            except MnrError as error:
+                err.print(f"[red]error:[/red] {error.message}", highlight=False)
+                failures.append(error)
+                continue
+            _report_import(result)
+    if failures:
+        if len(files) > 1:
+            err.print(f"{len(failures)} of {len(files)} files were not imported; "
+                      "the others were.")
+        sys.exit(failures[0].exit_code)
+
+
+@main.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+@handles_errors
+def searches(ctx: click.Context, as_json: bool) -> None:
+    """The search log: database, platform, date, query, file and records of each search.
+
+    \b
+    Example:
+      mnr searches
+      mnr searches --json
+      mnr searches withdraw S3 --reason "wrong date limits"
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    project = find_project()
+    with open_library(project) as library:
+        found = library.searches()
+    if as_json:
+        print_json([search.as_dict() for search in found])
+    else:
+        out.print(_searches_table(found))
+
+
+def _searches_table(found: list[Search]) -> Table:
+    table = Table(title="Searches", title_justify="left")
+    for column in ("id", "database", "platform", "date", "query", "file", "format", "records"):
+        table.add_column(column, justify="right" if column == "records" else "left",
+                         overflow="fold")
+    for search in found:
+        query = (search.query or "").replace("\n", " ")
+        table.add_row(
+            search.label + (" (withdrawn)" if search.withdrawn else ""),
+            search.database + (f" [{search.other_method}]" if search.other_method
+                               and search.other_method != search.database else ""),
+            search.platform or "", search.search_date or "",
+            query if len(query) <= 60 else query[:57] + "...",
+            search.file_name, search.format, f"{search.record_count:,}",
+        )
+    return table
+
+
+@searches.command("withdraw")
+@click.argument("search")
+@click.option("--reason", required=True, help="Why the search is withdrawn.")
+@handles_errors
+def searches_withdraw(search: str, reason: str) -> None:
+    """Withdraw a search imported by mistake: its records are kept but no longer counted.
+
+    \b
+    Example:
+      mnr searches withdraw S3 --reason "exported with the wrong limits"
+    """
+    project = find_project()
+    with open_library(project) as library:
+        withdrawn = withdraw(project, library, search_id(search), reason)
+    err.print(f"Withdrew {withdrawn.label} ({withdrawn.database}, "
+              f"{withdrawn.record_count:,} records).")
