@@ -13,18 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mnr.citations.reference_lists import replay as replay_reference_lists
-from mnr.dedupe.passes import deduplicate, pairs_waiting
+from mnr.dedupe.queue import pairs_waiting
 from mnr.errors import MnrError
 from mnr.library import Library, Status
 from mnr.library.works import WorkCounts
 from mnr.project import Project, Settings
 from mnr.records import label_number
-from mnr.screening.exchange import import_decisions
 from mnr.screening.state import load
 from mnr.screening.summary import StageSummary, summarise_all
-from mnr.searches import ImportResult, Progress, import_log
-from mnr.synthesis.file import import_file as import_synthesis
+from mnr.searches import ImportResult, Progress
 
 DECISIONS_FILE = "decisions.csv"  # in library/: a screening log to replay on first use
 SYNTHESIS_FILE = "synthesis.json"  # in library/: appraisal to memos, replayed on first use
@@ -60,6 +57,14 @@ def open_review(project: Project, progress: Progress | None = None) -> Opened:
 
 
 def _build(project: Project, library: Library, progress: Progress | None) -> Opened:
+    # Imported here, not at the top: every command starts by opening its review, and only
+    # the first use needs the matching machinery (rapidfuzz, numpy) and the replays.
+    from mnr.citations.reference_lists import replay as replay_reference_lists
+    from mnr.dedupe.passes import deduplicate
+    from mnr.screening.exchange import import_decisions
+    from mnr.searches import import_log
+    from mnr.synthesis.file import import_file as import_synthesis
+
     built = import_log(project, library, progress)
     replayed = None
     decisions = project.library_dir / DECISIONS_FILE

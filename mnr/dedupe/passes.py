@@ -9,17 +9,21 @@ works in one transaction. Nothing here deletes a record or a decision.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mnr.dedupe.cluster import cluster
 from mnr.dedupe.match import DedupeRecord, find_pairs
+from mnr.dedupe.queue import (
+    Constraint,
+    effective_decisions,
+    key,
+)
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.models import CandidatePair, MatchFields, PairDecision
 from mnr.library.works import NewDecision
 from mnr.normalise import doi_family, normalise_doi
-from mnr.records import StoredRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,39 +34,12 @@ class PassResult:
     seconds: float
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewItem:
-    """An uncertain pair waiting for a person, with both records."""
-
-    pair: CandidatePair
-    record_a: StoredRecord
-    record_b: StoredRecord
-
-
-Constraint = tuple[int, int]
-
-
-def _key(a: int, b: int) -> Constraint:
-    return (a, b) if a < b else (b, a)
-
-
-def effective_decisions(decisions: Iterable[PairDecision]) -> dict[Constraint, str]:
-    """The standing decision ("merge" or "apart") per pair: the latest that was not undone."""
-    log = list(decisions)
-    undone = {d.undoes for d in log if d.decision == "undo" and d.undoes is not None}
-    standing: dict[Constraint, str] = {}
-    for decision in log:
-        if decision.decision in ("merge", "apart") and decision.decision_id not in undone:
-            standing[_key(decision.record_a, decision.record_b)] = decision.decision
-    return standing
-
-
 def _groups(fields: Sequence[MatchFields], pairs: Sequence[CandidatePair],
             standing: dict[Constraint, str]) -> list[list[int]]:
     """Accepted pairs (strongest first inside ``cluster``) and human decisions, with DOIs
     so that records with different DOIs are never chained together."""
     duplicates = [(p.record_a, p.record_b, p.score) for p in pairs
-                  if p.verdict == "duplicate" and standing.get(_key(p.record_a, p.record_b))
+                  if p.verdict == "duplicate" and standing.get(key(p.record_a, p.record_b))
                   != "apart"]
     merges = [pair for pair, decision in standing.items() if decision == "merge"]
     apart = [pair for pair, decision in standing.items() if decision == "apart"]
@@ -114,33 +91,12 @@ def _regroup(library: Library, decisions: Sequence[NewDecision] = (),
     store.commit(groups, decisions=decisions, undo_run=undo_run)
 
 
-def _waiting(library: Library) -> list[CandidatePair]:
-    standing = effective_decisions(library.works.decisions())
-    return [p for p in library.works.current_pairs()
-            if p.verdict == "review" and _key(p.record_a, p.record_b) not in standing]
-
-
-def pairs_waiting(library: Library) -> int:
-    """How many uncertain pairs no one has merged or kept apart yet."""
-    return len(_waiting(library))
-
-
-def review_queue(library: Library) -> list[ReviewItem]:
-    """Uncertain pairs of the current pass no one has merged or kept apart, most alike first."""
-    waiting = _waiting(library)
-    waiting.sort(key=lambda p: (-p.score, p.record_a, p.record_b))
-    ids = {r for p in waiting for r in (p.record_a, p.record_b)}
-    records = {r.record_id: r for r in library.records(record_ids=sorted(ids))} if ids else {}
-    return [ReviewItem(p, records[p.record_a], records[p.record_b]) for p in waiting
-            if p.record_a in records and p.record_b in records]
-
-
 def decide(library: Library, record_a: int, record_b: int, decision: str, reviewer: str,
            note: str | None = None) -> None:
     """Record a person's decision on a pair ("merge", "apart" or "skip") and regroup."""
     if decision not in ("merge", "apart", "skip"):
         raise MnrError(f"a pair decision is merge, apart or skip, not {decision!r}")
-    a, b = _key(record_a, record_b)
+    a, b = key(record_a, record_b)
     _regroup(library, [NewDecision(a, b, decision, reviewer, note)])
 
 
