@@ -3,6 +3,7 @@
 Matplotlib is imported only when drawing, so the CLI starts fast. Geometry is in
 inches, top to bottom. Every box is sized from its text, wrapped to the box width
 with the renderer's own measures, so nothing overflows; ``problems`` checks that.
+Every box's words come from ``boxes.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from mnr.prisma import boxes
+from mnr.prisma.boxes import label
 from mnr.prisma.counts import Flow
 
 if TYPE_CHECKING:
@@ -83,26 +86,72 @@ def _listing(head: str, items: dict[str, int]) -> Content:
     return [(head, 0)] + [(f"{name} {_n(n)}", 1) for name, n in items.items()], False
 
 
+def _count(flow: Flow, key: str) -> Content:
+    """A box with one number: its label, then the number."""
+    return _single(label(key), getattr(flow, key))
+
+
 def _identified(flow: Flow) -> Content:
-    lines: list[Line] = [("Records identified from:", 0),
-                         (f"Databases {_n(flow.database_results)}", 1)]
+    lines: list[Line] = [(f"{boxes.IDENTIFIED_FROM}:", 0),
+                         (f"{label('database_results')} {_n(flow.database_results)}", 1)]
     lines += [(f"{name} {_n(n)}", 2) for name, n in flow.database_specific_results.items()]
-    lines.append((f"Registers {_n(flow.register_results)}", 1))
+    lines.append((f"{label('register_results')} {_n(flow.register_results)}", 1))
     lines += [(f"{name} {_n(n)}", 2) for name, n in flow.register_specific_results.items()]
     return lines, False
 
 
-def _excluded(reasons: dict[str, int]) -> Content:
-    return _listing("Reports excluded:", reasons) if reasons else _single("Reports excluded", 0)
+def _removed(flow: Flow) -> Content:
+    """Records removed before screening: duplicates, by automation tools, for other reasons."""
+    keys = ("duplicates", "excluded_automatic", "excluded_other")
+    return _listing(f"{boxes.REMOVED_BEFORE_SCREENING}:",
+                    {label(key): getattr(flow, key) for key in keys})
+
+
+def _excluded(flow: Flow, key: str) -> Content:
+    """Reports excluded, with reasons: ``dbr_excluded`` or ``other_excluded``."""
+    reasons: dict[str, int] = getattr(flow, key)
+    return _listing(f"{label(key)}:", reasons) if reasons else _single(label(key), 0)
+
+
+def _included(flow: Flow) -> Content:
+    return [(label("total_studies"), 0), (_n(flow.total_studies), 0),
+            (label("total_reports"), 0), (_n(flow.total_reports), 0)], True
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """Where the columns of boxes start, the width of a box and of the figure (inches). The
+    other-methods column (two more boxes wide) is drawn only when there are other methods."""
+
+    other: bool
+    w: float
+    main: float
+    side: float
+    other_main: float
+    other_side: float
+    width: float
+
+    @classmethod
+    def of(cls, other: bool) -> _Columns:
+        w = _BOX[other]
+        main = _MARGIN + _BAR + _BAR_GAP
+        side = main + w + _ARROW_GAP
+        other_main = side + w + _COLUMN_GAP
+        other_side = other_main + w + _ARROW_GAP
+        return cls(other, w, main, side, other_main, other_side,
+                   (other_side if other else side) + w + _MARGIN)
 
 
 class _Layout:
     """Places boxes, texts and arrows on one axes whose data units are inches, y downwards."""
 
-    def __init__(self, diagram: Diagram, ax: Axes, prop: FontProperties, bold: FontProperties):
+    def __init__(self, diagram: Diagram, ax: Axes, prop: FontProperties, bold: FontProperties,
+                 columns: _Columns):
         self.diagram, self.ax, self.prop, self.bold = diagram, ax, prop, bold
+        self.columns = columns
         self.renderer = diagram.canvas.get_renderer()
         self.line_h = self.extent("lp", prop)[1]
+        self.y = _MARGIN  # the top of the next row
 
     def extent(self, text: str, prop: FontProperties) -> tuple[float, float]:
         """Width and height of one line of text, in inches."""
@@ -183,6 +232,23 @@ class _Layout:
             capstyle="butt", shrinkA=0, shrinkB=0))
         self.diagram.arrows.append((points[0], points[-1]))
 
+    def row(self, *contents: tuple[float, Content], bar_label: str = "", same: bool = False
+            ) -> list[_Box]:
+        """Boxes side by side, centred on one line (``same``: of one height), at least as
+        tall as the phase's ``bar_label`` is long; the next row goes below."""
+        w = self.columns.w
+        heights = [self.height(self.lay(content, w, self.prop)) for _, content in contents]
+        h = max([self.extent(bar_label, self.bold)[0] + 2 * _PAD_Y, *heights])
+        placed = [self.box(content, _Box(x, self.y, w, h) if same else
+                           _Box(x, self.y + (h - bh) / 2, w, bh))
+                  for (x, content), bh in zip(contents, heights, strict=True)]
+        self.y += h + _ROW_GAP
+        return placed
+
+    def phase(self, key: str, top: float) -> None:
+        """The phase's bar beside the rows from ``top`` to the last one."""
+        self.bar(label(key), top, self.y - _ROW_GAP)
+
     def down(self, upper: _Box, lower: _Box) -> None:
         self.arrow((upper.cx, upper.y + upper.h), (lower.cx, lower.y))
 
@@ -196,89 +262,99 @@ def layout(flow: Flow, title: str | None = None) -> Diagram:
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
-    other = flow.other_methods
-    w = _BOX[other]
-    x_main = _MARGIN + _BAR + _BAR_GAP
-    x_side = x_main + w + _ARROW_GAP
-    x_other = x_side + w + _COLUMN_GAP
-    x_other_side = x_other + w + _ARROW_GAP
-    width = (x_other_side if other else x_side) + w + _MARGIN
-
-    figure = Figure(figsize=(width, 1.0), facecolor="white")
+    columns = _Columns.of(flow.other_methods)
+    figure = Figure(figsize=(columns.width, 1.0), facecolor="white")
     diagram = Diagram(figure, FigureCanvasAgg(figure))
     ax = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_axis_off()
     prop = FontProperties(family=[FONT, "sans-serif"], size=FONT_SIZE)
     bold = FontProperties(family=[FONT, "sans-serif"], size=FONT_SIZE, weight="bold")
-    lay = _Layout(diagram, ax, prop, bold)
-    y = _MARGIN
+    lay = _Layout(diagram, ax, prop, bold, columns)
+    _title(lay, title)
+    _headers(lay)
+    found = _identification_rows(lay, flow)
+    screened, sought, assessed = _screening_rows(lay, flow)
+    included = _included_row(lay, flow)
+    _arrows(lay, found, screened, sought, assessed, included)
 
-    if title:
-        title_lines = lay.wrap(title, width - 2 * _MARGIN, width - 2 * _MARGIN, bold)
-        for i, line in enumerate(title_lines):
-            ax.text(_MARGIN, y + i * _PITCH, line, va="top", fontproperties=bold,
+    height = lay.y - _ROW_GAP + _MARGIN
+    figure.set_size_inches(columns.width, height)
+    ax.set_xlim(0, columns.width)
+    ax.set_ylim(height, 0)
+    return diagram
+
+
+def _title(lay: _Layout, title: str | None) -> None:
+    """The review's title, wrapped, above everything."""
+    if not title:
+        return
+    room = lay.columns.width - 2 * _MARGIN
+    title_lines = lay.wrap(title, room, room, lay.bold)
+    for i, line in enumerate(title_lines):
+        lay.ax.text(_MARGIN, lay.y + i * _PITCH, line, va="top", fontproperties=lay.bold,
                     parse_math=False)
-        y += len(title_lines) * _PITCH + 0.1
+    lay.y += len(title_lines) * _PITCH + 0.1
 
-    span = 2 * w + _ARROW_GAP
-    headers = [(x_main, "Identification of studies via databases and registers", YELLOW)]
-    if other:
-        headers.append((x_other, "Identification of studies via other methods", GREY))
-    h = max(lay.height(lay.lay(([(text, 0)], True), span, bold)) for _, text, _ in headers)
+
+def _headers(lay: _Layout) -> None:
+    """The coloured title box over each column, of one height."""
+    columns = lay.columns
+    span = 2 * columns.w + _ARROW_GAP
+    headers = [(columns.main, label("newstud"), YELLOW)]
+    if columns.other:
+        headers.append((columns.other_main, label("othstud"), GREY))
+    h = max(lay.height(lay.lay(([(text, 0)], True), span, lay.bold)) for _, text, _ in headers)
     for x, text, fill in headers:
-        lay.box(([(text, 0)], True), _Box(x, y, span, h), fill, bold)
-    y += h + _ROW_GAP * 0.6
+        lay.box(([(text, 0)], True), _Box(x, lay.y, span, h), fill, lay.bold)
+    lay.y += h + _ROW_GAP * 0.6
 
-    def row(*contents: tuple[float, Content], label: str = "", same: bool = False
-            ) -> list[_Box]:
-        """Boxes side by side, centred on one line (``same``: of one height)."""
-        nonlocal y
-        heights = [lay.height(lay.lay(content, w, prop)) for _, content in contents]
-        h = max([lay.extent(label, bold)[0] + 2 * _PAD_Y, *heights])
-        boxes = [lay.box(content, _Box(x, y, w, h) if same else
-                         _Box(x, y + (h - bh) / 2, w, bh))
-                 for (x, content), bh in zip(contents, heights, strict=True)]
-        y += h + _ROW_GAP
-        return boxes
 
-    # identification
-    top = y
-    removed = {"Duplicate records removed": flow.duplicates,
-               "Records marked as ineligible by automation tools": flow.excluded_automatic,
-               "Records removed for other reasons": flow.excluded_other}
-    found = row((x_main, _identified(flow)),
-                (x_side, _listing("Records removed before screening:", removed)),
-                *([(x_other, _listing("Records identified from:", flow.other_results))]
-                  if other else []),
-                label="Identification", same=True)
-    lay.bar("Identification", top, y - _ROW_GAP)
+def _identification_rows(lay: _Layout, flow: Flow) -> list[_Box]:
+    """Records identified and removed before screening; records from other methods."""
+    columns, top = lay.columns, lay.y
+    row = [(columns.main, _identified(flow)), (columns.side, _removed(flow))]
+    if columns.other:
+        row.append((columns.other_main,
+                    _listing(f"{label('other_results')}:", flow.other_results)))
+    found = lay.row(*row, bar_label=label("identification"), same=True)
+    lay.phase("identification", top)
     lay.across(found[0], found[1])
+    return found
 
-    # screening
-    top = y
-    screened = row((x_main, _single("Records screened", flow.records_screened)),
-                   (x_side, _single("Records excluded", flow.records_excluded)))
-    sought_row = [(x_main, _single("Reports sought for retrieval", flow.dbr_sought_reports)),
-                  (x_side, _single("Reports not retrieved", flow.dbr_notretrieved_reports))]
-    assessed_row = [(x_main, _single("Reports assessed for eligibility", flow.dbr_assessed)),
-                    (x_side, _excluded(flow.dbr_excluded))]
-    if other:
-        sought_row += [
-            (x_other, _single("Reports sought for retrieval", flow.other_sought_reports)),
-            (x_other_side, _single("Reports not retrieved", flow.other_notretrieved_reports))]
-        assessed_row += [
-            (x_other, _single("Reports assessed for eligibility", flow.other_assessed)),
-            (x_other_side, _excluded(flow.other_excluded))]
-    sought, assessed = row(*sought_row), row(*assessed_row)
-    lay.bar("Screening", top, y - _ROW_GAP)
 
-    # included
-    top = y
-    included = row((x_main, ([("Studies included in review", 0), (_n(flow.total_studies), 0),
-                              ("Reports of included studies", 0), (_n(flow.total_reports), 0)],
-                             True)), label="Included")[0]
-    lay.bar("Included", top, y - _ROW_GAP)
+def _screening_rows(lay: _Layout, flow: Flow
+                    ) -> tuple[list[_Box], list[_Box], list[_Box]]:
+    """Records screened and excluded; reports sought, not retrieved, assessed and excluded,
+    in each column."""
+    columns, top = lay.columns, lay.y
+    screened = lay.row((columns.main, _count(flow, "records_screened")),
+                       (columns.side, _count(flow, "records_excluded")))
+    sought_row = [(columns.main, _count(flow, "dbr_sought_reports")),
+                  (columns.side, _count(flow, "dbr_notretrieved_reports"))]
+    assessed_row = [(columns.main, _count(flow, "dbr_assessed")),
+                    (columns.side, _excluded(flow, "dbr_excluded"))]
+    if columns.other:
+        sought_row += [(columns.other_main, _count(flow, "other_sought_reports")),
+                       (columns.other_side, _count(flow, "other_notretrieved_reports"))]
+        assessed_row += [(columns.other_main, _count(flow, "other_assessed")),
+                         (columns.other_side, _excluded(flow, "other_excluded"))]
+    sought, assessed = lay.row(*sought_row), lay.row(*assessed_row)
+    lay.phase("screening", top)
+    return screened, sought, assessed
 
+
+def _included_row(lay: _Layout, flow: Flow) -> _Box:
+    """Studies included in the review, and their reports."""
+    top = lay.y
+    included = lay.row((lay.columns.main, _included(flow)), bar_label=label("included"))[0]
+    lay.phase("included", top)
+    return included
+
+
+def _arrows(lay: _Layout, found: list[_Box], screened: list[_Box], sought: list[_Box],
+            assessed: list[_Box], included: _Box) -> None:
+    """Down each column to the included studies, and across to each box beside."""
+    other = lay.columns.other
     column = [found[0], screened[0], sought[0], assessed[0], included]
     for upper, lower in zip(column, column[1:], strict=False):
         lay.down(upper, lower)
@@ -289,13 +365,7 @@ def layout(flow: Flow, title: str | None = None) -> Diagram:
         lay.down(sought[2], assessed[2])
         last = assessed[2]
         lay.arrow((last.cx, last.y + last.h), (last.cx, included.cy),
-                  (included.x + w, included.cy))
-
-    height = y - _ROW_GAP + _MARGIN
-    figure.set_size_inches(width, height)
-    ax.set_xlim(0, width)
-    ax.set_ylim(height, 0)
-    return diagram
+                  (included.x + included.w, included.cy))
 
 
 def problems(diagram: Diagram, tolerance: float = 0.5) -> list[str]:

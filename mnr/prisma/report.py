@@ -6,11 +6,36 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from mnr.prisma.boxes import row_label
 from mnr.prisma.counts import Flow
 
 
 def _pairs(values: dict[str, int]) -> str:
     return "\n".join(f"  {name}: {n:,}" for name, n in values.items())
+
+
+# the table's rows by box key, each box's label in ``boxes``; a list's sum is its number
+_DATABASES = ["database_results", "register_results", "duplicates", "excluded_automatic",
+              "excluded_other", "records_screened", "records_excluded", "dbr_sought_reports",
+              "dbr_notretrieved_reports", "dbr_assessed", "dbr_excluded"]
+_OTHER_METHODS = ["other_results", "other_sought_reports", "other_notretrieved_reports",
+                  "other_assessed", "other_excluded"]
+_INCLUDED = ["total_studies", "total_reports"]
+_DETAILS = {"database_results": "database_specific_results",
+            "register_results": "register_specific_results"}
+
+
+def _rows(flow: Flow) -> list[tuple[str, int, str]]:
+    """The table's rows: each box's key, number and details (the list behind the number)."""
+    rows: list[tuple[str, int, str]] = []
+    for key in [*_DATABASES, *(_OTHER_METHODS if flow.other_methods else []), *_INCLUDED]:
+        value = getattr(flow, key)
+        if isinstance(value, dict):
+            rows.append((key, sum(value.values()), _pairs(value)))
+        else:
+            details = getattr(flow, _DETAILS[key]) if key in _DETAILS else {}
+            rows.append((key, value, _pairs(details)))
+    return rows
 
 
 def flow_report(flow: Flow) -> Group:
@@ -19,35 +44,8 @@ def flow_report(flow: Flow) -> Group:
     table.add_column("box")
     table.add_column("n", justify="right")
     table.add_column("details", overflow="fold")
-    rows: list[tuple[str, int, str]] = [
-        ("Records identified: databases", flow.database_results,
-         _pairs(flow.database_specific_results)),
-        ("Records identified: registers", flow.register_results,
-         _pairs(flow.register_specific_results)),
-        ("Duplicate records removed", flow.duplicates, ""),
-        ("Removed by automation tools", flow.excluded_automatic, ""),
-        ("Removed for other reasons", flow.excluded_other, ""),
-        ("Records screened", flow.records_screened, ""),
-        ("Records excluded", flow.records_excluded, ""),
-        ("Reports sought for retrieval", flow.dbr_sought_reports, ""),
-        ("Reports not retrieved", flow.dbr_notretrieved_reports, ""),
-        ("Reports assessed for eligibility", flow.dbr_assessed, ""),
-        ("Reports excluded", sum(flow.dbr_excluded.values()), _pairs(flow.dbr_excluded)),
-    ]
-    if flow.other_methods:
-        rows += [
-            ("Other methods: records identified", sum(flow.other_results.values()),
-             _pairs(flow.other_results)),
-            ("Other methods: reports sought", flow.other_sought_reports, ""),
-            ("Other methods: not retrieved", flow.other_notretrieved_reports, ""),
-            ("Other methods: reports assessed", flow.other_assessed, ""),
-            ("Other methods: reports excluded", sum(flow.other_excluded.values()),
-             _pairs(flow.other_excluded)),
-        ]
-    rows += [("Studies included in review", flow.total_studies, ""),
-             ("Reports of included studies", flow.total_reports, "")]
-    for label, n, details in rows:
-        table.add_row(label, f"{n:,}", details.strip("\n"))
+    for key, n, details in _rows(flow):
+        table.add_row(row_label(key), f"{n:,}", details.strip("\n"))
     stages = Table(title="By screening stage", title_justify="left")
     for column in ("stage", "works", "Y", "N", "M", "waiting"):
         stages.add_column(column, justify="left" if column == "stage" else "right")

@@ -29,6 +29,7 @@ NO_COUNTRY = "(no country)"
 FIGURE_FORMATS = ("svg", "png", "pdf")
 FONT, FONT_SIZE, PNG_DPI = "DejaVu Sans", 8.0, 300
 GROUP_COLOUR, ELSEWHERE_COLOUR, NONE_COLOUR = "#1f4e79", "#d55e00", "#8c8c8c"
+Point = tuple[int, str, str, Study]  # an included work on the timeline: year, tradition, group
 
 
 def reference(number: int, study: Study) -> str:
@@ -152,8 +153,7 @@ def _rows(library: Library, settings: Settings) -> list[str]:
     return [t.name for t in traditions(library, settings)]
 
 
-def _points(library: Library, settings: Settings
-            ) -> tuple[list[tuple[int, str, str, Study]], int]:
+def _points(library: Library, settings: Settings) -> tuple[list[Point], int]:
     """(year, tradition, group, study) per included work and tradition; and how many
     included works have no year (left out)."""
     tags = current_tags(library)
@@ -217,29 +217,19 @@ def draw_timeline(library: Library, settings: Settings, output: Path | BinaryIO,
                        metadata=metadata)
 
 
-def _figure(settings: Settings, points: list[tuple[int, str, str, Study]], order: list[str],
-            undated: int) -> Any:
+def _figure(settings: Settings, points: list[Point], order: list[str], undated: int) -> Any:
     """The figure: works per year by group above, one band per tradition below (inches)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import MaxNLocator, MultipleLocator
 
     label = settings.country_group_label
     groups = [label, ELSEWHERE, NO_COUNTRY]
-    names = {label: label, ELSEWHERE: ELSEWHERE, NO_COUNTRY: "Country not tagged"}
-    colours = {label: GROUP_COLOUR, ELSEWHERE: ELSEWHERE_COLOUR, NO_COUNTRY: NONE_COLOUR}
-    style: dict[str, dict[str, Any]] = {
-        label: dict(marker="o", color=GROUP_COLOUR, mfc=GROUP_COLOUR, ms=6),
-        ELSEWHERE: dict(marker="o", color=ELSEWHERE_COLOUR, mfc="white", mew=1.5, ms=6),
-        NO_COUNTRY: dict(marker="D", color=NONE_COLOUR, mfc="white", mew=1.0, ms=4.5)}
+    style = _marker_styles(label)
     rows = [name for name in order if any(p[1] == name for p in points)]
     rows += sorted({p[1] for p in points} - set(order))
     stacks = Counter((p[1], p[0]) for p in points)
     slots = {name: max(n for (t, _), n in stacks.items() if t == name) + 0.8 for name in rows}
     years = sorted({p[0] for p in points})
-    per_year = {g: [len({p[3].work_id for p in points if p[0] == y and p[2] == g})
-                    for y in years] for g in groups}
     # inches: the bands grow with their tallest stack, the bar chart stays small
     band_h, bars_h, top_m, gap, bottom_m = sum(slots.values()) * 0.14, 0.75, 0.45, 0.12, 0.72
     height = top_m + bars_h + gap + band_h + bottom_m
@@ -250,6 +240,37 @@ def _figure(settings: Settings, points: list[tuple[int, str, str, Study]], order
                                hspace=gap / ((bars_h + band_h) / 2))
     ax = figure.add_subplot(grid[1])
     bars = figure.add_subplot(grid[0], sharex=ax)
+    _draw_per_year(bars, points, years, groups, label)
+    bottom = _draw_bands(ax, points, rows, slots, stacks, groups, style)
+    _label_bands(ax, points, rows, slots, years, undated, bottom)
+    for axes in (bars, ax):
+        axes.grid(axis="x", which="minor", color="#dddddd", lw=0.4)
+        axes.set_axisbelow(True)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+    _legend(figure, points, groups, label, style)
+    n = len({p[3].work_id for p in points})
+    bars.set_title(f"Included studies by year and research tradition (n = {n})", loc="left",
+                   fontweight="bold", fontsize=FONT_SIZE + 1.5, pad=10)
+    return figure
+
+
+def _marker_styles(label: str) -> dict[str, dict[str, Any]]:
+    """Per group: the country group filled, elsewhere hollow, no country a small diamond."""
+    return {
+        label: dict(marker="o", color=GROUP_COLOUR, mfc=GROUP_COLOUR, ms=6),
+        ELSEWHERE: dict(marker="o", color=ELSEWHERE_COLOUR, mfc="white", mew=1.5, ms=6),
+        NO_COUNTRY: dict(marker="D", color=NONE_COLOUR, mfc="white", mew=1.0, ms=4.5)}
+
+
+def _draw_per_year(bars: Any, points: list[Point], years: list[int], groups: list[str],
+                   label: str) -> None:
+    """Works per year as stacked bars, one stack per group (elsewhere hatched)."""
+    from matplotlib.ticker import MaxNLocator
+
+    colours = {label: GROUP_COLOUR, ELSEWHERE: ELSEWHERE_COLOUR, NO_COUNTRY: NONE_COLOUR}
+    per_year = {g: [len({p[3].work_id for p in points if p[0] == y and p[2] == g})
+                    for y in years] for g in groups}
     below = [0] * len(years)
     for g in groups:
         if any(per_year[g]):
@@ -259,11 +280,17 @@ def _figure(settings: Settings, points: list[tuple[int, str, str, Study]], order
     bars.set_ylabel("Studies\nper year")
     bars.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
     bars.tick_params(labelbottom=False)
-    y0, ticks, placed = 0.0, [], Counter[tuple[str, int]]()
+
+
+def _draw_bands(ax: Any, points: list[Point], rows: list[str], slots: dict[str, float],
+                stacks: Counter[tuple[str, int]], groups: list[str],
+                style: dict[str, dict[str, Any]]) -> float:
+    """One band per tradition (every other one shaded), a marker per work stacked within its
+    year; returns the bottom of the last band."""
+    y0, placed = 0.0, Counter[tuple[str, int]]()
     for i, name in enumerate(rows):
         if i % 2 == 0:
             ax.axhspan(y0, y0 + slots[name], color="#f0f0f0", lw=0, zorder=0)
-        ticks.append(y0 + slots[name] / 2)
         for year, _, group, _study in sorted((p for p in points if p[1] == name), key=lambda p:
                                             (p[0], groups.index(p[2]), p[3].label)):
             k, n = placed[(name, year)], stacks[(name, year)]
@@ -271,27 +298,36 @@ def _figure(settings: Settings, points: list[tuple[int, str, str, Study]], order
             ax.plot([year], [y0 + slots[name] / 2 + (n - 1) / 2 - k], ls="none", zorder=3,
                     clip_on=False, **style[group])
         y0 += slots[name]
+    return y0
+
+
+def _label_bands(ax: Any, points: list[Point], rows: list[str], slots: dict[str, float],
+                 years: list[int], undated: int, bottom: float) -> None:
+    """Each band named with its works; the years below, ticks spaced to fit."""
+    from matplotlib.ticker import MultipleLocator
+
     counts = Counter(p[1] for p in points)
+    tops = [sum(slots[name] for name in rows[:i]) for i in range(len(rows))]
+    ticks = [top + slots[name] / 2 for top, name in zip(tops, rows, strict=True)]
     ax.set_yticks(ticks, [textwrap.fill(f"{n} ({counts[n]})", 30) for n in rows])
     ax.tick_params(axis="y", length=0)
-    ax.set_ylim(y0, 0)
+    ax.set_ylim(bottom, 0)
     ax.set_xlim(years[0] - 0.8, years[-1] + 0.8)
     span = years[-1] - years[0]
     ax.xaxis.set_major_locator(MultipleLocator(1 if span <= 10 else 2 if span <= 24 else 5))
     ax.xaxis.set_minor_locator(MultipleLocator(1))
     ax.set_xlabel("Year of publication" + (f" ({undated} studies without a year not shown)"
                                            if undated else ""))
-    for axes in (bars, ax):
-        axes.grid(axis="x", which="minor", color="#dddddd", lw=0.4)
-        axes.set_axisbelow(True)
-        for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
+
+
+def _legend(figure: Any, points: list[Point], groups: list[str], label: str,
+            style: dict[str, dict[str, Any]]) -> None:
+    """The groups drawn, each with its number of works, below the bands."""
+    from matplotlib.lines import Line2D
+
+    names = {label: label, ELSEWHERE: ELSEWHERE, NO_COUNTRY: "Country not tagged"}
     total = {g: len({p[3].work_id for p in points if p[2] == g}) for g in groups}
     handles = [Line2D([], [], ls="none", label=f"{names[g]} ({total[g]})", **style[g])
                for g in groups if total[g]]
     figure.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False,
                   bbox_to_anchor=(0.62, 0.0), handletextpad=0.3, columnspacing=1.5)
-    n = len({p[3].work_id for p in points})
-    bars.set_title(f"Included studies by year and research tradition (n = {n})", loc="left",
-                   fontweight="bold", fontsize=FONT_SIZE + 1.5, pad=10)
-    return figure
