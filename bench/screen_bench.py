@@ -247,7 +247,7 @@ async def _drive(project_root: Path, keys: list[str], size: tuple[int, int],
 
     from mnr.project import Project
     from mnr.tui.app import MnrApp
-    from mnr.tui.screening import ScreeningScreen
+    from mnr.tui.screens.screening import ScreeningScreen
 
     probe = Probe()
     probe.install(ScreeningScreen, App)

@@ -97,6 +97,7 @@ class ReviewStatus:
     works: WorkCounts
     pairs_to_review: int
     stages: list[StageSummary]
+    included: frozenset[int] = frozenset()  # works included at the last stage
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -123,9 +124,11 @@ def status(library: Library, settings: Settings, screening: bool = True) -> Revi
     """Searches, records, works, duplicates, pairs to review and (unless ``screening`` is
     False, which spares reading the screening log) screening per stage."""
     works = library.works.counts()
-    stages = summarise_all(load(library, settings)) if works.works and screening else []
+    state = load(library, settings) if works.works and screening else None
     return ReviewStatus(title=settings.title, searches=library.status(), works=works,
-                        pairs_to_review=pairs_waiting(library), stages=stages)
+                        pairs_to_review=pairs_waiting(library),
+                        stages=summarise_all(state) if state else [],
+                        included=frozenset(state.included()) if state else frozenset())
 
 
 def _number(label: str, example: str, kind: str) -> int:

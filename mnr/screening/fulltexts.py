@@ -21,6 +21,11 @@ def _is_url(location: str) -> bool:
     return location.lower().startswith(("http://", "https://"))
 
 
+def fulltexts(library: Library) -> dict[int, Fulltext]:
+    """The latest full text attached to each work, by work id."""
+    return library.screening.fulltexts()
+
+
 def attach(project: Project, library: Library, work_id: int, location: str,
            attached_by: str | None) -> Fulltext:
     """Check the work and the file (or URL), then record the attachment."""

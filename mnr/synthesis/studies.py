@@ -9,11 +9,12 @@ author-year names two works.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mnr.library import Library
 from mnr.project import Settings
-from mnr.records import StoredRecord
+from mnr.records import StoredRecord, label_number
 from mnr.screening.state import load
 from mnr.works import Work, merge
 
@@ -85,3 +86,23 @@ def studies(library: Library, settings: Settings, assessed: bool = False) -> lis
             label = f"{label}{chr(ord('a') + used[label] - 1)}"
         result.append(Study(work, label, work.work_id in included))
     return result
+
+
+def parse_works(library: Library, listed: Sequence[Study], text: str
+                ) -> tuple[list[int], list[str]]:
+    """Work ids from "Simpson et al. 2016, W12, 7" (labels of the ``listed`` studies, any
+    case, or work numbers), each once in the order typed; and the parts that name no work
+    of the review."""
+    labels = {study.label.lower(): study.work_id for study in listed}
+    known = library.screening.work_ids()
+    works: list[int] = []
+    unknown: list[str] = []
+    for token in (part.strip() for part in text.split(",")):
+        if not token:
+            continue
+        work_id = labels.get(token.lower(), label_number(token, "W"))
+        if work_id is None or work_id not in known:
+            unknown.append(token)
+        elif work_id not in works:
+            works.append(work_id)
+    return works, unknown

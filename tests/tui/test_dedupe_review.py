@@ -18,12 +18,13 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from mnr.dedupe.passes import review_queue
+from mnr.dedupe.queue import review_queue
 from mnr.library import Library
 from mnr.library.models import CandidatePair
 from mnr.project import Project, init_project
 from mnr.searches import ImportOptions, import_file
-from mnr.tui.dedupe_review import DedupeReviewApp, DedupeReviewScreen
+from mnr.tui.app import DedupeReviewApp
+from mnr.tui.screens.dedupe_review import DedupeReviewScreen
 from mnr.tui.widgets.pair_view import PairView, compare
 
 MEDLINE = """\

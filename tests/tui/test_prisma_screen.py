@@ -9,7 +9,7 @@ from textual.widgets import OptionList
 from mnr.library import Library
 from mnr.project import Project
 from mnr.tui.app import MnrApp
-from mnr.tui.prisma import PrismaScreen
+from mnr.tui.screens.prisma import PrismaScreen
 from tests.prisma.test_counts import _screen, review  # noqa: F401  (the fixture)
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from rich.console import Console, Group
@@ -21,17 +23,19 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from mnr.dedupe.passes import deduplicate
+from mnr.errors import LibraryUnavailable
 from mnr.library import Library
 from mnr.library.models import LogEntry
 from mnr.project import Project, init_project
 from mnr.screening import decide
 from mnr.screening.state import CONFLICT, Screening, load
 from mnr.searches import ImportOptions, import_file
-from mnr.tui import screening as screening_module
-from mnr.tui.app import HomeScreen, MnrApp, ReviewerPicker
-from mnr.tui.conflicts import ConflictsScreen
-from mnr.tui.prompts import ReasonPicker, TextPrompt
-from mnr.tui.screening import FILTERS, ScreeningScreen
+from mnr.tui.app import MnrApp, ReviewerPicker
+from mnr.tui.screens import screening as screening_module
+from mnr.tui.screens.conflicts import ConflictsScreen
+from mnr.tui.screens.home import HomeScreen
+from mnr.tui.screens.prompts import ReasonPicker, TextPrompt
+from mnr.tui.screens.screening import FILTERS, ScreeningScreen
 from mnr.tui.widgets.text_pane import TextPane
 from mnr.tui.widgets.work_list import WorkList
 from tests.tui.pilot import shown, typed
@@ -734,6 +738,30 @@ def test_the_poll_runs_by_itself(project: Project, monkeypatch: pytest.MonkeyPat
         assert "hidden until you decide" in detail(screen)
 
     drive(project, steps)
+
+
+def test_a_library_held_by_another_writer_is_a_notice_and_the_poll_tries_again(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    def held(*args: object, **kwargs: object) -> NoReturn:
+        raise LibraryUnavailable("the library could not be read or written just now "
+                                 "(database is locked); try again"
+                                 ) from sqlite3.OperationalError("database is locked")
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await screening(pilot)
+        first = current(screen)
+        monkeypatch.setattr(screen.session, "decide", held)
+        monkeypatch.setattr(screen.session, "poll", held)
+        await pilot.press("y")
+        assert current(screen) == first and screen.session.decided == 0  # nothing moved
+        screen._poll()  # busy: no error, the next poll tries again
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [
+            "Not saved, the library is busy: database is locked"]
+        assert app.is_running
+
+    drive(project, steps)
+    assert stored(project) == []
 
 
 # -- what the screen looks like ---------------------------------------------------------

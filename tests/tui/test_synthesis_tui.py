@@ -28,11 +28,13 @@ from mnr.searches import ImportOptions, import_file
 from mnr.synthesis import extraction
 from mnr.synthesis.appraisal import appraise
 from mnr.synthesis.traditions import current_tags, memos, tag, themes
-from mnr.tui.app import HomeScreen, MnrApp
-from mnr.tui.appraisal import AnswerBox, AppraisalScreen
-from mnr.tui.extraction import ExtractionScreen
-from mnr.tui.prompts import TextPrompt
-from mnr.tui.traditions import ChoicePicker, TraditionsScreen
+from mnr.tui.app import MnrApp
+from mnr.tui.screens.appraisal import AppraisalScreen
+from mnr.tui.screens.extraction import ExtractionScreen
+from mnr.tui.screens.home import HomeScreen
+from mnr.tui.screens.prompts import ChoicePicker, TextPrompt
+from mnr.tui.screens.traditions import TraditionsScreen
+from mnr.tui.widgets.checklist import AnswerBox
 from tests.helpers import works_by_doi
 from tests.tui.pilot import S, shown, typed
 

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from mnr.dedupe.passes import ReviewItem
+from mnr.dedupe.queue import ReviewItem
 from mnr.records import StoredRecord
 
 ABSTRACT_CHARS = 320

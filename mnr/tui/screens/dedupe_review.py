@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.notifications import SeverityLevel
@@ -29,10 +29,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mnr.dedupe.passes import ReviewItem, decide, review_queue, undo_decision
+from mnr.dedupe.passes import decide, undo_decision
+from mnr.dedupe.queue import ReviewItem, review_queue
 from mnr.errors import MnrError
 from mnr.library import Library
-from mnr.project import Project
 from mnr.records import StoredRecord
 from mnr.tui.widgets.pair_view import PairView, shorten
 
@@ -249,7 +249,7 @@ class DedupeReviewScreen(Screen[None]):
                            self.reviewer)
             except MnrError as error:
                 notes.append((str(error), "error"))
-            except Exception as error:  # e.g. the library locked by another writer for long
+            except Exception as error:  # unforeseen: the worker goes on with the queue
                 notes.append((f"Not saved: {type(error).__name__}: {error}", "error"))
             finally:
                 self._pending.popleft()
@@ -274,32 +274,3 @@ class DedupeReviewScreen(Screen[None]):
             self._start_saving()
         elif self._quit_requested:
             self._leave()
-
-
-class DedupeReviewApp(App[None]):
-    """A small app around :class:`DedupeReviewScreen`; tests and the CLI build it."""
-
-    CSS_PATH = "mnr.tcss"
-    TITLE = "mnr — duplicate review"
-
-    def __init__(self, project: Project, reviewer: str) -> None:
-        super().__init__()
-        if not reviewer.strip():
-            raise MnrError("say who decides: --reviewer INITIALS (as in review.toml)")
-        if not project.database_file.exists():
-            raise MnrError(f"{project.root} has no library yet: import an export with "
-                           "`mnr import FILE`, then run `mnr dedupe`")
-        self.project = project
-        self.reviewer = reviewer.strip()
-        self.library = Library.open(project.database_file)
-
-    def on_mount(self) -> None:
-        self.push_screen(DedupeReviewScreen(self.library, self.reviewer))
-
-    def on_unmount(self) -> None:
-        self.library.close()
-
-
-def run_dedupe_review(project: Project, reviewer: str) -> None:
-    """Open the review screen in the terminal until the reviewer quits."""
-    DedupeReviewApp(project, reviewer).run()

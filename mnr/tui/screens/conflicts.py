@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from mnr.errors import MnrError
 from mnr.screening import decide as actions
 from mnr.screening.session import ScreeningSession
-from mnr.tui.prompts import HelpScreen, TextPrompt, binding_keys
+from mnr.tui.screens.prompts import HelpScreen, TextPrompt, binding_keys
 from mnr.tui.widgets.work_detail import decision_text, describe_work
 
 

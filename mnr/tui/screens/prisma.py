@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from mnr.errors import LibraryUnavailable
 from mnr.library import Library
 from mnr.prisma.counts import count
 from mnr.prisma.report import flow_report
@@ -46,5 +47,8 @@ class PrismaScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="prisma")
     def _count(self) -> None:
         """Count in a thread: on a large library it takes a moment."""
-        report = flow_report(count(self.library, self.settings))
+        try:
+            report = flow_report(count(self.library, self.settings))
+        except LibraryUnavailable:
+            return  # busy just now: the next refresh counts again
         self.app.call_from_thread(self.query_one("#flow", Static).update, report)

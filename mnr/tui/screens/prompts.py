@@ -1,4 +1,5 @@
-"""Small modal screens the other screens ask things with: a reason, a line of text, help."""
+"""Small modal screens the other screens ask things with: a reason, a choice, a line of
+text, help."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+
+from mnr.errors import LibraryUnavailable
 
 OTHER = "\0other"
 
@@ -61,6 +64,44 @@ class ReasonPicker(ModalScreen[str | None]):
     def _typed(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoicePicker(ModalScreen[str | None]):
+    """Pick one of a few values (a digit picks at once); optionally "another" to type."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, str]], other: str | None = None,
+                 highlight: int = 0) -> None:
+        super().__init__()
+        self.title_text, self.choices, self.other = title, list(choices), other
+        self.highlight = highlight
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            options = [Option(f"{n}  {label}" if n < 10 else f"   {label}", id=value)
+                       for n, (value, label) in enumerate(self.choices, 1)]
+            if self.other:
+                options.append(Option(f"…  {self.other}", id=OTHER))
+            yield OptionList(*options, id="choices")
+
+    def on_mount(self) -> None:
+        listing = self.query_one("#choices", OptionList)
+        listing.highlighted = min(self.highlight, max(0, listing.option_count - 1))
+        listing.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key.isdigit() and 0 < int(event.key) <= min(9, len(self.choices)):
+            event.stop()
+            self.dismiss(self.choices[int(event.key) - 1][0])
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -122,6 +163,11 @@ def criteria_text(include: Sequence[str], exclude: Sequence[str]) -> Text:
     for line in exclude or ["(none in review.toml)"]:
         text.append(f"  • {line}\n")
     return text
+
+
+def busy(error: LibraryUnavailable) -> str:
+    """The notice for a write the library refused just now (another writer held it)."""
+    return f"Not saved, the library is busy: {error.__cause__ or error.message}"
 
 
 def binding_keys(bindings: Sequence[BindingType]) -> list[tuple[str, str]]:

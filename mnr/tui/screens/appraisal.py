@@ -13,15 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.containers import Vertical
-from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
@@ -31,14 +29,11 @@ from mnr.library.models import Appraisal
 from mnr.project import Settings
 from mnr.synthesis import extraction
 from mnr.synthesis.appraisal import appraise
-from mnr.synthesis.appraisal.checklists import Checklist, Question, suggest, tally
+from mnr.synthesis.appraisal.checklists import Checklist, suggest, tally
 from mnr.synthesis.studies import Study
 from mnr.synthesis.traditions import current_tags, traditions
-from mnr.tui.extraction import StudyFormScreen
-
-CHOICES = (("yes", "Yes"), ("no", "No"), ("cant_tell", "Can't tell"))
-CHOSEN_STYLE = {"yes": "bold reverse green", "no": "bold reverse red",
-                "cant_tell": "bold reverse yellow"}
+from mnr.tui.screens.study_form import StudyFormScreen
+from mnr.tui.widgets.checklist import CHOICES, AnswerBox, QuestionRow
 
 
 def counts_text(answers: Mapping[str, str], checklist: Checklist | None) -> str:
@@ -55,139 +50,6 @@ class FormState:
     checklist: str | None
     answers: tuple[tuple[str, str, str], ...]
     commentary: str
-
-
-class AnswerBox(Widget, can_focus=True):
-    """One yes / no / can't tell question; focused, y / n / c answers it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer('yes')", "Yes"),
-        Binding("n", "answer('no')", "No"),
-        Binding("c", "answer('cant_tell')", "Can't tell"),
-        Binding("x,delete,backspace", "answer('')", "Clear answer", key_display="x / del"),
-        Binding("enter", "comment", "Comment"),
-        Binding("j,down", "step(1)", "Next question", show=False),
-        Binding("k,up", "step(-1)", "Previous question", show=False),
-        Binding("home", "first", "First question", show=False),
-        Binding("end", "commentary", "Commentary", show=False),
-    ]
-
-    answer: reactive[str] = reactive("")
-
-    def __init__(self, question: Question, form: AppraisalScreen, answer: str = "") -> None:
-        super().__init__(classes="answer-box")
-        self.question, self.form = question, form
-        self.set_reactive(AnswerBox.answer, answer)
-
-    def render(self) -> Table:
-        question = self.question
-        text = Text(question.label, "bold")
-        if question.screening:
-            text.append("  screening", "italic cyan")
-        text.append("\n")
-        for value, label in CHOICES:
-            text.append(f" {label} ", CHOSEN_STYLE[value] if self.answer == value else "dim")
-            text.append(" ")
-        if question.hint:
-            text.append(f"\n{question.hint}", "dim italic")
-        grid = Table.grid(expand=True)
-        grid.add_column(width=5)
-        grid.add_column(ratio=1)
-        grid.add_row(Text(f"{question.number:>3}", "bold"), text)
-        return grid
-
-    def action_answer(self, value: str) -> None:
-        self.answer = value
-        if value == "no" and self.question.screening:
-            self.notify(f"Question {self.question.number} is a screening question: with a No, "
-                        "CASP suggests the study may not be worth appraising further.",
-                        severity="warning", timeout=4)
-        if value:
-            self.form.step_from(self, 1, closed_only=True)
-
-    def action_comment(self) -> None:
-        row = self.parent
-        if isinstance(row, QuestionRow) and row.comment is not None:
-            row.comment.focus()
-
-    def action_step(self, step: int) -> None:
-        self.form.step_from(self, step)
-
-    def action_first(self) -> None:
-        self.form.focus_question(0)
-
-    def action_commentary(self) -> None:
-        self.form.query_one("#commentary", TextArea).focus()
-
-
-class QuestionInput(Input):
-    """A comment or a free-text answer; up and down move to the question before or after."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "step(1)", "Next question", show=False),
-        Binding("up", "step(-1)", "Previous question", show=False),
-    ]
-
-    def __init__(self, value: str, form: AppraisalScreen, placeholder: str,
-                 classes: str) -> None:
-        super().__init__(value, placeholder=placeholder, compact=True, classes=classes)
-        self.form = form
-
-    def action_step(self, step: int) -> None:
-        self.form.step_from(self, step)
-
-
-class QuestionRow(Vertical):
-    """A question: an answer box and a comment, or (free text) a line of text."""
-
-    def __init__(self, question: Question, form: AppraisalScreen, answer: str = "",
-                 comment: str = "") -> None:
-        super().__init__(classes="question")
-        self.question = question
-        self.box: AnswerBox | None = None
-        self.text: QuestionInput | None = None
-        self.comment: QuestionInput | None = None
-        if question.answers == "free_text":
-            self.text = QuestionInput(answer, form, question.hint or "the answer, in words",
-                                      "free-text")
-        else:
-            self.box = AnswerBox(question, form, answer)
-            self.comment = QuestionInput(comment, form, f"comment on {question.number} "
-                                         "(optional; Enter: next question)", "comment")
-
-    def compose(self) -> ComposeResult:
-        if self.box is not None and self.comment is not None:
-            yield self.box
-            yield self.comment
-        elif self.text is not None:
-            question = self.question
-            grid = Table.grid(expand=True)
-            grid.add_column(width=5)
-            grid.add_column(ratio=1)
-            grid.add_row(Text(f"{question.number:>3}", "bold"), Text.assemble(
-                (question.label, "bold"), ("  in words", "dim italic")))
-            yield Static(grid, classes="free-label")
-            yield self.text
-
-    @property
-    def field(self) -> Widget:
-        """Where the answer is given (the focus target of the row)."""
-        field = self.box if self.box is not None else self.text
-        assert field is not None
-        return field
-
-    def state(self) -> tuple[str, str, str]:
-        if self.box is not None and self.comment is not None:
-            return self.question.number, self.box.answer, self.comment.value
-        assert self.text is not None
-        return self.question.number, self.text.value, ""
-
-    def set(self, answer: str, comment: str) -> None:
-        if self.box is not None and self.comment is not None:
-            self.box.answer = answer
-            self.comment.value = comment
-        elif self.text is not None:
-            self.text.value = answer
 
 
 def _design_field(fields: list[str]) -> str | None:
@@ -389,7 +251,7 @@ class AppraisalScreen(StudyFormScreen):
         while closed_only and 0 <= target < len(self.rows) and self.rows[target].box is None:
             target += 1 if step > 0 else -1
         if target >= len(self.rows):
-            self.query_one("#commentary", TextArea).focus()
+            self.focus_commentary()
         elif target < 0:
             self.query_one("#checklist", Select).focus()
         else:
@@ -398,6 +260,9 @@ class AppraisalScreen(StudyFormScreen):
     def focus_question(self, index: int) -> None:
         if 0 <= index < len(self.rows):
             self.rows[index].field.focus()
+
+    def focus_commentary(self) -> None:
+        self.query_one("#commentary", TextArea).focus()
 
     @on(Input.Submitted, ".comment, .free-text")
     def _next_question(self, event: Input.Submitted) -> None:

@@ -16,7 +16,6 @@ from typing import ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from sqlalchemy.exc import OperationalError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,13 +24,20 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from mnr.collector import IdleCollector
-from mnr.errors import MnrError
+from mnr.errors import LibraryUnavailable, MnrError
 from mnr.library.models import LogEntry
-from mnr.screening.fulltexts import attach, open_fulltext
+from mnr.screening.fulltexts import attach, fulltexts, open_fulltext
 from mnr.screening.highlight import pattern
 from mnr.screening.session import ScreeningSession
 from mnr.screening.state import CONFLICT, UNRESOLVED_MAYBE
-from mnr.tui.prompts import HelpScreen, ReasonPicker, TextPrompt, binding_keys, criteria_text
+from mnr.tui.screens.prompts import (
+    HelpScreen,
+    ReasonPicker,
+    TextPrompt,
+    binding_keys,
+    busy,
+    criteria_text,
+)
 from mnr.tui.widgets.text_pane import TextPane, Wrapped
 from mnr.tui.widgets.work_detail import DECISION_STYLE, describe_work, highlighted
 from mnr.tui.widgets.work_list import WorkList
@@ -77,7 +83,7 @@ class ScreeningScreen(Screen[None]):
         self._ahead: tuple[tuple[object, ...], RenderableType, Wrapped] | None = None
         self._haystack: dict[int, str] = {}
         self._permille = -1  # what the progress bar shows, in thousandths
-        self.fulltexts = session.library.screening.fulltexts()
+        self.fulltexts = fulltexts(session.library)
         self.collector = IdleCollector()  # full collections between keypresses, not in them
 
     @property
@@ -237,10 +243,10 @@ class ScreeningScreen(Screen[None]):
         """Run a write; a refusal or a library held too long by someone else is a notice."""
         try:
             return action()
+        except LibraryUnavailable as error:
+            self.notify(busy(error), severity="error")
         except MnrError as error:
             self.notify(error.message, severity="error")
-        except OperationalError as error:
-            self.notify(f"Not saved, the library is busy: {error.orig}", severity="error")
         return None
 
     def _decide(self, decision: str, reason: str | None = None,
@@ -380,7 +386,7 @@ class ScreeningScreen(Screen[None]):
         """Show what other reviewers decided meanwhile (as blinding allows)."""
         try:
             touched = self.session.poll()
-        except OperationalError:
+        except LibraryUnavailable:
             return  # busy: next time
         if not touched:
             return
