@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mnr.errors import ProjectError
+from mnr.errors import MnrError, ProjectError
 
 REVIEW_FILE = "review.toml"
 SEARCHES_DIR = "searches"
@@ -78,6 +78,18 @@ class Settings:
     country_group: list[str] = field(default_factory=lambda: list(UK))  # shown apart
     country_group_label: str = "UK"
     mailto: str = ""  # the contact address OpenAlex's polite pool asks for (`mnr chase`)
+
+    def check_reviewer(self, name: str) -> None:
+        """Refuse initials that review.toml, when it lists reviewers, does not list."""
+        if self.reviewers and name not in self.reviewers:
+            raise MnrError(f"{name!r} is not a reviewer of this review; review.toml lists "
+                           f"{', '.join(self.reviewers)} (add them under [screening])")
+
+    def check_stage(self, name: str) -> None:
+        """Refuse a stage review.toml does not name."""
+        if name not in self.stages:
+            raise MnrError(f"there is no stage {name!r}; review.toml's stages are "
+                           f"{', '.join(self.stages)}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,3 +101,18 @@ def merged_records(items: Iterable[Work]) -> Iterator[StoredRecord]:
     """The works as one merged record each, for the record writers."""
     for work in items:
         yield work.merged
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """What ``mnr export`` writes, and whether some records are left out of the works."""
+
+    records: Iterable[StoredRecord]
+    not_deduplicated: bool  # records imported since the last deduplication (no work yet)
+
+
+def to_export(library: Library, merged: bool, include_withdrawn: bool = False) -> Export:
+    """Every record (of the active searches, or of all), or one merged record per work."""
+    if not merged:
+        return Export(library.records(include_withdrawn=include_withdrawn), False)
+    return Export(merged_records(works(library)), library.works.totals()[1] > 0)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mnr.errors import ProjectError
-from mnr.project import find_project, init_project, load_settings
+from mnr.errors import MnrError, ProjectError
+from mnr.project import Settings, find_project, init_project, load_settings
 
 
 def test_init_writes_a_commented_protocol_and_folders(tmp_path: Path) -> None:
@@ -52,3 +52,16 @@ def test_wrong_type_names_the_line_and_key(tmp_path: Path) -> None:
     expected_line = text.splitlines().index('stages = "title"') + 1
     with pytest.raises(ProjectError, match=rf"line {expected_line}: `screening.stages` must be"):
         project.settings()
+
+
+def test_reviewers_and_stages_must_be_the_protocols() -> None:
+    settings = Settings(title="T", reviewers=["BH", "MC"])
+    settings.check_reviewer("MC")
+    with pytest.raises(MnrError, match=r"^'ZZ' is not a reviewer of this review; review.toml "
+                                       r"lists BH, MC \(add them under \[screening\]\)$"):
+        settings.check_reviewer("ZZ")
+    Settings(title="T").check_reviewer("anyone")  # no reviewers listed: anyone may decide
+    settings.check_stage("abstract")
+    with pytest.raises(MnrError, match="^there is no stage 'full'; review.toml's stages are "
+                                       "title, abstract, fulltext$"):
+        settings.check_stage("full")

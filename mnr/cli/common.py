@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
@@ -61,6 +61,12 @@ def writing(output: Path | None, newline: str | None = "") -> Iterator[TextIO]:
         yield stream
 
 
+def format_of(output: Path | None, formats: Iterable[str]) -> str | None:
+    """The format the -o file's extension names, if it is one of ``formats``."""
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return suffix if suffix in formats else None
+
+
 @contextmanager
 def progress(label: str) -> Iterator[Progress]:
     """Records stored so far, with a bar and time left once the total is known, on stderr
@@ -96,22 +102,27 @@ def open_library(project: Project) -> Iterator[Library]:
         opened.library.close()
 
 
-def check_reviewer(settings: Settings, reviewer: str) -> None:
-    """Refuse initials that review.toml, when it lists reviewers, does not list."""
-    if settings.reviewers and reviewer not in settings.reviewers:
-        raise MnrError(f"{reviewer!r} is not a reviewer of this review; review.toml lists "
-                       f"{', '.join(settings.reviewers)} (add them under [screening])")
+def _named_or_default(settings: Settings, given: str | None) -> str | None:
+    """The reviewer named, or $MNR_REVIEWER, or the protocol's only reviewer."""
+    return given or os.environ.get("MNR_REVIEWER") or (
+        settings.reviewers[0] if len(settings.reviewers) == 1 else None)
 
 
 def reviewer_for(settings: Settings, given: str | None) -> str:
-    """The reviewer named, or $MNR_REVIEWER, or the protocol's only reviewer."""
-    reviewer = given or os.environ.get("MNR_REVIEWER")
-    if not reviewer and len(settings.reviewers) == 1:
-        reviewer = settings.reviewers[0]
+    """The reviewer named, or $MNR_REVIEWER, or the protocol's only reviewer: one is needed."""
+    reviewer = _named_or_default(settings, given)
     if not reviewer:
         raise click.UsageError("say who you are with --reviewer INITIALS "
                                f"(review.toml lists {', '.join(settings.reviewers) or 'none'})")
     return reviewer
+
+
+def optional_reviewer(settings: Settings, given: str | None) -> str | None:
+    """Who tags or writes: the reviewer named (one of review.toml's), or $MNR_REVIEWER, or
+    the protocol's only reviewer, or nobody."""
+    if given:
+        settings.check_reviewer(given)
+    return _named_or_default(settings, given)
 
 
 def handles_errors(command: F) -> F:

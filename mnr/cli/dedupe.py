@@ -11,7 +11,6 @@ from rich.table import Table
 from mnr.cli import main
 from mnr.cli.common import (
     OUTPUT,
-    check_reviewer,
     err,
     handles_errors,
     open_library,
@@ -19,7 +18,7 @@ from mnr.cli.common import (
     print_json,
     writing,
 )
-from mnr.dedupe import passes
+from mnr.dedupe import passes, queue
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import find_project
@@ -62,16 +61,16 @@ def dedupe(review: bool, list_pairs: bool, decide: tuple[str, str, str] | None, 
         raise click.UsageError("say who decides with --reviewer INITIALS")
     settings = project.settings()
     if reviewer:
-        check_reviewer(settings, reviewer)
+        settings.check_reviewer(reviewer)
     with open_library(project) as library:
         if review:
-            from mnr.tui.dedupe_review import run_dedupe_review
+            from mnr.tui.app import run_dedupe_review
 
             library.close()
             run_dedupe_review(project, reviewer or "")
             return
         if list_pairs:
-            _print_pairs(passes.review_queue(library), as_json)
+            _print_pairs(queue.review_queue(library), as_json)
             return
         _change(library, decide, split, undo, reviewer)
         state = status(library, settings, screening=False)
@@ -134,7 +133,7 @@ def _print_counts(state: ReviewStatus, overlapping: dict[tuple[str, str], int],
         out.print(table)
 
 
-def _print_pairs(items: list[passes.ReviewItem], as_json: bool) -> None:
+def _print_pairs(items: list[queue.ReviewItem], as_json: bool) -> None:
     if as_json:
         print_json([{
             "record_a": item.record_a.label, "record_b": item.record_b.label,
@@ -171,19 +170,15 @@ def export(format_name: str, output: Path | None, what: str, include_withdrawn: 
       mnr export ris --what works -o deduplicated.ris
     """
     from mnr.formats.writers import WRITERS
+    from mnr.works import to_export
 
     project = find_project()
     with open_library(project) as library:
-        if what == "works":
-            from mnr.works import merged_records, works
-
-            if include_withdrawn:
-                raise click.UsageError("works are made of the active searches only")
-            if library.works.totals()[1]:
-                err.print("Some records are not deduplicated yet; `mnr dedupe` groups them.")
-            records = merged_records(works(library))
-        else:
-            records = library.records(include_withdrawn=include_withdrawn)
+        if what == "works" and include_withdrawn:
+            raise click.UsageError("works are made of the active searches only")
+        chosen = to_export(library, merged=what == "works", include_withdrawn=include_withdrawn)
+        if chosen.not_deduplicated:
+            err.print("Some records are not deduplicated yet; `mnr dedupe` groups them.")
         with writing(output) as stream:
-            count = WRITERS[format_name](records, stream)
+            count = WRITERS[format_name](chosen.records, stream)
     err.print(f"Exported {count:,} {what}" + (f" to {output}" if output else "") + ".")

@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from mnr.cli import main
-from mnr.cli.common import OUTPUT, err, handles_errors, open_library, out, print_json
+from mnr.cli.common import (
+    OUTPUT,
+    err,
+    format_of,
+    handles_errors,
+    open_library,
+    out,
+    print_json,
+)
 from mnr.prisma.counts import count
 from mnr.prisma.report import flow_report
 from mnr.project import find_project
@@ -32,9 +40,7 @@ def prisma(fmt: str | None, output: Path | None) -> None:
       mnr prisma --format csv -o flow.csv
       mnr prisma -o library/prisma.png
     """
-    if fmt is None:
-        suffix = output.suffix.lower().lstrip(".") if output else ""
-        fmt = suffix if suffix in FORMATS else "table"
+    fmt = fmt or format_of(output, FORMATS) or "table"
     project = find_project()
     settings = project.settings()
     with open_library(project) as library:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.table import Table
@@ -22,19 +21,20 @@ from mnr.cli.common import (
     reviewer_for,
     writing,
 )
-from mnr.errors import MnrError
 from mnr.project import Project, Settings, find_project
 from mnr.screening import decide as actions
-from mnr.screening.lines import WorkLines
-from mnr.screening.state import Screening, Stage, load
+from mnr.screening.state import load, ready_to_screen
 
 _STAGE = click.option("--stage", help="The stage, as named in review.toml (default: the "
                                       "first stage with work left).")
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 
-def _stage(screening: Screening, name: str | None, reviewer: str | None) -> Stage:
-    return screening.stage(name) if name else screening.current_stage(reviewer)
+def _context(reviewer: str | None) -> tuple[Project, Settings, str]:
+    """The review, its protocol and who is deciding."""
+    project = find_project()
+    settings = project.settings()
+    return project, settings, reviewer_for(settings, reviewer)
 
 
 @main.command()
@@ -49,16 +49,12 @@ def screen(stage: str | None, reviewer: str | None) -> None:
       mnr screen --reviewer BH
       mnr screen --stage fulltext --reviewer MC
     """
-    project = find_project()
-    settings = project.settings()
-    who = reviewer_for(settings, reviewer)
-    if stage is not None and stage not in settings.stages:
-        raise MnrError(f"there is no stage {stage!r}; review.toml's stages are "
-                       f"{', '.join(settings.stages)}")
+    project, settings, who = _context(reviewer)
+    settings.check_reviewer(who)  # before the TUI starts, which would fail on it
+    if stage is not None:
+        settings.check_stage(stage)
     with open_library(project) as library:
-        works, ungrouped = library.works.totals()
-    if not works:
-        raise MnrError("there are no works to screen yet: run `mnr dedupe` first")
+        ungrouped = ready_to_screen(library)
     if ungrouped:
         err.print(f"{ungrouped:,} records imported since the last `mnr dedupe` are not in the "
                   "list until it runs again.", highlight=False)
@@ -85,7 +81,8 @@ def decide(work: str, decision: str, stage: str | None, reviewer: str | None,
     """
     project, settings, who = _context(reviewer)
     with open_library(project) as library:
-        at = _stage(load(library, settings), stage, who)
+        screening = load(library, settings)
+        at = screening.stage(stage) if stage else screening.current_stage(who)
         work_id = review.work_id(work)
         actions.decide(library, at, work_id, who, decision, reason, note)
         err.print(f"Recorded {who}'s {decision.upper()} for {work.upper()} at the {at.name} "
@@ -106,25 +103,10 @@ def undo(stage: str | None, reviewer: str | None) -> None:
     project, settings, who = _context(reviewer)
     with open_library(project) as library:
         screening = load(library, settings)
-        at = screening.stage(stage) if stage else _latest_stage(screening, who)
+        at = screening.stage(stage) if stage else screening.latest_stage(who)
         undone = actions.undo_last(library, at, who)
         err.print(f"Undid {who}'s {(undone.decision or '').upper()} for W{undone.work_id} at "
                   f"the {at.name} stage.", highlight=False)
-
-
-def _latest_stage(screening: Screening, reviewer: str) -> Stage:
-    """The stage of the reviewer's latest decision that still counts."""
-    found = [(last.entry_id, stage) for stage in screening.stages
-             if (last := stage.last_undoable(reviewer)) is not None]
-    if not found:
-        raise MnrError(f"{reviewer} has no decision to undo")
-    return max(found, key=lambda item: item[0])[1]
-
-
-def _context(reviewer: str | None) -> tuple[Project, Settings, str]:
-    project = find_project()
-    settings = project.settings()
-    return project, settings, reviewer_for(settings, reviewer)
 
 
 @main.command()
@@ -140,33 +122,24 @@ def conflicts(stage: str | None, as_json: bool) -> None:
     Example:
       mnr conflicts --stage title
     """
+    from mnr.screening.summary import conflicts as waiting
+
     project = find_project()
     settings = project.settings()
     with open_library(project) as library:
-        screening = load(library, settings)
-        stages = [screening.stage(stage)] if stage else screening.stages
-        lines = WorkLines(library.screening)
-        lines.read(w for at in stages for w in at.conflicts())
-    rows: list[dict[str, Any]] = []
-    for at in stages:
-        for work_id in at.conflicts():
-            current = at.works[work_id].current()
-            rows.append({
-                "stage": at.name, "work": f"W{work_id}", "title": lines[work_id].title,
-                "outcome": at.outcome(work_id),
-                "decisions": [{"reviewer": r, "decision": e.decision, "reason": e.reason,
-                               "note": e.note} for r, e in current.items()]})
+        found = waiting(library, load(library, settings), stage)
     if as_json:
-        print_json(rows)
+        print_json([conflict.as_dict() for conflict in found])
         return
-    table = Table(title=f"{len(rows)} conflicts", title_justify="left")
+    table = Table(title=f"{len(found)} conflicts", title_justify="left")
     for column in ("stage", "work", "title", "decisions"):
         table.add_column(column, overflow="fold")
-    for row in rows:
-        said = "\n".join(f"{d['reviewer']}: {str(d['decision']).upper()}"
-                         + (f" ({d['reason']})" if d["reason"] else "")
-                         + (f" - {d['note']}" if d["note"] else "") for d in row["decisions"])
-        table.add_row(row["stage"], row["work"], row["title"], said)
+    for conflict in found:
+        said = "\n".join(f"{reviewer}: {str(entry.decision).upper()}"
+                         + (f" ({entry.reason})" if entry.reason else "")
+                         + (f" - {entry.note}" if entry.note else "")
+                         for reviewer, entry in conflict.decisions.items())
+        table.add_row(conflict.stage, f"W{conflict.work_id}", conflict.title, said)
     out.print(table)
 
 
@@ -189,9 +162,7 @@ def resolve(work: str, decision: str, stage: str | None, reviewer: str | None,
     with open_library(project) as library:
         screening = load(library, settings)
         work_id = review.work_id(work)
-        at = screening.stage(stage) if stage else next(
-            (s for s in screening.stages if work_id in s.conflicts()),
-            screening.current_stage(None))
+        at = screening.stage(stage) if stage else screening.stage_of_conflict(work_id)
         actions.resolve(library, at, work_id, who, decision, reason)
     err.print(f"Resolved {work.upper()} at the {at.name} stage: {decision.upper()}.")
 
@@ -208,14 +179,12 @@ def agreement(stage: str | None, as_json: bool) -> None:
     Example:
       mnr agreement --stage title --json
     """
-    from mnr.screening.summary import agreement as stage_agreement
+    from mnr.screening.summary import agreements
 
     project = find_project()
     settings = project.settings()
     with open_library(project) as library:
-        screening = load(library, settings)
-    stages = [screening.stage(stage)] if stage else screening.stages
-    results = [stage_agreement(at) for at in stages]
+        results = agreements(load(library, settings), stage)
     if as_json:
         print_json([r.as_dict() for r in results])
         return

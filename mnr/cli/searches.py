@@ -11,8 +11,8 @@ from rich.table import Table
 from mnr.cli import main
 from mnr.cli.common import err, handles_errors, open_library, out, print_json, progress
 from mnr.errors import MnrError
-from mnr.library import Search
-from mnr.project import find_project
+from mnr.library import Library, Search
+from mnr.project import Project, find_project
 from mnr.review import search_id
 from mnr.searches import ImportOptions, ImportResult, import_file, import_log, withdraw
 
@@ -28,6 +28,22 @@ def _report_import(result: ImportResult) -> None:
         err.print(f"  {result.untitled} record(s) have no title; they are kept and flagged.")
     if result.copied_to:
         err.print(f"  Kept a copy in searches/{result.copied_to.name}.")
+
+
+def _import_each(project: Project, library: Library, files: tuple[Path, ...],
+                 options: ImportOptions) -> list[MnrError]:
+    """Import each file on its own, saying what it added or why not; the refusals."""
+    failures = []
+    for path in files:
+        try:
+            with progress(f"Importing {path.name}") as advance:
+                result = import_file(project, library, path, options, advance)
+        except MnrError as error:
+            err.print(f"[red]error:[/red] {error.message}", highlight=False)
+            failures.append(error)
+            continue
+        _report_import(result)
+    return failures
 
 
 @main.command("import")
@@ -70,7 +86,6 @@ def import_(files: tuple[Path, ...], database: str | None, platform: str | None,
                             query=query, limits=limits, notes=notes, format=format_name,
                             other_method=other_method, register=register)
     project = find_project()
-    failures = []
     with open_library(project) as library:
         if from_log:
             with progress("Importing logged searches") as advance:
@@ -79,15 +94,7 @@ def import_(files: tuple[Path, ...], database: str | None, platform: str | None,
                 _report_import(result)
             if not results:
                 err.print("Every logged search is already in the library.")
-        for path in files:
-            try:
-                with progress(f"Importing {path.name}") as advance:
-                    result = import_file(project, library, path, options, advance)
-            except MnrError as error:
-                err.print(f"[red]error:[/red] {error.message}", highlight=False)
-                failures.append(error)
-                continue
-            _report_import(result)
+        failures = _import_each(project, library, files, options)
     if failures:
         if len(files) > 1:
             err.print(f"{len(failures)} of {len(files)} files were not imported; "

@@ -21,7 +21,6 @@ from mnr.cli.common import (
     reviewer_for,
     writing,
 )
-from mnr.errors import MnrError
 from mnr.project import find_project
 from mnr.synthesis import extraction as extract
 
@@ -180,8 +179,7 @@ def extraction_export(fmt: str, output: Path | None) -> None:
       mnr extraction export --format xlsx -o evidence.xlsx
       mnr extraction export --format md
     """
-    if fmt == "xlsx" and output is None:
-        raise MnrError("an XLSX file needs a file name: -o evidence.xlsx")
+    extract.check_output(fmt, output)
     project = find_project()
     settings = project.settings()
     with open_library(project) as library:
@@ -216,9 +214,6 @@ def extraction_set(work: str, fields: tuple[str, ...], reviewer: str | None) -> 
     who = reviewer_for(settings, reviewer)
     work_id = review.work_id(work)
     with open_library(project) as library:
-        latest = extract.current(library).get(work_id)
-        extract.save(library, settings, work_id, who,
-                     {**{k: v for k, v in (latest.fields if latest else {}).items()
-                        if k in settings.extraction_fields}, **given})
+        extract.update(library, settings, work_id, who, given)
     err.print(f"Saved {who}'s extraction of W{work_id} ({len(given)} fields set).",
               highlight=False)

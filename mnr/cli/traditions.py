@@ -4,7 +4,6 @@ the timeline) and memos, the audit trail of the synthesis."""
 from __future__ import annotations
 
 import csv
-import os
 import sys
 from pathlib import Path
 
@@ -17,26 +16,19 @@ from mnr.cli import main
 from mnr.cli.common import (
     OUTPUT,
     REVIEWER,
-    check_reviewer,
     err,
+    format_of,
     handles_errors,
     open_library,
+    optional_reviewer,
     out,
     print_json,
 )
-from mnr.project import Settings, find_project
+from mnr.project import find_project
 from mnr.synthesis import traditions as core
 from mnr.synthesis import traditions_report as report
 
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-
-
-def _who(settings: Settings, given: str | None) -> str | None:
-    """Who is tagging or writing: optional, but one of review.toml's reviewers if given."""
-    if given:
-        check_reviewer(settings, given)
-    return given or os.environ.get("MNR_REVIEWER") or (
-        settings.reviewers[0] if len(settings.reviewers) == 1 else None)
 
 
 def _write_text(text: str, output: Path | None, what: str) -> None:
@@ -139,8 +131,7 @@ def traditions_timeline(output: Path | None, fmt: str | None, as_table: bool,
     project = find_project()
     settings = project.settings()
     if not as_table:
-        suffix = output.suffix.lower().lstrip(".") if output else ""
-        fmt = fmt or (suffix if suffix in report.FIGURE_FORMATS else None)
+        fmt = fmt or format_of(output, report.FIGURE_FORMATS)
         if fmt is None:
             raise click.UsageError("name the figure's file, e.g. -o timeline.png (svg, png "
                                    "or pdf), or use --format")
@@ -190,18 +181,16 @@ def traditions_tag(work: str, tradition: str | None, method: str | None, country
       mnr traditions tag W12 --country Australia
       mnr traditions tag W12 "Service user perspectives" --remove
     """
-    given = [(kind, value) for kind, value in
-             (("tradition", tradition), ("method", method), ("country", country)) if value]
+    given = {kind: value for kind, value in
+             (("tradition", tradition), ("method", method), ("country", country)) if value}
     if not given:
         raise click.UsageError("name a tradition, or give --method or --country")
     project = find_project()
     settings = project.settings()
-    who = _who(settings, reviewer)
+    who = optional_reviewer(settings, reviewer)
     work_id = review.work_id(work)
     with open_library(project) as library:
-        for kind, value in given:
-            core.tag(library, settings, work_id, kind, value, who, remove=remove)
-        now = core.current_tags(library).get(work_id, {})
+        now = core.tag_work(library, settings, work_id, given, who, remove=remove)
     shown = "; ".join(f"{kind}: {', '.join(now[kind])}" for kind in core.KINDS if kind in now)
     err.print(f"{'Untagged' if remove else 'Tagged'} W{work_id}; its tags are now "
               f"{shown or 'none'}.", highlight=False)
@@ -275,7 +264,7 @@ def theme_add(tradition: str, statement: str, positive: bool | None, works: str,
     with open_library(project) as library:
         key = core.save_theme(library, settings, tradition, statement,
                               "positive" if positive else "negative", ids,
-                              _who(settings, reviewer))
+                              optional_reviewer(settings, reviewer))
     err.print(f"Saved theme {key} of {tradition!r}.", highlight=False)
 
 
@@ -339,7 +328,8 @@ def memo_add(text: str, tradition: str | None, work: str | None, author: str | N
     subject, about = (("tradition", tradition) if tradition else
                       ("work", str(review.work_id(work))) if work else ("review", None))
     with open_library(project) as library:
-        core.add_memo(library, settings, subject, about, _who(settings, author), text)
+        core.add_memo(library, settings, subject, about, optional_reviewer(settings, author),
+                      text)
     err.print(f"Added a memo on {report.memo_subject(subject, about)}.", highlight=False)
 
 

@@ -19,14 +19,16 @@ class ScreeningError(MnrError):
 
 
 def check_reviewer(stage: Stage, reviewer: str) -> None:
-    reviewers = stage.settings.reviewers
+    """Refuse blank initials, initials holding control characters, and initials that
+    review.toml, when it lists reviewers, does not list."""
     if not reviewer.strip():
         raise ScreeningError("a reviewer is needed: give your initials with --reviewer")
     if any(ord(character) < 32 for character in reviewer):
         raise ScreeningError(f"{reviewer!r}: initials cannot hold control characters")
-    if reviewers and reviewer not in reviewers:
-        raise ScreeningError(f"{reviewer!r} is not a reviewer of this review; review.toml "
-                             f"lists {', '.join(reviewers)} (add them under [screening])")
+    try:
+        stage.settings.check_reviewer(reviewer)
+    except MnrError as error:  # a ScreeningError: `decisions import` names the row
+        raise ScreeningError(error.message) from None
 
 
 def check(stage: Stage, entry: NewEntry) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mnr.collector import paused_gc
+from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.models import LogEntry
 from mnr.project import Settings
@@ -230,13 +231,12 @@ class Screening:
     last_entry_id: int
 
     def stage(self, name: str) -> Stage:
-        for stage in self.stages:
-            if stage.name == name:
-                return stage
-        from mnr.errors import MnrError
+        self.settings.check_stage(name)
+        return next(stage for stage in self.stages if stage.name == name)
 
-        raise MnrError(f"there is no stage {name!r}; review.toml's stages are "
-                       f"{', '.join(s.name for s in self.stages)}")
+    def stages_named(self, name: str | None) -> list[Stage]:
+        """The stage named, or (if None) every stage."""
+        return [self.stage(name)] if name else self.stages
 
     def current_stage(self, reviewer: str | None) -> Stage:
         """The first stage where ``reviewer`` (or, if None, anyone) has works left to decide."""
@@ -247,6 +247,21 @@ class Screening:
             elif stage.decided_by(reviewer) < len(stage.work_ids):
                 return stage
         return self.stages[-1]
+
+    def latest_stage(self, reviewer: str) -> Stage:
+        """The stage of the reviewer's latest decision that still counts: the one an undo
+        without a stage takes back."""
+        found = [(last.entry_id, stage) for stage in self.stages
+                 if (last := stage.last_undoable(reviewer)) is not None]
+        if not found:
+            raise MnrError(f"{reviewer} has no decision to undo")
+        return max(found, key=lambda item: item[0])[1]
+
+    def stage_of_conflict(self, work_id: int) -> Stage:
+        """The first stage where the work waits for a resolution (if none does, the first
+        stage with works left, where resolving it is refused with the reason)."""
+        return next((stage for stage in self.stages if work_id in stage.conflicts()),
+                    self.current_stage(None))
 
     def included(self) -> list[int]:
         """Works whose outcome at the last stage is Y (M does not include a study)."""
@@ -273,6 +288,15 @@ def load(library: Library, settings: Settings, work_ids: Iterable[int] | None = 
             stages.append(stage)
             eligible = [w for w in stage.work_ids if stage.goes_forward(w)]
     return Screening(settings, stages, entries[-1].entry_id if entries else 0)
+
+
+def ready_to_screen(library: Library) -> int:
+    """Refuse to screen before records are grouped into works; otherwise, how many
+    records imported since the last deduplication are not in the list yet."""
+    works, ungrouped = library.works.totals()
+    if not works:
+        raise MnrError("there are no works to screen yet: run `mnr dedupe` first")
+    return ungrouped
 
 
 def moved(entries: list[LogEntry], merged_into: dict[int, int]) -> list[LogEntry]:

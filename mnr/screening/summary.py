@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from mnr.library import Library
+from mnr.library.models import LogEntry
 from mnr.screening.agreement import PairAgreement, fleiss_from_decisions, pair_agreement
+from mnr.screening.lines import WorkLines
 from mnr.screening.state import CONFLICT, PENDING, UNRESOLVED_MAYBE, Screening, Stage
 
 
@@ -84,3 +87,38 @@ def agreement(stage: Stage) -> StageAgreement:
         value, used = fleiss_from_decisions({r: decisions[r] for r in names})
         fleiss = None if value != value else value  # nan: no work decided by all
     return StageAgreement(stage.name, pairs, fleiss, used)
+
+
+def agreements(screening: Screening, stage: str | None = None) -> list[StageAgreement]:
+    """:func:`agreement` at the stage named, or at every stage."""
+    return [agreement(at) for at in screening.stages_named(stage)]
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A work waiting for a resolution at a stage, with what each reviewer said."""
+
+    stage: str
+    work_id: int
+    title: str
+    outcome: str  # CONFLICT, or UNRESOLVED_MAYBE
+    decisions: dict[str, LogEntry]  # reviewer -> their decision as it stands
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"stage": self.stage, "work": f"W{self.work_id}", "title": self.title,
+                "outcome": self.outcome,
+                "decisions": [{"reviewer": reviewer, "decision": entry.decision,
+                               "reason": entry.reason, "note": entry.note}
+                              for reviewer, entry in self.decisions.items()]}
+
+
+def conflicts(library: Library, screening: Screening, stage: str | None = None
+              ) -> list[Conflict]:
+    """The works waiting for a resolution at the stage named (or at every stage, in
+    protocol order), with their titles."""
+    waiting = [(at, work_id) for at in screening.stages_named(stage)
+               for work_id in at.conflicts()]
+    lines = WorkLines(library.screening)
+    lines.read(work_id for _, work_id in waiting)
+    return [Conflict(at.name, work_id, lines[work_id].title, at.outcome(work_id),
+                     at.works[work_id].current()) for at, work_id in waiting]

@@ -38,6 +38,22 @@ def save(library: Library, settings: Settings, work_id: int, reviewer: str,
     library.synthesis.save_extraction(work_id, reviewer.strip(), cleaned)
 
 
+def update(library: Library, settings: Settings, work_id: int, reviewer: str,
+           given: dict[str, str]) -> None:
+    """Save the fields given; the template's other fields keep their latest saved value
+    (whoever saved it)."""
+    latest = current(library).get(work_id)
+    kept = {name: value for name, value in (latest.fields if latest else {}).items()
+            if name in settings.extraction_fields}
+    save(library, settings, work_id, reviewer, {**kept, **given})
+
+
+def check_output(fmt: str, output: Path | TextIO | None) -> None:
+    """Refuse an XLSX table without a file to write it to."""
+    if fmt == "xlsx" and not isinstance(output, Path):
+        raise MnrError("an XLSX file needs a file name: -o evidence.xlsx")
+
+
 def current(library: Library) -> dict[int, Extraction]:
     """The latest extraction of each work, whoever saved it."""
     return {e.work_id: e for e in library.synthesis.extractions()}
@@ -58,9 +74,9 @@ def evidence_table(library: Library, settings: Settings,
 
 def write(columns: list[str], rows: list[list[str]], fmt: str, output: Path | TextIO) -> None:
     """Write a table as CSV, Markdown or XLSX (XLSX needs a file path)."""
+    check_output(fmt, output)
     if fmt == "xlsx":
-        if not isinstance(output, Path):
-            raise MnrError("an XLSX file needs a file name: -o evidence.xlsx")
+        assert isinstance(output, Path)
         import pandas as pd
 
         pd.DataFrame(rows, columns=columns).to_excel(output, index=False, engine="openpyxl")

@@ -117,6 +117,15 @@ def tag(library: Library, settings: Settings, work_id: int, kind: str, value: st
     library.synthesis.tag(entries, tagged_by)
 
 
+def tag_work(library: Library, settings: Settings, work_id: int, given: dict[str, str],
+             tagged_by: str | None, remove: bool = False) -> dict[str, list[str]]:
+    """:func:`tag` with each kind and value given (or take them back), in that order; then
+    the work's tags as they stand, kind -> values."""
+    for kind, value in given.items():
+        tag(library, settings, work_id, kind, value, tagged_by, remove=remove)
+    return current_tags(library).get(work_id, {})
+
+
 # -- themes and memos -----------------------------------------------------------------
 
 

@@ -54,6 +54,8 @@ def test_refusals_name_what_is_wrong_and_change_nothing(review: Review) -> None:
         (["undo", "--reviewer", "BH"], "BH has no decision to undo"),
         (["resolve", "W1", "y", "--reviewer", "BH", "--reason", "x"], "no conflict to resolve"),
         (["decide", "W1", "y"], "--reviewer"),
+        (["screen", "--reviewer", "ZZ"], "'ZZ' is not a reviewer"),  # before the TUI starts
+        (["screen", "--reviewer", "BH", "--stage", "screening"], "there is no stage"),
         (["fulltext", "attach", "W1", "/etc/hostname"], "full texts live under"),
     ]
     for args, message in cases:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
+from mnr.errors import MnrError
+from mnr.library import Library
 from mnr.screening import decide as actions
 from mnr.screening.decide import ScreeningError
-from mnr.screening.state import CONFLICT, PENDING, UNRESOLVED_MAYBE, load
-from mnr.screening.summary import agreement, summarise
+from mnr.screening.state import CONFLICT, PENDING, UNRESOLVED_MAYBE, load, ready_to_screen
+from mnr.screening.summary import summarise
+from tests.helpers import import_text, make_project, ris_text
 from tests.screening.conftest import Review
 
 
@@ -152,18 +157,59 @@ def test_one_reviewer_decides_alone(review: Review) -> None:
     assert title.outcome(title.work_ids[0]) == "y"
 
 
-def test_agreement_per_pair_of_reviewers(review: Review) -> None:
-    """Six works: BH y y n n m m, MC y n n n m y -> table [[1,1,0],[0,2,0],[1,0,1]]."""
+def test_an_undo_without_a_stage_takes_back_the_latest_decision_of_any_stage(
+        review: Review) -> None:
     lib = review.library
     title = load(lib, review.settings).stage("title")
-    for work, bh, mc in zip(title.work_ids, "yynnmm", "ynnnmy", strict=True):
+    first, second = title.work_ids[:2]
+    for reviewer in ("BH", "MC"):
+        actions.decide(lib, title, first, reviewer, "y")
+    actions.decide(lib, title, second, "MC", "n")
+    abstract = load(lib, review.settings).stage("abstract")
+    actions.decide(lib, abstract, first, "BH", "y")
+    screening = load(lib, review.settings)
+    assert screening.latest_stage("BH").name == "abstract"
+    assert screening.latest_stage("MC").name == "title"
+    actions.undo_last(lib, screening.latest_stage("BH"), "BH")
+    assert screening.latest_stage("BH").name == "title"  # the decision before it
+    with pytest.raises(MnrError, match="^ZZ has no decision to undo$"):
+        screening.latest_stage("ZZ")
+
+
+def test_a_conflict_is_resolved_at_the_stage_where_it_waits(review: Review) -> None:
+    lib = review.library
+    title = load(lib, review.settings).stage("title")
+    agreed, disputed, untouched = title.work_ids[:3]
+    for work, bh, mc in ((agreed, "y", "y"), (disputed, "y", "n")):
         actions.decide(lib, title, work, "BH", bh)
         actions.decide(lib, title, work, "MC", mc)
-    result = agreement(load(lib, review.settings).stage("title"))
-    (pair,) = result.pairs
-    assert (pair.reviewer_a, pair.reviewer_b, pair.n) == ("BH", "MC", 6)
-    assert pair.table == [[1, 1, 0], [0, 2, 0], [1, 0, 1]]
-    # po = 4/6; pe = (2*2 + 2*3 + 2*1)/36 = 12/36; kappa = (4/6 - 1/3) / (2/3) = 0.5
-    assert pair.observed == pytest.approx(4 / 6)
-    assert pair.kappa == pytest.approx(0.5)
-    assert result.fleiss_kappa is None
+    abstract = load(lib, review.settings).stage("abstract")
+    actions.decide(lib, abstract, agreed, "BH", "y")
+    actions.decide(lib, abstract, agreed, "MC", "n")
+    screening = load(lib, review.settings)
+    assert screening.stage_of_conflict(agreed).name == "abstract"
+    assert screening.stage_of_conflict(disputed).name == "title"
+    # no conflict anywhere: the first stage with work left, where resolving is refused
+    assert screening.stage_of_conflict(untouched).name == "title"
+
+
+def test_a_stage_by_name_or_every_stage(review: Review) -> None:
+    screening = load(review.library, review.settings)
+    assert [s.name for s in screening.stages_named(None)] == ["title", "abstract", "fulltext"]
+    assert [s.name for s in screening.stages_named("abstract")] == ["abstract"]
+    with pytest.raises(MnrError, match="^there is no stage 'tilte'; review.toml's stages "
+                                       "are title, abstract, fulltext$"):
+        screening.stages_named("tilte")
+
+
+def test_screening_waits_for_works_and_counts_the_records_left_out(
+        review: Review, tmp_path: Path) -> None:
+    assert ready_to_screen(review.library) == 0
+    import_text(review.project, "more.ris", ris_text(["A later search"], "10.2000/x"), "CINAHL")
+    assert ready_to_screen(review.library) == 1  # imported since the last deduplication
+    empty = Library.open(make_project(tmp_path / "empty").database_file)
+    try:
+        with pytest.raises(MnrError, match="no works to screen yet: run `mnr dedupe` first"):
+            ready_to_screen(empty)
+    finally:
+        empty.close()

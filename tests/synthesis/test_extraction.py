@@ -11,7 +11,7 @@ import pytest
 
 from mnr.errors import MnrError, ProjectError
 from mnr.project import load_settings
-from mnr.synthesis.extraction import current, evidence_table, save, write
+from mnr.synthesis.extraction import check_output, current, evidence_table, save, update, write
 from tests.synthesis.conftest import Review
 
 
@@ -32,6 +32,27 @@ def test_the_latest_save_counts(review: Review) -> None:
     assert latest[review.work["b"]].fields == {"Setting": "Outpatients", "Country": "Australia",
                                                "Findings": ""}
     assert len(review.library.synthesis.extractions()) == 3  # every save is kept
+
+
+def test_an_update_keeps_the_fields_it_does_not_name(review: Review) -> None:
+    _fill(review)
+    lib, settings, w = review.library, review.settings, review.work
+    update(lib, settings, w["a"], "BH", {"Country": "England"})
+    latest = current(lib)[w["a"]]
+    assert (latest.reviewer, latest.fields) == ("BH", {
+        "Setting": "Community mental health teams", "Country": "England",
+        "Findings": "Plans | were\nnot shared"})  # MC's latest save, Country replaced
+    update(lib, settings, w["c"], "MC", {"Setting": "Wards"})  # nothing saved before
+    assert current(lib)[w["c"]].fields == {"Setting": "Wards", "Country": "", "Findings": ""}
+    with pytest.raises(MnrError, match="'Colour' not in the extraction template"):
+        update(lib, settings, w["a"], "BH", {"Colour": "blue"})
+
+
+def test_an_xlsx_table_needs_a_file() -> None:
+    check_output("xlsx", Path("evidence.xlsx"))
+    check_output("csv", None)
+    with pytest.raises(MnrError, match="^an XLSX file needs a file name: -o evidence.xlsx$"):
+        check_output("xlsx", None)
 
 
 def test_the_evidence_table_has_a_row_per_included_study(review: Review) -> None:

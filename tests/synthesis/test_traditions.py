@@ -16,6 +16,7 @@ from mnr.synthesis.traditions import (
     current_tags,
     memos,
     tag,
+    tag_work,
     themes,
     traditions,
 )
@@ -51,6 +52,19 @@ def test_one_method_and_one_country_per_work(review: Review) -> None:
     assert current_tags(lib)[w] == {"method": ["mixed"], "country": ["Australia"]}
     entries = [(t.kind, t.value, t.action) for t in lib.synthesis.tags()]
     assert ("method", "qualitative", "remove") in entries  # the log keeps the replaced one
+
+
+def test_a_work_tagged_with_several_kinds_at_once(review: Review) -> None:
+    lib, settings, w = review.library, review.settings, review.work["c"]
+    now = tag_work(lib, settings, w, {"tradition": USERS, "method": "Qualitative",
+                                      "country": "UK"}, "BH")
+    assert now == {"tradition": [USERS], "method": ["qualitative"], "country": ["UK"]}
+    now = tag_work(lib, settings, w, {"country": "Australia"}, "MC")
+    assert now == {"tradition": [USERS], "method": ["qualitative"], "country": ["Australia"]}
+    assert tag_work(lib, settings, w, {"tradition": USERS, "method": "qualitative",
+                                       "country": "Australia"}, "MC", remove=True) == {}
+    with pytest.raises(MnrError, match="there is no tradition 'Nursing'"):
+        tag_work(lib, settings, w, {"tradition": "Nursing"}, "BH")
 
 
 def test_unknown_traditions_methods_and_works_are_refused(review: Review) -> None:
