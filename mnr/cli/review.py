@@ -19,11 +19,14 @@ def home() -> None:
     import os
 
     project = find_project()
+    reviewer = os.environ.get("MNR_REVIEWER")
+    if reviewer:
+        project.settings().check_reviewer(reviewer)
     with open_library(project):
         pass  # builds the library from the search log on first use
     from mnr.tui.app import run_app
 
-    run_app(project, reviewer=os.environ.get("MNR_REVIEWER"))
+    run_app(project, reviewer=reviewer)
 
 
 @main.command()
