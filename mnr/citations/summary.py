@@ -14,14 +14,11 @@ from mnr.project import Settings
 from mnr.synthesis.studies import studies
 
 
-def assessed_works(library: Library, settings: Settings) -> set[int]:
-    """Every work at the last screening stage: the works a tradition is suggested for."""
-    return {s.work_id for s in studies(library, settings, assessed=True)}
-
-
-def summary(network: Network, top: int, assessed: set[int]) -> dict[str, Any]:
+def summary(library: Library, settings: Settings, network: Network, top: int
+            ) -> dict[str, Any]:
     """The network's figures as plain data, with the ``top`` most cited papers and
-    traditions suggested for the untagged works of ``assessed``."""
+    traditions suggested for the untagged works at the last screening stage."""
+    assessed = {s.work_id for s in studies(library, settings, assessed=True)}
     return {
         "works": sum(1 for n in network.nodes if n.startswith("W")),
         "citing_works": network.citing_works,

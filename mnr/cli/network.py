@@ -83,12 +83,12 @@ def network(ctx: click.Context, as_json: bool, graphml: Path | None, gexf: Path 
     if ctx.invoked_subcommand is not None:
         return
     from mnr.citations.network import build
-    from mnr.citations.summary import assessed_works, summary
+    from mnr.citations.summary import summary
 
     project = find_project()
     with open_library(project) as library:
         found = build(library, min_external=min_cited)
-        assessed = assessed_works(library, project.settings())
+        data = summary(library, project.settings(), found, top)
     for path, kind in ((graphml, "graphml"), (gexf, "gexf")):
         if path is not None:
             from mnr.citations.export import write_graph
@@ -96,7 +96,6 @@ def network(ctx: click.Context, as_json: bool, graphml: Path | None, gexf: Path 
             write_graph(found, path, kind)
             err.print(f"Wrote {found.graph.number_of_nodes():,} nodes and "
                       f"{found.graph.number_of_edges():,} edges to {path}.")
-    data = summary(found, top, assessed)
     if as_json:
         print_json(data)
     elif graphml is None and gexf is None:

@@ -97,9 +97,9 @@ def appraisal_checklists() -> None:
     from mnr.synthesis.appraisal.appraise import checklists
 
     for checklist in checklists(find_project().settings()).values():
-        screening = sum(1 for q in checklist.questions if q.screening)
         out.print(f"[bold]{checklist.id}[/bold]  {checklist.name}: "
-                  f"{len(checklist.questions)} questions ({screening} screening); "
+                  f"{len(checklist.questions)} questions ({len(checklist.screening)} "
+                  "screening); "
                   f"{checklist.source}", highlight=False)
 
 
