@@ -150,23 +150,9 @@ def import_file(project: Project, library: Library, path: Path, options: ImportO
                 progress: Progress | None = None, write_log: bool = True) -> ImportResult:
     """Import one export as a new search: whole or not at all."""
     _check_date(options.date)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise MnrError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise MnrError(f"{path}: is a folder; name the export files inside it") from None
-    except OSError as error:
-        raise MnrError(f"{path}: cannot be read ({error.strerror})") from None
+    data = _read_export(path)
     sha256 = _sha256(data)
-    earlier = library.search_by_sha256(sha256)
-    if earlier is not None:
-        when = earlier.search_date or earlier.imported_at[:10]
-        withdrawn = " (since withdrawn)" if earlier.withdrawn else ""
-        raise ImportRefused(
-            f"{path}: this file was already imported as {earlier.label}{withdrawn} "
-            f"({earlier.database}, {when}, searches/{earlier.file_name}); nothing was changed"
-        )
+    _refuse_reimport(library, path, sha256)
     if not data.strip():
         raise FormatError("the file is empty; export the records again", path=str(path))
     file_bytes = len(data)
@@ -199,35 +185,71 @@ def import_file(project: Project, library: Library, path: Path, options: ImportO
             encoding=decoded.encoding,
             format=reader.NAME,
         )
-        untitled = 0
-        copied = False
-        log_before = project.log_file.read_text("utf-8") if project.log_file.exists() else None
-        try:
-            with (paused_gc(),
-                  library.importing(new, keep_fields=not reader.RAW_IS_COMPLETE) as sink):
-                for batch in _chain(first, batches):
-                    sink.add(batch)
-                    untitled += sum(1 for r in batch if not r.title)
-                    if progress:
-                        progress(len(batch))
-                if must_copy:
-                    destination.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(path, destination)
-                    copied = True
-                if write_log:
-                    append_log(project, "search", _log_entry(new))
-        except BaseException:  # the transaction rolled back: undo the file copy and the log
-            if copied:
-                destination.unlink(missing_ok=True)
-            if write_log and log_before is not None:
-                project.log_file.write_text(log_before, encoding="utf-8")
-            raise
+        untitled = _store(project, library, new, _chain(first, batches), source=path,
+                          copy_to=destination if must_copy else None,
+                          keep_fields=not reader.RAW_IS_COMPLETE, write_log=write_log,
+                          progress=progress)
     except FormatError as error:
         raise error.at(str(path)) from None
     search = library.search_by_sha256(sha256)
     assert search is not None
     return ImportResult(search=search, untitled=untitled,
                         copied_to=destination if must_copy else None)
+
+
+def _read_export(path: Path) -> bytes:
+    """The export's bytes; a missing, folder or unreadable path is a clear error."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise MnrError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise MnrError(f"{path}: is a folder; name the export files inside it") from None
+    except OSError as error:
+        raise MnrError(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def _refuse_reimport(library: Library, path: Path, sha256: str) -> None:
+    """Refuse a file imported before (withdrawn or not): its records are in the library."""
+    earlier = library.search_by_sha256(sha256)
+    if earlier is not None:
+        when = earlier.search_date or earlier.imported_at[:10]
+        withdrawn = " (since withdrawn)" if earlier.withdrawn else ""
+        raise ImportRefused(
+            f"{path}: this file was already imported as {earlier.label}{withdrawn} "
+            f"({earlier.database}, {when}, searches/{earlier.file_name}); nothing was changed"
+        )
+
+
+def _store(project: Project, library: Library, new: NewSearch,
+           batches: Iterator[list[ParsedRecord]], *, source: Path, copy_to: Path | None,
+           keep_fields: bool, write_log: bool, progress: Progress | None) -> int:
+    """Store the search and its records in one transaction, copying the export into
+    searches/ and logging the search within it: when anything fails, the copy and the
+    log entry are undone with the transaction. Returns how many records have no title."""
+    untitled = 0
+    copied: Path | None = None
+    log_before = project.log_file.read_text("utf-8") if project.log_file.exists() else None
+    try:
+        with paused_gc(), library.importing(new, keep_fields=keep_fields) as sink:
+            for batch in batches:
+                sink.add(batch)
+                untitled += sum(1 for r in batch if not r.title)
+                if progress:
+                    progress(len(batch))
+            if copy_to is not None:
+                copy_to.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, copy_to)
+                copied = copy_to
+            if write_log:
+                append_log(project, "search", _log_entry(new))
+    except BaseException:  # the transaction rolled back: undo the file copy and the log
+        if copied is not None:
+            copied.unlink(missing_ok=True)
+        if write_log and log_before is not None:
+            project.log_file.write_text(log_before, encoding="utf-8")
+        raise
+    return untitled
 
 
 def _chain(first: list[ParsedRecord],

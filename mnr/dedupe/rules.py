@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Verdict = Literal["duplicate", "review"]
+Judgement = tuple[Verdict | None, str]  # the verdict (None: two publications) and its reason
 
 # how two records compare on one field
 SAME, DIFFERENT, UNKNOWN, VERSION = 1, -1, 0, 2
@@ -40,7 +41,7 @@ class Evidence:
     conference_either: bool
 
 
-def judge(e: Evidence) -> tuple[Verdict | None, str]:
+def judge(e: Evidence) -> Judgement:
     """A verdict ("duplicate", "review" or None for distinct) and the reason, for a librarian.
 
     Vetoes come first: a notice (erratum, reply, retraction) is never its paper;
@@ -52,64 +53,85 @@ def judge(e: Evidence) -> tuple[Verdict | None, str]:
     pages agreeing, or the journal and all authors: the epub and print dates of
     one article); a looser title needs more of journal, volume and pages.
     """
+    settled = _by_identifiers(e)
+    if settled is not None:
+        return settled
+    volume_pages = (e.volume == SAME) + (e.pages == SAME)
+    if 0 <= e.journal < 0.6 and volume_pages < 2:
+        volume_pages = 0  # in two different journals, one equal number is a coincidence
+    bib = volume_pages + (e.journal >= 0.9)
+    # journal, volume, first page and year identify a paper (if the authors do not differ)
+    citation = bib == 3 and e.year_gap == 0 and (
+        e.first_author == SAME or e.authors >= 0.8 or e.title >= 0.95)
+    settled = _by_differences(e, volume_pages, bib, citation)
+    if settled is not None:
+        return settled
+    return _by_agreements(e, volume_pages, bib, citation)
+
+
+def _by_identifiers(e: Evidence) -> Judgement | None:
+    """The judgement a notice flag, a DOI or a PMID settles; None when they settle nothing
+    (neither record has one, or one record lacks it)."""
     if e.flags_differ:
         return None, "one is an erratum, comment or retraction notice"
     if e.doi == VERSION:
         return _same_identifier(e, "review number or DOI (another version)")
     if e.doi == SAME or e.pmid == SAME:
         return _same_identifier(e, "DOI" if e.doi == SAME else "PMID")
-    journal_ok = e.journal >= 0.9
     if e.doi == DIFFERENT or e.pmid == DIFFERENT:
         # Publishers have given some old papers a second DOI (Springer's "bf..." and
         # "s00..."): the full citation agreeing outweighs it.
-        if (e.title >= 0.95 and e.first_author == SAME and e.year_gap == 0 and journal_ok
+        if (e.title >= 0.95 and e.first_author == SAME and e.year_gap == 0 and e.journal >= 0.9
                 and e.volume == SAME and e.pages == SAME and e.issue != DIFFERENT
                 and not e.numbers_differ):
             return "duplicate", f"title {e.title:.2f}, {_agreed(e)}, despite different DOIs"
         return None, "different DOIs" if e.doi == DIFFERENT else "different PMIDs"
-    volume_pages = (e.volume == SAME) + (e.pages == SAME)
-    if 0 <= e.journal < 0.6 and volume_pages < 2:
-        volume_pages = 0  # in two different journals, one equal number is a coincidence
-    bib = volume_pages + journal_ok
-    # journal, volume, first page and year identify a paper (if the authors do not differ)
-    citation = bib == 3 and e.year_gap == 0 and (
-        e.first_author == SAME or e.authors >= 0.8 or e.title >= 0.95)
-    agree = _agreed(e)
+    return None
+
+
+def _by_differences(e: Evidence, volume_pages: int, bib: int, citation: bool) -> Judgement | None:
+    """The vetoes of a citation that differs (years, volume, pages, issue, a meeting
+    abstract, a number in the title); None when nothing differs. Where the rest agrees
+    closely, a difference may be a typing error, and a person decides."""
     if e.year_gap >= 2 and bib < 3:
         return None, f"published {e.year_gap} years apart"
-    # title, first author, year and journal agreeing make a mistyped volume or page
-    # plausible: a person decides
-    near = e.title >= 0.95 and e.first_author == SAME and e.year_gap == 0 and journal_ok
-    if e.volume == DIFFERENT and e.pages != SAME:
-        # with the pages agreeing, a differing volume is a supplement number misfiled
-        if near:
-            return "review", f"title {e.title:.2f}, {agree}, but different volumes"
-        return None, "different volumes"
-    if e.pages == DIFFERENT:
-        if near:
-            return "review", f"title {e.title:.2f}, {agree}, but different pages"
-        return None, "different pages"
+    # with the pages agreeing, a differing volume is a supplement number misfiled
+    volumes_differ = e.volume == DIFFERENT and e.pages != SAME
+    if volumes_differ or e.pages == DIFFERENT:
+        differ = "volumes" if volumes_differ else "pages"
+        # title, first author, year and journal agreeing make a mistyped volume or page
+        # plausible: a person decides
+        if e.title >= 0.95 and e.first_author == SAME and e.year_gap == 0 and e.journal >= 0.9:
+            return "review", f"title {e.title:.2f}, {_agreed(e)}, but different {differ}"
+        return None, f"different {differ}"
     if e.issue == DIFFERENT and e.pages != SAME:
         # recurring titles ("Editor's comments") come once an issue; pages agreeing
         # would show the issue number was misfiled instead
         if e.title >= 0.95 and e.year_gap == 0 and e.first_author != DIFFERENT:
-            return "review", f"title {e.title:.2f}, {agree}, but different issues"
+            return "review", f"title {e.title:.2f}, {_agreed(e)}, but different issues"
         return None, "different issues"
     if e.conference_differs and volume_pages == 0:
         if e.title >= 0.95 and e.first_author == SAME and e.year_gap <= 1:
-            return "review", f"title {e.title:.2f}, {agree}, but one is a meeting abstract"
+            return "review", f"title {e.title:.2f}, {_agreed(e)}, but one is a meeting abstract"
         return None, "a meeting abstract and an article"
     if e.numbers_differ:
         if citation and e.title >= 0.9:  # "Ca+" and "Ca2+": the citation settles it
-            return "duplicate", f"title {e.title:.2f}, {agree} (titles differ in a number)"
+            return "duplicate", f"title {e.title:.2f}, {_agreed(e)} (titles differ in a number)"
         if e.title >= 0.9 and e.first_author == SAME and bib >= 2 and e.year_gap == 0:
-            return "review", f"title {e.title:.2f}, {agree}, but the titles differ in a number"
+            return "review", f"title {e.title:.2f}, {_agreed(e)}, but the titles differ in a number"
         return None, "titles differ in a number"
+    return None
+
+
+def _by_agreements(e: Evidence, volume_pages: int, bib: int, citation: bool) -> Judgement:
+    """The judgement for a pair nothing vetoes: how closely title, authors, year and
+    citation agree decides between merged, shown to a person and kept apart."""
+    agree = _agreed(e)
     # the same first author, unless the rest of two long author lists differ
     author_ok = (e.first_author == SAME and (e.authors >= 0.6 or e.author_count < 3)) or (
         e.first_author == UNKNOWN and e.authors >= 0.8)
     year_ok = e.year_gap == 0 or (e.year_gap == 1 and (volume_pages >= 1 or (
-        journal_ok and e.authors >= 0.9 and not e.conference_either))) or (
+        e.journal >= 0.9 and e.authors >= 0.9 and not e.conference_either))) or (
         e.year_gap < 0 and volume_pages >= 1)  # a year missing: volume or pages decide
     if citation and e.title >= 0.85:
         return "duplicate", f"title {e.title:.2f}, {agree}"
@@ -139,7 +161,7 @@ def judge(e: Evidence) -> tuple[Verdict | None, str]:
     return None, f"title {e.title:.2f}, {agree}"
 
 
-def _same_identifier(e: Evidence, kind: str) -> tuple[Verdict | None, str]:
+def _same_identifier(e: Evidence, kind: str) -> Judgement:
     """Two records with one DOI (or PMID): the same paper unless the rest says a record
     carries a wrong identifier (a supplement's DOI on all its abstracts, a pro and a
     con debate article, a DOI typed into the wrong record)."""
@@ -171,6 +193,7 @@ def _same_identifier(e: Evidence, kind: str) -> tuple[Verdict | None, str]:
 
 
 def _agreed(e: Evidence) -> str:
+    """What agrees besides the title, as a reason reads it."""
     parts = []
     if e.first_author == SAME:
         parts.append("same first author")

@@ -312,6 +312,37 @@ def read(text: str) -> Iterator[ParsedRecord]:
         raise _unknown_header(text)
     if csv.field_size_limit() < _FIELD_LIMIT:
         csv.field_size_limit(_FIELD_LIMIT)
+    rows = _rows(text, header)
+    header_row = next(rows)[0]
+    names = _unique([c.strip() for c in header_row])
+    width = len(names)
+    plan = _Plan(header)
+    preamble = header.preamble.strip("\n")
+    for row, raw, locator in rows:
+        if len(row) > width and any(c.strip() for c in row[width:]):
+            raise FormatError(
+                f"this row has {len(row)} cells but the header has {width} columns; the "
+                "file looks truncated or malformed (a delimiter inside an unquoted cell?)",
+                locator=locator,
+            )
+        if row == header_row or not any(c.strip() for c in row):
+            continue  # a repeated header (concatenated exports) or an empty row
+        fields: dict[str, object] = {
+            names[i]: cell for i, cell in enumerate(row[:width]) if cell.strip()
+        }
+        if preamble:  # the first record keeps what the lines above the header said
+            fields["_preamble"] = preamble
+            query = preamble_query(text)
+            if query:
+                fields["_search_query"] = query
+            preamble = ""
+        yield plan.record(row, fields, raw, locator)
+
+
+def _rows(text: str, header: _Header) -> Iterator[tuple[list[str], str, str]]:
+    """The header row, then each non-blank row below it with its verbatim text (the lines
+    it spans, quoted line breaks and all) and its locator ("row 3 (line 7)"). A row csv
+    cannot read, or one the end of the file cuts short, is a FormatError."""
     stream = io.StringIO(text)
     stream.seek(header.offset)
     lines: list[str] = []  # the text lines of the row being read
@@ -324,13 +355,9 @@ def read(text: str) -> Iterator[ParsedRecord]:
         exhausted.append(True)
 
     reader = csv.reader(feed(), delimiter=header.delimiter)
+    yield next(reader), "", ""  # the header row: no locator, and its text is the header's
     base = header.line - 1
-    header_row = next(reader)
-    names = _unique([c.strip() for c in header_row])
-    width = len(names)
-    plan = _Plan(header)
     row_number = 0
-    preamble = header.preamble.strip("\n")
     while True:
         line = base + reader.line_num + 1
         lines.clear()
@@ -353,22 +380,5 @@ def read(text: str) -> Iterator[ParsedRecord]:
                 "truncated, or a '\"' in this row is unbalanced",
                 locator=locator,
             )
-        if len(row) > width and any(c.strip() for c in row[width:]):
-            raise FormatError(
-                f"this row has {len(row)} cells but the header has {width} columns; the "
-                "file looks truncated or malformed (a delimiter inside an unquoted cell?)",
-                locator=locator,
-            )
-        if row == header_row or not any(c.strip() for c in row):
-            continue  # a repeated header (concatenated exports) or an empty row
-        fields: dict[str, object] = {
-            names[i]: cell for i, cell in enumerate(row[:width]) if cell.strip()
-        }
-        if preamble:
-            fields["_preamble"] = preamble
-            query = preamble_query(text)
-            if query:
-                fields["_search_query"] = query
-            preamble = ""
         raw = "".join(lines)
-        yield plan.record(row, fields, raw[:-1] if raw.endswith("\n") else raw, locator)
+        yield row, raw[:-1] if raw.endswith("\n") else raw, locator

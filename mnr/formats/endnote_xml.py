@@ -103,6 +103,7 @@ def _text(element: ET.Element | None) -> str | None:
 
 
 def _texts(record: ET.Element, path: str) -> list[str]:
+    """The non-empty values of every element at ``path`` (authors, keywords, URLs)."""
     out = []
     for element in record.findall(path):
         value = _text(element)
@@ -112,6 +113,7 @@ def _texts(record: ET.Element, path: str) -> list[str]:
 
 
 def _add(fields: dict[str, Any], key: str, value: str) -> None:
+    """Set a field; a repeated one becomes a list of its values."""
     if key not in fields:
         fields[key] = value
     elif isinstance(fields[key], list):
@@ -137,72 +139,90 @@ def _flatten(element: ET.Element, prefix: str, fields: dict[str, Any]) -> None:
 
 
 def _record(record: ET.Element, number: int) -> ParsedRecord:
+    """Map one ``<record>`` element onto a ParsedRecord; every element is kept in ``fields``."""
     fields: dict[str, Any] = {}
     _flatten(record, "", fields)
-
-    def get(*paths: str) -> str | None:
-        for path in paths:
-            value = _text(record.find(path))
-            if value:
-                return value
-        return None
-
-    ref_type = record.find("ref-type")
-    pub_type = None
-    if ref_type is not None:
-        pub_type = clean(ref_type.get("name")) or _text(ref_type)
-
-    isbn_value = get("isbn")  # EndNote keeps ISSN and ISBN in the same element
-    issn = isbn = None
-    if isbn_value:
-        if _ISSN.match(isbn_value.split()[0].rstrip(";,")):
-            issn = isbn_value
-        else:
-            isbn = isbn_value
-
-    urls = _texts(record, "urls/related-urls/url") + _texts(record, "urls/web-urls/url")
-    web = [u for u in urls if u.lower().startswith(("http://", "https://"))]
-    url = (web or urls)[0] if urls else None
-
-    # <database name="My Library.enl"> names the user's EndNote file, not a searched
-    # database, so only the remote-database elements count.
-    source_database = get("remote-database-name", "remote-database-provider")
-
-    accession = get("accession-num")
-    pmid = None
-    provider = f"{get('remote-database-name') or ''} {get('remote-database-provider') or ''}"
-    if accession and accession.isdigit() and re.search(r"pubmed|nlm|medline", provider, re.I):
-        pmid = accession
-
-    raw_tail, record.tail = record.tail, None  # the record alone, not the whitespace after it
-    raw = ET.tostring(record, encoding="unicode")
-    record.tail = raw_tail
-
+    issn, isbn = _issn_isbn(_first(record, "isbn"))
+    accession = _first(record, "accession-num")
     return ParsedRecord(
-        raw=raw,
+        raw=_verbatim(record),
         fields=fields,
         locator=f"record {number}",
-        title=get("titles/title", "title"),
+        title=_first(record, "titles/title", "title"),
         authors=_texts(record, "contributors/authors/author"),
-        year=parse_year(get("dates/year", "year")),
-        journal=get(
+        year=parse_year(_first(record, "dates/year", "year")),
+        journal=_first(
+            record,
             "titles/secondary-title",
             "periodical/full-title",
             "alt-periodical/full-title",
             "periodical/abbr-1",
         ),
-        volume=get("volume"),
-        issue=get("number", "issue"),
-        pages=normalise_pages(get("pages")),
-        doi=clean_doi(get("electronic-resource-num")),
-        pmid=pmid,
+        volume=_first(record, "volume"),
+        issue=_first(record, "number", "issue"),
+        pages=normalise_pages(_first(record, "pages")),
+        doi=clean_doi(_first(record, "electronic-resource-num")),
+        pmid=_pmid(record, accession),
         issn=issn,
         isbn=isbn,
-        abstract=get("abstract"),
+        abstract=_first(record, "abstract"),
         keywords=_texts(record, "keywords/keyword"),
-        language=get("language"),
-        pub_type=pub_type,
-        url=url,
-        source_id=accession or get("rec-number"),
-        source_database=source_database,
+        language=_first(record, "language"),
+        pub_type=_pub_type(record),
+        url=_url(record),
+        source_id=accession or _first(record, "rec-number"),
+        # <database name="My Library.enl"> names the user's EndNote file, not a searched
+        # database, so only the remote-database elements count.
+        source_database=_first(record, "remote-database-name", "remote-database-provider"),
     )
+
+
+def _first(record: ET.Element, *paths: str) -> str | None:
+    """The value at the first of ``paths`` that has one (EndNote versions name some
+    elements differently)."""
+    for path in paths:
+        value = _text(record.find(path))
+        if value:
+            return value
+    return None
+
+
+def _verbatim(record: ET.Element) -> str:
+    """The record's XML, without the whitespace that follows it in the file."""
+    tail, record.tail = record.tail, None
+    raw = ET.tostring(record, encoding="unicode")
+    record.tail = tail
+    return raw
+
+
+def _issn_isbn(value: str | None) -> tuple[str | None, str | None]:
+    """EndNote keeps ISSN and ISBN in one element: the value as one or the other, by its shape."""
+    if not value:
+        return None, None
+    if _ISSN.match(value.split()[0].rstrip(";,")):
+        return value, None
+    return None, value
+
+
+def _pmid(record: ET.Element, accession: str | None) -> str | None:
+    """The accession number, when it is numeric and the remote database is PubMed/MEDLINE."""
+    provider = (f"{_first(record, 'remote-database-name') or ''} "
+                f"{_first(record, 'remote-database-provider') or ''}")
+    if accession and accession.isdigit() and re.search(r"pubmed|nlm|medline", provider, re.I):
+        return accession
+    return None
+
+
+def _pub_type(record: ET.Element) -> str | None:
+    """The reference type's name ("Journal Article"), or else its number."""
+    ref_type = record.find("ref-type")
+    if ref_type is None:
+        return None
+    return clean(ref_type.get("name")) or _text(ref_type)
+
+
+def _url(record: ET.Element) -> str | None:
+    """The first web link (http or https), or else the first URL of any kind (a file path)."""
+    urls = _texts(record, "urls/related-urls/url") + _texts(record, "urls/web-urls/url")
+    web = [u for u in urls if u.lower().startswith(("http://", "https://"))]
+    return (web or urls)[0] if urls else None

@@ -213,6 +213,8 @@ def _issn_isbn(values: Any) -> tuple[str | None, str | None]:
 def _text(value: Any) -> str | None:
     """The first value, tidied: ``clean(first(value))`` for rispy's already-stripped strings,
     without a regex on the hot path."""
+    if value is None:  # most tags are absent from most records: the commonest case first
+        return None
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, str):
@@ -224,8 +226,9 @@ def _texts(value: Any) -> list[str]:
     """All values, tidied and non-empty: ``as_list`` for rispy's already-stripped strings."""
     if not value:
         return []
-    if isinstance(value, str):
-        value = [value]
+    if isinstance(value, str):  # one value (AB): no list to build and filter
+        text = _text(value)
+        return [text] if text else []
     return list(filter(None, [v.strip() if "  " not in v else " ".join(v.split()) for v in value]))
 
 
@@ -258,6 +261,119 @@ def _source_id(
     return None
 
 
+def _origin(
+    rec: dict[str, Any], raw: str, unknown: dict[str, list[str]], hints: _FileHints
+) -> tuple[str | None, bool, bool, bool]:
+    """The database searched, and whether Scopus, Embase.com (Medline-only records too) or
+    EBSCOhost wrote the record: they put some fields where others do not."""
+    dbs = _texts(rec.get("name_of_database"))
+    dbs = [_COVERAGE.sub("", db) if db[-1] == ">" else db for db in dbs]
+    lowered = [db.lower() for db in dbs]
+    scopus = "scopus" in lowered
+    embase = "U2" in unknown and ("embase" in lowered or "embase.com" in raw)
+    ebsco = _text(rec.get("database_provider")) == "EBSCOhost"
+    # A Zotero DB is the user's "Archive"/catalog field, not the database searched;
+    # Embase.com marks Medline-only records DB "Medline", but they came from Embase.
+    database = dbs[0] if dbs else hints.header.get("Database")
+    if embase:
+        database = "Embase"
+    elif ebsco and database:
+        database = _EBSCO_DATABASES.get(database, database)
+    elif database and _ZOTERO_DATE.match(_text(rec.get("date")) or ""):
+        database = None
+    elif database is None and (_text(rec.get("accession_number")) or "").startswith("WOS:"):
+        database = "Web of Science"
+    return database, scopus, embase, ebsco
+
+
+def _title(rec: dict[str, Any], unknown: dict[str, list[str]]) -> str | None:
+    """TI, T1, or a conference or book title (CT, BT), with WoS's HTML markup taken out."""
+    get = rec.get
+    title = _text(get("title") or get("primary_title") or unknown.get("CT") or unknown.get("BT"))
+    if title and "<" in title and ">" in title:  # WoS: "feathered dinosaurs: <i>Kulindadromeus"
+        return strip_markup(title)
+    return title
+
+
+def _authors(rec: dict[str, Any]) -> list[str]:
+    """Primary authors are AU and A1; editors, series editors etc. only when there are none."""
+    names = _texts(rec.get("authors")) + _texts(rec.get("first_authors"))
+    for key in ("secondary_authors", "tertiary_authors", "subsidiary_authors"):
+        if names:
+            break
+        names = _texts(rec.get(key))
+    return list(dict.fromkeys(names))
+
+
+def _journal(rec: dict[str, Any]) -> str | None:
+    """T2, then JF before JO: Embase writes the abbreviation in JO."""
+    get = rec.get
+    return _text(
+        get("secondary_title")
+        or get("alternate_title3")
+        or get("journal_name")
+        or get("alternate_title2")
+        or get("alternate_title1")
+    )
+
+
+def _pages(rec: dict[str, Any]) -> str | None:
+    """SP-EP, or else the article number (C7) Scopus and WoS give."""
+    pages = join_pages(rec.get("start_page"), rec.get("end_page"))
+    if pages and _NO_PAGES.match(pages):  # Ovid "No Pagination Specified" as SP "No"/EP "Specified"
+        pages = None
+    return pages or _text(rec.get("custom7"))
+
+
+def _doi(rec: dict[str, Any], unknown: dict[str, list[str]]) -> str | None:
+    """DO, or EBSCO's L3, APA PsycNET's M3 "doi:10...", or a doi.org link."""
+    get = rec.get
+    return (
+        clean_doi(get("doi"))
+        or clean_doi(unknown.get("L3"))
+        or clean_doi(get("type_of_work"))
+        or clean_doi(
+            [u for u in _texts(get("urls")) + _texts(get("file_attachments2")) if "doi.org/" in u]
+        )
+    )
+
+
+def _pmid(
+    rec: dict[str, Any], unknown: dict[str, list[str]], scopus: bool, embase: bool
+) -> str | None:
+    """APA's PMID tag, Scopus's C2 or Embase's C5."""
+    pmid = _digits(unknown.get("PMID"))
+    if pmid is None and scopus:
+        pmid = _digits(rec.get("custom2"))
+    if pmid is None and embase:
+        pmid = _digits(rec.get("custom5"))
+    return pmid
+
+
+def _abstract(rec: dict[str, Any]) -> str | None:
+    """The first AB (or N2) that is not a copyright notice (EBSCO's second AB is one)."""
+    for text in _texts(rec.get("abstract")) + _texts(rec.get("notes_abstract")):
+        if not _BOILERPLATE.match(text):
+            return text
+    return None
+
+
+def _pub_type(rec: dict[str, Any], unknown: dict[str, list[str]], m3_is_type: bool) -> str | None:
+    """Ovid's PT, the document type in M3 (Scopus, Embase and EBSCO write it there), or TY."""
+    if unknown.get("PT"):  # Ovid ERIC "Journal Articles, Reports - Descriptive"
+        return _text(unknown["PT"])
+    if m3_is_type:  # "Review"
+        return _text(rec.get("type_of_work")) or _text(rec.get("type_of_reference"))
+    return _text(rec.get("type_of_reference"))
+
+
+def _keywords(rec: dict[str, Any]) -> list[str]:
+    """KW, once each, without the "*" that marks APA's major topics."""
+    keywords = [kw.lstrip("*").lstrip() if kw[0] == "*" else kw
+                for kw in _texts(rec.get("keywords"))]
+    return list(dict.fromkeys(filter(None, keywords)))
+
+
 def _to_record(
     rec: dict[str, Any], raw: str, locator: str, hints: _FileHints, refs: list[str]
 ) -> ParsedRecord:
@@ -266,102 +382,30 @@ def _to_record(
     unknown: dict[str, list[str]] = get("unknown_tag") or {}
     if hints.header:
         rec["provider_header"] = dict(hints.header)
-    dbs = [_COVERAGE.sub("", db) if db[-1] == ">" else db for db in _texts(get("name_of_database"))]
-    lowered = [db.lower() for db in dbs]
-    scopus = "scopus" in lowered
-    embase = "U2" in unknown and ("embase" in lowered or "embase.com" in raw)  # Medline-only too
-    ebsco = _text(get("database_provider")) == "EBSCOhost"
-    accession = _text(get("accession_number")) or ""
-
-    # The database searched: a Zotero DB is the user's "Archive"/catalog field, not that;
-    # Embase.com marks Medline-only records DB "Medline", but they came from Embase.
-    database = dbs[0] if dbs else hints.header.get("Database")
-    if embase:
-        database = "Embase"
-    elif ebsco and database:
-        database = _EBSCO_DATABASES.get(database, database)
-    elif database and _ZOTERO_DATE.match(_text(get("date")) or ""):
-        database = None
-    elif database is None and accession.startswith("WOS:"):
-        database = "Web of Science"
-
-    title = _text(get("title") or get("primary_title") or unknown.get("CT") or unknown.get("BT"))
-    if title and "<" in title and ">" in title:  # WoS: "feathered dinosaurs: <i>Kulindadromeus"
-        title = strip_markup(title)
-
-    # Primary authors are AU and A1; editors, series editors etc. only when there are none.
-    names = _texts(get("authors")) + _texts(get("first_authors"))
-    for key in ("secondary_authors", "tertiary_authors", "subsidiary_authors"):
-        if names:
-            break
-        names = _texts(get(key))
-
-    # T2, then JF before JO: Embase writes the abbreviation in JO.
-    journal = _text(
-        get("secondary_title")
-        or get("alternate_title3")
-        or get("journal_name")
-        or get("alternate_title2")
-        or get("alternate_title1")
-    )
-
-    pages = join_pages(get("start_page"), get("end_page"))
-    if pages and _NO_PAGES.match(pages):  # Ovid "No Pagination Specified" as SP "No"/EP "Specified"
-        pages = None
-    pages = pages or _text(get("custom7"))  # Scopus and WoS article numbers
-
-    doi = (
-        clean_doi(get("doi"))
-        or clean_doi(unknown.get("L3"))  # EBSCO
-        or clean_doi(get("type_of_work"))  # APA PsycNET M3 "doi:10..."
-        or clean_doi(
-            [u for u in _texts(get("urls")) + _texts(get("file_attachments2")) if "doi.org/" in u]
-        )
-    )
-
-    pmid = _digits(unknown.get("PMID"))
-    if pmid is None and scopus:
-        pmid = _digits(get("custom2"))
-    if pmid is None and embase:
-        pmid = _digits(get("custom5"))
-
-    abstract = None
-    for text in _texts(get("abstract")) + _texts(get("notes_abstract")):
-        if not _BOILERPLATE.match(text):  # EBSCO's second AB is a copyright notice
-            abstract = text
-            break
-
-    if unknown.get("PT"):  # Ovid ERIC "Journal Articles, Reports - Descriptive"
-        pub_type = _text(unknown["PT"])
-    elif scopus or embase or ebsco:  # their M3 is the document type ("Review")
-        pub_type = _text(get("type_of_work")) or _text(get("type_of_reference"))
-    else:
-        pub_type = _text(get("type_of_reference"))
-
+    database, scopus, embase, ebsco = _origin(rec, raw, unknown, hints)
     urls = _texts(get("urls")) or _texts(get("file_attachments2"))
     issn, isbn = _issn_isbn(get("issn"))
-    keywords = [kw.lstrip("*").lstrip() if kw[0] == "*" else kw for kw in _texts(get("keywords"))]
     return ParsedRecord(
         raw=raw,
         fields=rec,
         locator=locator,
-        title=title,
-        authors=list(dict.fromkeys(names)),
+        title=_title(rec, unknown),
+        authors=_authors(rec),
         year=parse_year(get("year"))
         or parse_year(get("publication_year"))
         or parse_year(get("date")),
-        journal=journal,
+        journal=_journal(rec),
         volume=_text(get("volume")),
         issue=_text(get("number")),
-        pages=pages,
-        doi=doi,
-        pmid=pmid,
+        pages=_pages(rec),
+        doi=_doi(rec, unknown),
+        pmid=_pmid(rec, unknown, scopus, embase),
         issn=issn,
         isbn=isbn,
-        abstract=abstract,
-        keywords=list(dict.fromkeys(filter(None, keywords))),  # "*" marks APA major topics
+        abstract=_abstract(rec),
+        keywords=_keywords(rec),
         language=_text(get("language")),
-        pub_type=pub_type,
+        pub_type=_pub_type(rec, unknown, scopus or embase or ebsco),
         url=urls[0] if urls else None,
         source_id=_source_id(rec, raw, unknown, embase, hints.ids_are_accessions),
         source_database=database,

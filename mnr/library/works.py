@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from mnr.library import schema
 from mnr.library.models import CandidatePair, MatchFields, PairDecision
@@ -197,14 +197,7 @@ class WorkStore:
         run_id = None
         with self._library.writing() as conn:
             if pairs is not None:
-                run_id = conn.execute(insert(schema.dedupe_runs).values(
-                    started_at=_now(), records=records, seconds=round(seconds))
-                ).inserted_primary_key[0]  # type: ignore[index]
-                if pairs:
-                    conn.execute(insert(schema.dedupe_pairs), [
-                        {"run_id": run_id, "record_a": p.record_a, "record_b": p.record_b,
-                         "score": p.score, "verdict": p.verdict, "reason": p.reason}
-                        for p in pairs])
+                run_id = _log_pass(conn, pairs, records, seconds)
             if undo_run is not None:
                 conn.execute(update(schema.dedupe_runs)
                              .where(schema.dedupe_runs.c.run_id == undo_run)
@@ -214,37 +207,65 @@ class WorkStore:
                     {"record_a": d.record_a, "record_b": d.record_b, "decision": d.decision,
                      "undoes": d.undoes, "reviewer": d.reviewer, "decided_at": _now(),
                      "note": d.note} for d in decisions])
-            rw = schema.record_works
-            previous = dict(conn.execute(select(rw.c.record_id, rw.c.work_id)).all())
-            next_work = int(conn.execute(select(func.max(schema.works.c.work_id))).scalar()
-                            or 0) + 1
-            taken: set[int] = set()
-            new_works: list[int] = []
-            rows: list[dict[str, int]] = []
-            for group in sorted(groups, key=min):
-                earlier = Counter(previous[r] for r in group if r in previous)
-                ranked = sorted(earlier.items(), key=lambda item: (-item[1], item[0]))
-                work_id = next((w for w, _ in ranked if w not in taken), None)
-                if work_id is None:
-                    work_id = next_work
-                    next_work += 1
-                    new_works.append(work_id)
-                taken.add(work_id)
-                rows.extend({"record_id": r, "work_id": work_id} for r in group)
-            if new_works:
-                created = _now()
-                conn.execute(insert(schema.works),
-                             [{"work_id": w, "created_at": created} for w in new_works])
-            merges = _absorbed(previous, rows)
-            if merges:
-                merged_at = _now()
-                conn.execute(insert(schema.work_merges), [
-                    {"absorbed": absorbed, "into": into, "merged_at": merged_at}
-                    for absorbed, into in merges.items()])
-            conn.execute(delete(rw))
-            if rows:
-                conn.execute(insert(rw), rows)
+            _regroup(conn, groups)
         return int(run_id) if run_id is not None else None
+
+
+def _log_pass(conn: Connection, pairs: Sequence[CandidatePair], records: int,
+              seconds: float) -> int:
+    """Log an automatic pass and the pairs it found; returns the pass's id."""
+    run_id: int = conn.execute(insert(schema.dedupe_runs).values(
+        started_at=_now(), records=records, seconds=round(seconds))
+    ).inserted_primary_key[0]  # type: ignore[index]
+    if pairs:
+        conn.execute(insert(schema.dedupe_pairs), [
+            {"run_id": run_id, "record_a": p.record_a, "record_b": p.record_b,
+             "score": p.score, "verdict": p.verdict, "reason": p.reason}
+            for p in pairs])
+    return run_id
+
+
+def _regroup(conn: Connection, groups: Sequence[Sequence[int]]) -> None:
+    """Rewrite which work each record belongs to, creating the works that are new and
+    logging the works that another absorbed."""
+    rw = schema.record_works
+    previous = dict(conn.execute(select(rw.c.record_id, rw.c.work_id)).all())
+    next_work = int(conn.execute(select(func.max(schema.works.c.work_id))).scalar() or 0) + 1
+    rows, new_works = _work_rows(groups, previous, next_work)
+    if new_works:
+        created = _now()
+        conn.execute(insert(schema.works),
+                     [{"work_id": w, "created_at": created} for w in new_works])
+    merges = _absorbed(previous, rows)
+    if merges:
+        merged_at = _now()
+        conn.execute(insert(schema.work_merges), [
+            {"absorbed": absorbed, "into": into, "merged_at": merged_at}
+            for absorbed, into in merges.items()])
+    conn.execute(delete(rw))
+    if rows:
+        conn.execute(insert(rw), rows)
+
+
+def _work_rows(groups: Sequence[Sequence[int]], previous: dict[int, int], next_work: int
+               ) -> tuple[list[dict[str, int]], list[int]]:  # fmt: skip
+    """Each group's work: the earlier work most of its records had (the lower id on a tie)
+    that no group before it took, or else a new one numbered from ``next_work``. Returns
+    the record -> work rows and the new works' ids."""
+    taken: set[int] = set()
+    new_works: list[int] = []
+    rows: list[dict[str, int]] = []
+    for group in sorted(groups, key=min):
+        earlier = Counter(previous[r] for r in group if r in previous)
+        ranked = sorted(earlier.items(), key=lambda item: (-item[1], item[0]))
+        work_id = next((w for w, _ in ranked if w not in taken), None)
+        if work_id is None:
+            work_id = next_work
+            next_work += 1
+            new_works.append(work_id)
+        taken.add(work_id)
+        rows.extend({"record_id": r, "work_id": work_id} for r in group)
+    return rows, new_works
 
 
 def _absorbed(previous: dict[int, int], rows: list[dict[str, int]]) -> dict[int, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
@@ -195,67 +195,104 @@ def _work(library: Library, row: dict[str, str], works: set[int],
     return work_id
 
 
+@dataclass(slots=True)
+class _Batch:
+    """The rows checked so far: the entries to store, as the simulation logged them (an
+    undo row names one of those), and the entry labels the file gave them."""
+
+    sim: _Simulation
+    entries: list[NewEntry] = field(default_factory=list)
+    simulated: list[LogEntry] = field(default_factory=list)
+    labels: dict[str, int] = field(default_factory=dict)  # entry label -> position in entries
+    undone: set[int] = field(default_factory=set)  # simulated ids of entries undone
+
+    def undo_target(self, row: dict[str, str], work_id: int, stage: str) -> int:
+        """The position of the entry an undo row takes back: a row above it, about the same
+        work at the same stage, neither an undo nor undone already."""
+        label = _label(row.get("undoes", ""))
+        if label not in self.labels:
+            raise ScreeningError(f"an undo must name in `undoes` the entry of a row "
+                                 f"above it; {label or 'nothing'} is not one")
+        position = self.labels[label]
+        target = self.simulated[position]
+        if target.kind == "undo" or target.entry_id in self.undone:
+            raise ScreeningError(f"{label} is an undo, or has been undone already")
+        if (target.work_id, target.stage) != (work_id, stage):
+            raise ScreeningError(f"{label} is about W{target.work_id} at the "
+                                 f"{target.stage} stage, not W{work_id} at {stage}")
+        return position
+
+    def add(self, entry: NewEntry, label: str, undoes: int | None) -> None:
+        """Take a checked entry (an undo of the entry at position ``undoes``) into the batch
+        and the simulation, so that the rows below see it."""
+        if label:
+            self.labels[label] = len(self.entries)
+        self.entries.append(entry)
+        target = None if undoes is None else self.simulated[undoes]
+        self.simulated.append(self.sim.apply(entry, None if target is None else target.entry_id))
+        if target is not None:
+            self.undone.add(target.entry_id)
+
+
+def _kind(row: dict[str, str]) -> str:
+    """The row's kind of entry; a row without one is a decision."""
+    kind = (row.get("kind") or "decision").lower()
+    if kind not in KINDS:
+        raise ScreeningError(f"the kind must be {', '.join(KINDS)}, not {row['kind']!r}")
+    return kind
+
+
+def _stage(row: dict[str, str], settings: Settings) -> str:
+    """The stage of review.toml the row names, whatever its capitals."""
+    stages = {name.lower(): name for name in settings.stages}
+    stage = stages.get(row.get("stage", "").lower())
+    if stage is None:
+        raise ScreeningError(f"there is no stage {row.get('stage', '')!r}; review.toml's "
+                             f"stages are {', '.join(settings.stages)}")
+    return stage
+
+
+def _decision(kind: str, raw: str) -> str | None:
+    """The row's decision as y, n or m: decisions and resolutions need one, notes and
+    undos take none."""
+    if kind in ("decision", "resolution") and raw.lower() not in VALUES:
+        raise ScreeningError(f"{raw!r} is not a decision: use y/n/m, yes/no/maybe or "
+                             "include/exclude" if raw else "the decision is empty")
+    if kind in ("note", "undo") and raw:
+        raise ScreeningError(f"a {kind} row takes no decision (it has {raw!r})")
+    return VALUES.get(raw.lower())
+
+
 def import_decisions(library: Library, settings: Settings, path: Path) -> ImportSummary:
     """Check every row of a CSV of decisions, then store them all in one transaction."""
     rows = _read(path)
-    sim = _Simulation(library, settings)
+    batch = _Batch(_Simulation(library, settings))
     memberships = library.works.memberships()
     merged_into = library.screening.merged_into()
-    stages = {name.lower(): name for name in settings.stages}
-    labels: dict[str, int] = {}  # a row's entry label -> its position in the batch
-    batch: list[NewEntry] = []
-    simulated: list[LogEntry] = []
-    undone_ids: set[int] = set()
     for number, row in rows:
         try:
-            kind = (row.get("kind") or "decision").lower()
-            if kind not in KINDS:
-                raise ScreeningError(f"the kind must be {', '.join(KINDS)}, not {row['kind']!r}")
-            work_id = _work(library, row, sim.works, memberships, merged_into)
-            stage = stages.get(row.get("stage", "").lower())
-            if stage is None:
-                raise ScreeningError(f"there is no stage {row.get('stage', '')!r}; review.toml's "
-                                     f"stages are {', '.join(settings.stages)}")
-            target: LogEntry | None = None  # the entry an undo takes back
-            if kind == "undo":
-                label = _label(row.get("undoes", ""))
-                if label not in labels:
-                    raise ScreeningError(f"an undo must name in `undoes` the entry of a row "
-                                         f"above it; {label or 'nothing'} is not one")
-                position = labels[label]
-                target = simulated[position]
-                if target.kind == "undo" or target.entry_id in undone_ids:
-                    raise ScreeningError(f"{label} is an undo, or has been undone already")
-                if (target.work_id, target.stage) != (work_id, stage):
-                    raise ScreeningError(f"{label} is about W{target.work_id} at the "
-                                         f"{target.stage} stage, not W{work_id} at {stage}")
-            raw = row.get("decision", "")
-            if kind in ("decision", "resolution") and raw.lower() not in VALUES:
-                raise ScreeningError(f"{raw!r} is not a decision: use y/n/m, yes/no/maybe or "
-                                     "include/exclude" if raw else "the decision is empty")
-            if kind in ("note", "undo") and raw:
-                raise ScreeningError(f"a {kind} row takes no decision (it has {raw!r})")
+            kind = _kind(row)
+            work_id = _work(library, row, batch.sim.works, memberships, merged_into)
+            stage = _stage(row, settings)
+            undoes = batch.undo_target(row, work_id, stage) if kind == "undo" else None
+            decision = _decision(kind, row.get("decision", ""))
             entry = NewEntry(work_id=work_id, stage=stage, reviewer=row.get("reviewer", ""),
-                             kind=kind, decision=VALUES.get(raw.lower()),
+                             kind=kind, decision=decision,
                              reason=row.get("reason") or None, note=row.get("note") or None,
-                             undoes=None if target is None else -(position + 1),
+                             undoes=None if undoes is None else -(undoes + 1),
                              decided_at=_time(row.get("time", "")),
                              origin=f"import {path.name} row {number}")
-            if target is None:
-                check(sim.stage(stage), entry)
+            if undoes is None:
+                check(batch.sim.stage(stage), entry)
             else:
-                check_reviewer(sim.stage(stage), entry.reviewer)
+                check_reviewer(batch.sim.stage(stage), entry.reviewer)
             label = _label(row.get("entry", ""))
-            if label in labels:
+            if label in batch.labels:
                 raise ScreeningError(f"the entry {label} appears twice in the file")
         except ScreeningError as error:
             raise ScreeningError(f"{path.name}, row {number}: {error.message}") from None
-        if label:
-            labels[label] = len(batch)
-        batch.append(entry)
-        simulated.append(sim.apply(entry, None if target is None else target.entry_id))
-        if target is not None:
-            undone_ids.add(target.entry_id)
-    library.screening.append(batch)
-    return ImportSummary(rows=len(batch), by_kind=dict(Counter(e.kind for e in batch)),
-                         by_stage=dict(Counter(e.stage for e in batch)))
+        batch.add(entry, label, undoes)
+    library.screening.append(batch.entries)
+    return ImportSummary(rows=len(batch.entries),
+                         by_kind=dict(Counter(e.kind for e in batch.entries)),
+                         by_stage=dict(Counter(e.stage for e in batch.entries)))

@@ -10,14 +10,18 @@ record id ("R12"), which does not depend on how works were numbered.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import Settings
-from mnr.synthesis.appraisal.checklists import available, validate_answers
+from mnr.synthesis.appraisal.checklists import Checklist, available, validate_answers
 from mnr.synthesis.traditions import KINDS, METHODS, POLARITIES, SUBJECTS
+
+if TYPE_CHECKING:
+    from mnr.library.synthesis import SynthesisStore
 
 SYNTHESIS_FILE = "synthesis.json"  # in library/
 
@@ -100,13 +104,39 @@ def import_file(library: Library, settings: Settings, path: Path) -> int:
     checklists = available(settings.checklist_files)
     known = {t.name for t in settings.traditions}
     known |= {str(t.get("name")) for t in data.get("traditions", [])}
-    jobs: list[Any] = []
     store = library.synthesis
-    for n, t in enumerate(data.get("traditions", []), 1):
+    jobs = [  # each section checked whole, in this order, before anything is stored
+        *_tradition_jobs(read, store, data.get("traditions", [])),
+        *_tag_jobs(read, store, data.get("tags", []), known),
+        *_appraisal_jobs(read, store, data.get("appraisals", []), checklists),
+        *_extraction_jobs(read, store, data.get("extractions", []), settings.extraction_fields),
+        *_theme_jobs(read, store, data.get("themes", []), known),
+        *_memo_jobs(read, store, data.get("memos", []), known),
+    ]
+    for job in jobs:  # everything was checked: store
+        job()
+    return len(jobs)
+
+
+# Each section's entries, checked, as the calls that will store them.
+_Job = Callable[..., object]  # called with no arguments (its defaults bind the entry)
+
+
+def _tradition_jobs(read: _Reader, store: SynthesisStore, entries: list[Any]) -> list[_Job]:
+    """Traditions: a name and the fields that describe it."""
+    jobs: list[_Job] = []
+    for n, t in enumerate(entries, 1):
         name = read.text(f"traditions entry {n}", t, "name")
         fields = {k: v for k, v in t.items() if k != "name"}
         jobs.append(lambda name=name, fields=fields: store.save_tradition(name, fields))
-    for n, t in enumerate(data.get("tags", []), 1):
+    return jobs
+
+
+def _tag_jobs(read: _Reader, store: SynthesisStore, entries: list[Any], known: set[str]
+              ) -> list[_Job]:  # fmt: skip
+    """Tags added to or removed from a work; a tradition or method tag names a known one."""
+    jobs: list[_Job] = []
+    for n, t in enumerate(entries, 1):
         where = f"tags entry {n}"
         work, kind = read.work(where, t.get("work")), read.text(where, t, "kind", KINDS)
         value = read.text(where, t, "value")
@@ -117,7 +147,14 @@ def import_file(library: Library, settings: Settings, path: Path) -> int:
         action = read.text(where, t, "action", ("add", "remove"))
         jobs.append(lambda e=(work, kind, value, action), t=t: store.tag(
             [e], t.get("by"), t.get("at")))
-    for n, a in enumerate(data.get("appraisals", []), 1):
+    return jobs
+
+
+def _appraisal_jobs(read: _Reader, store: SynthesisStore, entries: list[Any],
+                    checklists: dict[str, Checklist]) -> list[_Job]:
+    """Appraisals: a reviewer's answers to one of the review's checklists."""
+    jobs: list[_Job] = []
+    for n, a in enumerate(entries, 1):
         where = f"appraisals entry {n}"
         work = read.work(where, a.get("work"))
         reviewer, checklist = read.text(where, a, "reviewer"), read.text(where, a, "checklist")
@@ -133,20 +170,35 @@ def import_file(library: Library, settings: Settings, path: Path) -> int:
             raise read.fail(where, error.message) from None
         jobs.append(lambda w=work, r=reviewer, c=checklist, a=a: store.save_appraisal(
             w, r, c, a["answers"], a.get("commentary"), a.get("at")))
-    for n, e in enumerate(data.get("extractions", []), 1):
+    return jobs
+
+
+def _extraction_jobs(read: _Reader, store: SynthesisStore, entries: list[Any],
+                     template: list[str]) -> list[_Job]:
+    """Extractions: a reviewer's text for fields of the review's extraction template."""
+    jobs: list[_Job] = []
+    for n, e in enumerate(entries, 1):
         where = f"extractions entry {n}"
         work, reviewer = read.work(where, e.get("work")), read.text(where, e, "reviewer")
         fields = e.get("fields")
         if not isinstance(fields, dict):
             raise read.fail(where, "`fields` must map field names to text")
-        unknown = set(fields) - set(settings.extraction_fields)
+        unknown = set(fields) - set(template)
         if unknown:
             raise read.fail(where, f"{', '.join(sorted(unknown))} not in the extraction "
                                    "template (review.toml [extraction] fields)")
         jobs.append(lambda w=work, r=reviewer, f=fields, e=e: store.save_extraction(
             w, r, f, e.get("at")))
+    return jobs
+
+
+def _theme_jobs(read: _Reader, store: SynthesisStore, entries: list[Any], known: set[str]
+                ) -> list[_Job]:  # fmt: skip
+    """Theme drafts in order: the drafts of one theme share its key in the file, and each
+    is saved as a new draft of the theme the first one created."""
+    jobs: list[_Job] = []
     keys: dict[Any, int | None] = {}
-    for n, t in enumerate(data.get("themes", []), 1):
+    for n, t in enumerate(entries, 1):
         where = f"themes entry {n}"
         tradition = read.text(where, t, "tradition")
         if tradition not in known:
@@ -158,7 +210,14 @@ def import_file(library: Library, settings: Settings, path: Path) -> int:
                     keys.__setitem__(t.get("key"), store.save_theme(
                         keys.get(t.get("key")), tr, st, po, wo, t.get("by"),
                         bool(t.get("retired")), t.get("at"))))
-    for n, m in enumerate(data.get("memos", []), 1):
+    return jobs
+
+
+def _memo_jobs(read: _Reader, store: SynthesisStore, entries: list[Any], known: set[str]
+               ) -> list[_Job]:  # fmt: skip
+    """Memos about the review, a work or a tradition."""
+    jobs: list[_Job] = []
+    for n, m in enumerate(entries, 1):
         where = f"memos entry {n}"
         subject, text = read.text(where, m, "subject", SUBJECTS), read.text(where, m, "text")
         about = m.get("about")
@@ -168,6 +227,4 @@ def import_file(library: Library, settings: Settings, path: Path) -> int:
             raise read.fail(where, f"there is no tradition {about!r}")
         jobs.append(lambda s=subject, ab=about, m=m, tx=text: store.add_memo(
             s, ab if s != "review" else None, m.get("author"), tx, m.get("at")))
-    for job in jobs:  # everything was checked: store
-        job()
-    return len(jobs)
+    return jobs
