@@ -1,5 +1,6 @@
-"""Helpers for bulk work over many records (imports of 100,000 records, dedupe passes),
-and for the garbage collector's timing in screens that hold them."""
+"""When Python's garbage collector runs: paused during bulk work over many records
+(imports of 100,000 records, dedupe passes), put off to idle moments in screens that
+hold them."""
 
 from __future__ import annotations
 
