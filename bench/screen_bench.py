@@ -75,9 +75,8 @@ GOALS = {"startup_s": 1.5, "median_ms": 16.0, "p95_ms": 33.0, "peak_mb": 500.0}
 
 def _counts(library: Any) -> tuple[int, int]:
     """(records, works) over the active searches."""
-    works, ungrouped = library.works.totals()
-    records: int = library.status().records
-    return records, works
+    counts = library.works.counts()
+    return counts.records, counts.works
 
 
 def build(cache: Path, find: Callable[[], Path], wanted: int) -> Path:

@@ -115,4 +115,4 @@ def to_export(library: Library, merged: bool, include_withdrawn: bool = False) -
     """Every record (of the active searches, or of all), or one merged record per work."""
     if not merged:
         return Export(library.records(include_withdrawn=include_withdrawn), False)
-    return Export(merged_records(works(library)), library.works.totals()[1] > 0)
+    return Export(merged_records(works(library)), library.works.counts().unassigned > 0)

@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select, text
 
 from mnr.library import schema
 from mnr.library.models import Fulltext, History, LiveEntry, LogEntry, NewEntry, WorkLine
+from mnr.library.works import SPECIAL_WORKS
 
 if TYPE_CHECKING:
     from mnr.library.store import Library
@@ -182,7 +183,7 @@ class ScreeningStore:
             -- Works with a record from a withdrawn search or from other methods (few,
             -- usually): do they still exist, and do they come from a database? Every
             -- other work exists and comes from a database or register search.
-            special AS ({_SPECIAL}),
+            special AS ({SPECIAL_WORKS}),
             -- Each work's live entries, in log order (the order of the index).
             histories AS (
                 SELECT work_id, group_concat(printf(
@@ -225,7 +226,7 @@ class ScreeningStore:
             WHERE {_LIVE} AND l.work_id IN (SELECT value FROM json_each(:involved))
             ORDER BY l.entry_id""")
         columns = text(f"""
-            WITH special AS ({_SPECIAL})
+            WITH special AS ({SPECIAL_WORKS})
             SELECT w.work_id, coalesce(sp.active, 1), coalesce(sp.dbr, 1)
             FROM (SELECT DISTINCT work_id FROM record_works
                   WHERE work_id IN (SELECT value FROM json_each(:involved))) w
@@ -274,20 +275,6 @@ _IDS_AT_ONCE = 500  # works named in one query
 
 # SQL shared by the two queries of histories(): the works that may be outside the
 # databases column or gone, the entries that still count, and the reason counted.
-_SPECIAL = """
-    SELECT rw.work_id,
-           max(s.withdrawn_at IS NULL) AS active,
-           max(s.withdrawn_at IS NULL AND s.source_kind != 'other') AS dbr
-    FROM record_works rw
-    JOIN records r ON r.record_id = rw.record_id
-    JOIN searches s ON s.search_id = r.search_id
-    WHERE rw.work_id IN (
-        SELECT aside.work_id FROM records r INDEXED BY ix_records_search
-        JOIN record_works aside ON aside.record_id = r.record_id
-        WHERE r.search_id IN (
-            SELECT search_id FROM searches
-            WHERE withdrawn_at IS NOT NULL OR source_kind = 'other'))
-    GROUP BY rw.work_id"""
 _LIVE = """kind IN ('decision', 'resolution')
     AND (entry_id, stage) NOT IN (
         SELECT undoes, stage FROM screening_log WHERE kind = 'undo' AND undoes IS NOT NULL)"""

@@ -15,13 +15,32 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from mnr.library import schema
 from mnr.library.models import CandidatePair, MatchFields, PairDecision
 
 if TYPE_CHECKING:
     from mnr.library.store import Library
+
+
+# Works with a record from a withdrawn search or from other methods (few, usually): do they
+# still exist (a record in an active search), and do they come from a database or register?
+# Every other work exists and comes from one.
+SPECIAL_WORKS = """
+    SELECT rw.work_id,
+           max(s.withdrawn_at IS NULL) AS active,
+           max(s.withdrawn_at IS NULL AND s.source_kind != 'other') AS dbr
+    FROM record_works rw
+    JOIN records r ON r.record_id = rw.record_id
+    JOIN searches s ON s.search_id = r.search_id
+    WHERE rw.work_id IN (
+        SELECT aside.work_id FROM records r INDEXED BY ix_records_search
+        JOIN record_works aside ON aside.record_id = r.record_id
+        WHERE r.search_id IN (
+            SELECT search_id FROM searches
+            WHERE withdrawn_at IS NOT NULL OR source_kind = 'other'))
+    GROUP BY rw.work_id"""
 
 
 def _now() -> str:
@@ -132,34 +151,32 @@ class WorkStore:
 
     # -- counts -----------------------------------------------------------------------
 
-    def totals(self) -> tuple[int, int]:
-        """(works, records not yet grouped) over the active searches: two cheap counts."""
-        r, s, rw = schema.records, schema.searches, schema.record_works
-        joined = (r.join(s, r.c.search_id == s.c.search_id)
-                  .outerjoin(rw, rw.c.record_id == r.c.record_id))
-        query = (select(func.count(func.distinct(rw.c.work_id)),
-                        func.count().filter(rw.c.work_id.is_(None)))
-                 .select_from(joined).where(s.c.withdrawn_at.is_(None)))
-        with self._engine.connect() as conn:
-            works, unassigned = conn.execute(query).one()
-        return int(works), int(unassigned)
-
     def counts(self) -> WorkCounts:
-        """Records, works and duplicates over the active searches, in one aggregate query."""
+        """Records, works and duplicates over the active searches.
+
+        Two cheap queries: the records of active searches with their grouping, and the
+        works (all of them, less those whose records are all in withdrawn searches;
+        those from databases, less those found only by other methods), looking
+        closely only at works touched by a withdrawn or other-methods search.
+        """
         r, s, rw = schema.records, schema.searches, schema.record_works
-        from_databases = s.c.source_kind != "other"
         joined = (r.join(s, r.c.search_id == s.c.search_id)
                   .outerjoin(rw, rw.c.record_id == r.c.record_id))
-        query = (select(func.count(),
-                        func.count(func.distinct(rw.c.work_id)),
-                        func.count().filter(rw.c.work_id.is_(None)),
-                        func.count(rw.c.work_id).filter(from_databases),
-                        func.count(func.distinct(rw.c.work_id)).filter(from_databases))
-                 .select_from(joined).where(s.c.withdrawn_at.is_(None)))
+        grouped_from_databases = (s.c.source_kind != "other") & rw.c.work_id.is_not(None)
+        records_query = (select(func.count(), func.count(rw.c.work_id),
+                                func.count().filter(grouped_from_databases))
+                         .select_from(joined).where(s.c.withdrawn_at.is_(None)))
+        works_query = text(f"""
+            WITH special AS ({SPECIAL_WORKS}),
+            every AS (SELECT count(DISTINCT work_id) AS n FROM record_works)
+            SELECT every.n - (SELECT count(*) FROM special WHERE NOT active),
+                   every.n - (SELECT count(*) FROM special WHERE NOT dbr)
+            FROM every""")
         with self._engine.connect() as conn:
-            records, works, unassigned, database_records, database_works = (
-                int(n) for n in conn.execute(query).one())
-        return WorkCounts(records=records, works=works, unassigned=unassigned,
+            records, grouped, database_records = (int(n) for n in
+                                                  conn.execute(records_query).one())
+            works, database_works = (int(n) for n in conn.execute(works_query).one())
+        return WorkCounts(records=records, works=works, unassigned=records - grouped,
                           database_records=database_records, database_works=database_works)
 
     def overlaps(self) -> dict[tuple[str, str], int]:

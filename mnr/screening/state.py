@@ -293,10 +293,10 @@ def load(library: Library, settings: Settings, work_ids: Iterable[int] | None = 
 def ready_to_screen(library: Library) -> int:
     """Refuse to screen before records are grouped into works; otherwise, how many
     records imported since the last deduplication are not in the list yet."""
-    works, ungrouped = library.works.totals()
-    if not works:
+    counts = library.works.counts()
+    if not counts.works:
         raise MnrError("there are no works to screen yet: run `mnr dedupe` first")
-    return ungrouped
+    return counts.unassigned
 
 
 def moved(entries: list[LogEntry], merged_into: dict[int, int]) -> list[LogEntry]:
