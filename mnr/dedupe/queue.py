@@ -45,8 +45,8 @@ def effective_decisions(decisions: Iterable[PairDecision]) -> dict[Constraint, s
 
 def _waiting(library: Library) -> list[CandidatePair]:
     standing = effective_decisions(library.works.decisions())
-    return [p for p in library.works.current_pairs()
-            if p.verdict == "review" and key(p.record_a, p.record_b) not in standing]
+    return [p for p in library.works.current_pairs(verdict="review")
+            if key(p.record_a, p.record_b) not in standing]
 
 
 def pairs_waiting(library: Library) -> int:

@@ -116,14 +116,18 @@ class WorkStore:
                 for m in conn.execute(query).mappings()
             ]
 
-    def current_pairs(self, excluding: int | None = None) -> list[CandidatePair]:
-        """The pairs of the latest pass that has not been undone (nor is ``excluding``)."""
+    def current_pairs(self, excluding: int | None = None, verdict: str | None = None
+                      ) -> list[CandidatePair]:
+        """The pairs of the latest pass that has not been undone (nor is ``excluding``);
+        with ``verdict``, only those ("duplicate" or "review")."""
         p = schema.dedupe_pairs
         run_id = self.current_run(excluding)
         if run_id is None:
             return []
         query = (select(p.c.record_a, p.c.record_b, p.c.score, p.c.verdict, p.c.reason)
                  .where(p.c.run_id == run_id).order_by(p.c.pair_id))
+        if verdict is not None:
+            query = query.where(p.c.verdict == verdict)
         with self._engine.connect() as conn:
             return [CandidatePair(*row) for row in conn.execute(query)]
 
