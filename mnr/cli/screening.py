@@ -247,7 +247,8 @@ def decisions_export(output: Path | None) -> None:
 @handles_errors
 def decisions_import(file: Path) -> None:
     """Import decisions made elsewhere (work or record id, reviewer, stage, decision, reason,
-    note, time). Every row is checked first; one bad row and nothing is imported.
+    note, time). Rows the log has already (a colleague's whole export, the same file
+    again) are skipped; every other row is checked first; one bad row and nothing is imported.
 
     \b
     Example:
@@ -260,7 +261,11 @@ def decisions_import(file: Path) -> None:
     with open_library(project) as library:
         summary = import_decisions(library, settings, file)
     kinds = ", ".join(f"{n:,} {kind}s" for kind, n in summary.by_kind.items())
-    err.print(f"Imported {summary.rows:,} rows from {file} ({kinds}).", highlight=False)
+    told = (f"Imported {summary.rows:,} new rows from {file} ({kinds})" if summary.rows
+            else f"Nothing new in {file}")
+    if summary.present:
+        told += f"; {summary.present:,} rows were in the log already, skipped"
+    err.print(f"{told}.", highlight=False)
 
 
 @main.group()

@@ -60,7 +60,7 @@ class ScreeningStore:
                         .scalar_one()) + 1
             rows: list[dict[str, Any]] = [
                     {"work_id": e.work_id, "stage": e.stage, "reviewer": e.reviewer,
-                     "kind": e.kind, "decision": e.decision, "reason": _clean(e.reason),
+                     "kind": e.kind, "decision": e.decision, "reason": clean_reason(e.reason),
                      "note": e.note,
                      "undoes": first - e.undoes - 1 if e.undoes is not None and e.undoes < 0
                      else e.undoes,
@@ -282,9 +282,9 @@ _COUNTED_REASON = "CASE WHEN kind = 'resolution' AND decision IS NOT 'n' THEN NU
 _FIELD, _ENTRY = "\x1f", "\x1e"  # ASCII unit and record separators
 
 
-def _clean(reason: str | None) -> str | None:
+def clean_reason(reason: str | None) -> str | None:
     """A reason without the separators ``histories`` joins entries with (a pasted
-    reason could hold them; nobody means them)."""
+    reason could hold them; nobody means them): as ``append`` stores it."""
     if reason is None or (_FIELD not in reason and _ENTRY not in reason):
         return reason
     return reason.replace(_FIELD, " ").replace(_ENTRY, " ").strip() or None

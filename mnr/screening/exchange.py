@@ -5,6 +5,20 @@ reviewer's action, against the state the rows above it would leave (a
 resolution needs the conflict earlier rows create; a stage's works are those
 the earlier stages' simulated outcomes take forward); only then are all rows
 stored, in one ``append``. A file written by ``export_log`` imports again.
+
+A row already in the log is skipped, not stored twice, so that a colleague's
+whole export (which holds one's own entries too, once they imported them) or
+the same file imported twice brings in only what is new. A row is the same
+entry as one of the log when they judge the same work (its ``work``, or
+``record``, through later merges) at the same stage, by the same reviewer, of
+the same kind, with the same decision, reason, note and time (``decided_at``,
+to the microsecond, as ``export_log`` writes it); an undo must also take back
+the same entry. The ``entry`` label and ``origin`` are not part of it: entry
+ids are numbered anew by each library, and an imported entry's origin names
+the file it came from. Each log entry matches one row at most (two equal rows
+against one entry: the second is new). A row without a time is stamped when
+stored, so it is always new. An undo whose ``undoes`` names a row that was
+already in the log takes back that entry of the log.
 """
 
 from __future__ import annotations
@@ -19,6 +33,7 @@ from typing import TextIO
 
 from mnr.library import Library
 from mnr.library.models import LogEntry, NewEntry
+from mnr.library.screening import clean_reason
 from mnr.project import Settings
 from mnr.records import label_number
 from mnr.screening import state
@@ -49,11 +64,13 @@ def export_log(library: Library, stream: TextIO) -> int:
 
 @dataclass(frozen=True, slots=True)
 class ImportSummary:
-    """What an import stored: rows, and how many of each kind and at each stage."""
+    """What an import stored: rows (new ones), how many of each kind and at each stage,
+    and how many rows were skipped because the log already had them."""
 
     rows: int
     by_kind: dict[str, int]
     by_stage: dict[str, int]
+    present: int = 0
 
 
 class _Simulation:
@@ -70,7 +87,8 @@ class _Simulation:
         self.stages = state.load(library, settings, self.works).stages
         self.next_id = library.screening.last_entry_id() + 1
         self.by_stage: dict[str, list[LogEntry]] = {name: [] for name in settings.stages}
-        for entry in state.moved(library.screening.log(), library.screening.merged_into()):
+        self.log = state.moved(library.screening.log(), library.screening.merged_into())
+        for entry in self.log:
             self.by_stage.setdefault(entry.stage, []).append(entry)
         self.stale = len(self.stages)  # the first stage that may need rebuilding
 
@@ -195,43 +213,108 @@ def _work(library: Library, row: dict[str, str], works: set[int],
     return work_id
 
 
+Identity = tuple[object, ...]
+
+
+def _identity(entry: LogEntry | NewEntry, undone: Identity | None = None) -> Identity:
+    """What makes a log entry the same entry in another library (see the module's
+    docstring); ``undone``, for an undo, is the identity of the entry it takes back."""
+    return (entry.work_id, entry.stage, entry.reviewer, entry.kind, entry.decision,
+            clean_reason((entry.reason or "").strip() or None), (entry.note or "").strip() or None,
+            entry.decided_at, undone)
+
+
+class _Present:
+    """The log's entries by identity: which rows it has already. Each entry matches
+    one row at most."""
+
+    def __init__(self, log: list[LogEntry]) -> None:
+        self.undone = {e.undoes for e in log if e.kind == "undo" and e.undoes is not None}
+        targets = {e.entry_id: _identity(e) for e in log if e.entry_id in self.undone}
+        self.entries: dict[Identity, list[LogEntry]] = {}
+        for e in log:
+            undone = targets.get(e.undoes) if e.kind == "undo" and e.undoes is not None else None
+            self.entries.setdefault(_identity(e, undone), []).append(e)
+
+    def take(self, identity: Identity) -> LogEntry | None:
+        """The entry of the log with this identity that no row has matched yet, if any."""
+        found = self.entries.get(identity)
+        return found.pop(0) if found else None
+
+
 @dataclass(slots=True)
 class _Batch:
-    """The rows checked so far: the entries to store, as the simulation logged them (an
-    undo row names one of those), and the entry labels the file gave them."""
+    """The rows checked so far: the entries to store, the rows that were in the log
+    already, and the entry (of the log, or as simulated) each entry label stands for."""
 
     sim: _Simulation
+    present: _Present
+    memberships: dict[int, int]  # record -> work
+    merged_into: dict[int, int]
     entries: list[NewEntry] = field(default_factory=list)
-    simulated: list[LogEntry] = field(default_factory=list)
-    labels: dict[str, int] = field(default_factory=dict)  # entry label -> position in entries
-    undone: set[int] = field(default_factory=set)  # simulated ids of entries undone
+    skipped: int = 0
+    labels: dict[str, LogEntry] = field(default_factory=dict)
+    undone: set[int] = field(default_factory=set)  # ids (of the log or simulated) undone
+    first_new: int = field(init=False)  # the simulated ids of new entries start here
 
-    def undo_target(self, row: dict[str, str], work_id: int, stage: str) -> int:
-        """The position of the entry an undo row takes back: a row above it, about the same
-        work at the same stage, neither an undo nor undone already."""
+    def __post_init__(self) -> None:
+        self.undone |= self.present.undone
+        self.first_new = self.sim.next_id
+
+    def undo_target(self, row: dict[str, str], work_id: int, stage: str) -> LogEntry:
+        """The entry an undo row takes back: that of a row above it (new, or in the log
+        already), about the same work at the same stage, and not an undo."""
         label = _label(row.get("undoes", ""))
         if label not in self.labels:
             raise ScreeningError(f"an undo must name in `undoes` the entry of a row "
                                  f"above it; {label or 'nothing'} is not one")
-        position = self.labels[label]
-        target = self.simulated[position]
-        if target.kind == "undo" or target.entry_id in self.undone:
+        target = self.labels[label]
+        if target.kind == "undo":
             raise ScreeningError(f"{label} is an undo, or has been undone already")
         if (target.work_id, target.stage) != (work_id, stage):
             raise ScreeningError(f"{label} is about W{target.work_id} at the "
                                  f"{target.stage} stage, not W{work_id} at {stage}")
-        return position
+        return target
 
-    def add(self, entry: NewEntry, label: str, undoes: int | None) -> None:
-        """Take a checked entry (an undo of the entry at position ``undoes``) into the batch
-        and the simulation, so that the rows below see it."""
+    def check_undo(self, row: dict[str, str], target: LogEntry) -> None:
+        """Refuse a new undo of an entry that has been undone already."""
+        if target.entry_id in self.undone:
+            raise ScreeningError(f"{_label(row.get('undoes', ''))} is an undo, or has been "
+                                 "undone already")
+
+    def undoes(self, target: LogEntry) -> int:
+        """``NewEntry.undoes`` for an undo of ``target``: its id if it is in the log,
+        else its position in the batch as ``append`` takes it (-1 for the first)."""
+        if target.entry_id < self.first_new:
+            return target.entry_id
+        return self.first_new - target.entry_id - 1
+
+    def known(self, entry: NewEntry, target: LogEntry | None, label: str) -> bool:
+        """Whether the log has this entry already; if so, its label stands for it."""
+        found = self.present.take(_identity(entry, None if target is None
+                                            else _identity(target)))
+        if found is None:
+            return False
+        self._unique(label)
         if label:
-            self.labels[label] = len(self.entries)
+            self.labels[label] = found
+        self.skipped += 1
+        return True
+
+    def add(self, entry: NewEntry, label: str, target: LogEntry | None) -> None:
+        """Take a checked entry (an undo of ``target``) into the batch and the
+        simulation, so that the rows below see it."""
+        self._unique(label)
         self.entries.append(entry)
-        target = None if undoes is None else self.simulated[undoes]
-        self.simulated.append(self.sim.apply(entry, None if target is None else target.entry_id))
+        simulated = self.sim.apply(entry, None if target is None else target.entry_id)
+        if label:
+            self.labels[label] = simulated
         if target is not None:
             self.undone.add(target.entry_id)
+
+    def _unique(self, label: str) -> None:
+        if label in self.labels:
+            raise ScreeningError(f"the entry {label} appears twice in the file")
 
 
 def _kind(row: dict[str, str]) -> str:
@@ -263,36 +346,46 @@ def _decision(kind: str, raw: str) -> str | None:
     return VALUES.get(raw.lower())
 
 
+def _entry(library: Library, settings: Settings, batch: _Batch, row: dict[str, str],
+           origin: str) -> tuple[NewEntry, LogEntry | None]:
+    """The entry a row stands for, and (for an undo) the entry it takes back."""
+    kind = _kind(row)
+    work_id = _work(library, row, batch.sim.works, batch.memberships, batch.merged_into)
+    stage = _stage(row, settings)
+    target = batch.undo_target(row, work_id, stage) if kind == "undo" else None
+    decision = _decision(kind, row.get("decision", ""))
+    entry = NewEntry(work_id=work_id, stage=stage, reviewer=row.get("reviewer", ""),
+                     kind=kind, decision=decision,
+                     reason=row.get("reason") or None, note=row.get("note") or None,
+                     undoes=None if target is None else batch.undoes(target),
+                     decided_at=_time(row.get("time", "")), origin=origin)
+    return entry, target
+
+
 def import_decisions(library: Library, settings: Settings, path: Path) -> ImportSummary:
-    """Check every row of a CSV of decisions, then store them all in one transaction."""
+    """Check every row of a CSV of decisions that the log does not have yet, then store
+    them all in one transaction."""
     rows = _read(path)
-    batch = _Batch(_Simulation(library, settings))
-    memberships = library.works.memberships()
-    merged_into = library.screening.merged_into()
+    sim = _Simulation(library, settings)
+    batch = _Batch(sim, _Present(sim.log), library.works.memberships(),
+                   library.screening.merged_into())
     for number, row in rows:
         try:
-            kind = _kind(row)
-            work_id = _work(library, row, batch.sim.works, memberships, merged_into)
-            stage = _stage(row, settings)
-            undoes = batch.undo_target(row, work_id, stage) if kind == "undo" else None
-            decision = _decision(kind, row.get("decision", ""))
-            entry = NewEntry(work_id=work_id, stage=stage, reviewer=row.get("reviewer", ""),
-                             kind=kind, decision=decision,
-                             reason=row.get("reason") or None, note=row.get("note") or None,
-                             undoes=None if undoes is None else -(undoes + 1),
-                             decided_at=_time(row.get("time", "")),
-                             origin=f"import {path.name} row {number}")
-            if undoes is None:
-                check(batch.sim.stage(stage), entry)
-            else:
-                check_reviewer(batch.sim.stage(stage), entry.reviewer)
+            entry, target = _entry(library, settings, batch, row,
+                                   f"import {path.name} row {number}")
             label = _label(row.get("entry", ""))
-            if label in batch.labels:
-                raise ScreeningError(f"the entry {label} appears twice in the file")
+            if batch.known(entry, target, label):
+                continue
+            if target is None:
+                check(sim.stage(entry.stage), entry)
+            else:
+                batch.check_undo(row, target)
+                check_reviewer(sim.stage(entry.stage), entry.reviewer)
+            batch.add(entry, label, target)
         except ScreeningError as error:
             raise ScreeningError(f"{path.name}, row {number}: {error.message}") from None
-        batch.add(entry, label, undoes)
     library.screening.append(batch.entries)
     return ImportSummary(rows=len(batch.entries),
                          by_kind=dict(Counter(e.kind for e in batch.entries)),
-                         by_stage=dict(Counter(e.stage for e in batch.entries)))
+                         by_stage=dict(Counter(e.stage for e in batch.entries)),
+                         present=batch.skipped)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,6 +167,76 @@ def test_rows_depend_on_rows_above_them(lib: tuple[Library, Settings], tmp_path:
     result = outcomes(library, settings)
     assert result["title"][1] == "conflict" and result["abstract"] == {2: "y"}
     assert library.screening.log()[-1].undoes == 3
+
+
+def exported(library: Library) -> str:
+    stream = io.StringIO()
+    export_log(library, stream)
+    return stream.getvalue()
+
+
+def mnr(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mnr", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+VIEWS = [("agreement", "--json"), ("conflicts", "--json"), ("prisma", "--format", "json")]
+
+
+def test_the_same_file_twice_imports_nothing_the_second_time(lib: tuple[Library, Settings],
+                                                             tmp_path: Path) -> None:
+    library, settings = lib
+    screen_a_little(library, settings)
+    path = write(tmp_path, exported(library))
+    other, _ = build(tmp_path / "two")
+    other.close()
+    root = tmp_path / "two"
+    first = mnr(root, "decisions", "import", str(path))
+    assert first.returncode == 0, first.stderr
+    assert "Imported 22 new rows" in first.stderr and "already" not in first.stderr
+    views = [mnr(root, *args) for args in VIEWS]
+    assert all(view.returncode == 0 and view.stdout for view in views)
+    second = mnr(root, "decisions", "import", str(path))
+    assert second.returncode == 0, second.stderr
+    assert "Nothing new in" in second.stderr
+    assert "22 rows were in the log already, skipped." in " ".join(second.stderr.split())
+    assert [mnr(root, *args).stdout for args in VIEWS] == [view.stdout for view in views]
+    again = Library.open(root / "library" / "library.sqlite")
+    try:
+        assert len(again.screening.log()) == 22
+        summary = import_decisions(again, settings, path)
+        assert (summary.rows, summary.present, summary.by_kind) == (0, 22, {})
+    finally:
+        again.close()
+
+
+def test_only_new_rows_are_stored_and_an_undo_finds_its_entry(lib: tuple[Library, Settings],
+                                                              tmp_path: Path) -> None:
+    library, settings = lib
+    title = state.load(library, settings).stage("title")
+    decide.decide(library, title, 1, "BH", "y")
+    decide.decide(library, title, 2, "BH", "n", reason=" Wrong setting ")
+    other, _ = build(tmp_path / "two")
+    try:
+        decide.decide(other, state.load(other, settings).stage("title"), 3, "MC", "y")
+        early = import_decisions(other, settings, write(tmp_path, exported(library), "a.csv"))
+        assert (early.rows, early.present) == (2, 0)
+        decide.undo_last(library, title, "BH")  # E2 here, E3 in the other library
+        decide.decide(library, title, 2, "BH", "y")
+        later = import_decisions(other, settings, write(tmp_path, exported(library), "b.csv"))
+        assert (later.rows, later.present) == (2, 2)
+        assert later.by_kind == {"undo": 1, "decision": 1}
+        log = other.screening.log()
+        assert [(e.entry_id, e.kind, e.undoes) for e in log[3:]] == [
+            (4, "undo", 3), (5, "decision", None)]
+        assert outcomes(other, settings)["title"] == {**outcomes(library, settings)["title"],
+                                                      3: "pending"}
+        twice = write(tmp_path, exported(library) + exported(library).split("\n", 1)[1], "c.csv")
+        with pytest.raises(ScreeningError, match="row 6: the entry E1 appears twice"):
+            import_decisions(other, settings, twice)
+        assert other.screening.log() == log
+    finally:
+        other.close()
 
 
 ERRORS = [
