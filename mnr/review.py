@@ -4,7 +4,8 @@ stands, and the labels people type for its searches, records and works.
 The CLI and the TUI start here; the steps below never call back up. On first
 use the library is built from what the review folder holds: the search log and
 its exports, then, where the folder has them, the saved screening log, the
-synthesis file and the reference lists.
+synthesis file and the reference lists. At every later opening the library's
+searches are checked against the search log, and brought in line with it.
 """
 
 from __future__ import annotations
@@ -15,13 +16,20 @@ from typing import Any
 
 from mnr.dedupe.queue import pairs_waiting
 from mnr.errors import MnrError
-from mnr.library import Library, Status
+from mnr.library import Library, Search, Status
 from mnr.library.works import WorkCounts
-from mnr.project import Project, Settings
+from mnr.project import DATABASE_FILE, LIBRARY_DIR, Project, Settings
 from mnr.records import label_number
 from mnr.screening.state import load
 from mnr.screening.summary import StageSummary, summarise_all
-from mnr.searches import ImportResult, Progress
+from mnr.searches import (
+    ImportResult,
+    LogEntry,
+    Progress,
+    file_sha256,
+    import_file,
+    read_log,
+)
 
 DECISIONS_FILE = "decisions.csv"  # in library/: a screening log to replay on first use
 SYNTHESIS_FILE = "synthesis.json"  # in library/: appraisal to memos, replayed on first use
@@ -29,31 +37,46 @@ SYNTHESIS_FILE = "synthesis.json"  # in library/: appraisal to memos, replayed o
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """A review's library, and what was built into it if this was its first use."""
+    """A review's library, what was built into it if this was its first use, and what
+    was done to bring it in line with the review folder (one line each)."""
 
     library: Library
     built: list[ImportResult] = field(default_factory=list)
     replayed: int | None = None  # screening log entries replayed from DECISIONS_FILE
+    reconciled: list[str] = field(default_factory=list)
 
 
 def open_review(project: Project, progress: Progress | None = None) -> Opened:
-    """Open the review's library; on first use, build it from the review folder.
+    """Open the review's library; on first use, build it from the review folder, and
+    afterwards bring it in line with the folder's search log (see ``reconcile``).
 
     A fresh checkout of a review (or of mnr's own demo) has its exports and log
     in searches/ but no library yet: the first command builds it. A build that
-    fails or is interrupted leaves no half-built library behind.
+    fails or is interrupted leaves no half-built library behind. A 0-byte library
+    file (a copy or sync cut short) counts as none; a file that is not a library
+    is refused, never replaced.
     """
-    first_use = not project.database_file.exists()
-    library = Library.open(project.database_file)
+    database = project.database_file
+    emptied = database.is_file() and database.stat().st_size == 0
+    first_use = emptied or not database.exists()
+    library = Library.open(database)
     if not first_use:
-        return Opened(library)
+        try:
+            return Opened(library, reconciled=reconcile(project, library, progress))
+        except BaseException:
+            library.close()
+            raise
     try:
-        return _build(project, library, progress)
+        opened = _build(project, library, progress)
     except BaseException:
         library.close()
         for suffix in ("", "-wal", "-shm"):  # half built: the next command starts afresh
-            Path(f"{project.database_file}{suffix}").unlink(missing_ok=True)
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
         raise
+    if emptied:
+        opened.reconciled.append(f"{LIBRARY_DIR}/{DATABASE_FILE} was empty (0 bytes): "
+                                 "rebuilt the library from the review folder")
+    return opened
 
 
 def _build(project: Project, library: Library, progress: Progress | None) -> Opened:
@@ -78,6 +101,136 @@ def _build(project: Project, library: Library, progress: Progress | None) -> Ope
         import_synthesis(library, project.settings(), synthesis)
     replay_reference_lists(project, library)
     return Opened(library, built, replayed)
+
+
+# -- the search log against the library ------------------------------------------------
+
+UNLOGGED_REASON = ("not in searches/log.toml: withdrawn when the library was brought in "
+                   "line with the review folder")
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """Where the library and the search log disagree (the log, being the folder, is right)."""
+
+    unimported: list[LogEntry]  # logged searches the library lacks
+    unlogged: list[Search]  # searches in the library (not withdrawn) the log does not list
+    unwithdrawn: list[tuple[Search, str]]  # logged withdrawals not applied, with their reason
+    relisted: list[Search]  # withdrawn as unlogged, logged (and not withdrawn) again since
+    withdrawals: dict[str, str]  # every logged withdrawal: file name -> reason
+    logged: int  # how many searches the log lists
+
+    def __bool__(self) -> bool:
+        return bool(self.unimported or self.unlogged or self.unwithdrawn or self.relisted)
+
+
+def drift(project: Project, library: Library) -> Drift:
+    """Compare the search log with the library, cheaply: the SHA-256 each ``[[search]]``
+    records (its file name where it records none) against the library's searches. No
+    export is read unless a logged search without a SHA-256 is missing by name."""
+    # The library first: an import logs its search before it commits, so every search
+    # read here is in the log read next (else a concurrent import would look unlogged).
+    searches = library.searches()
+    entries, withdrawals = read_log(project)
+    by_sha = {search.file_sha256: search for search in searches}
+    by_name = {search.file_name: search for search in searches}
+    unimported, logged = [], set()
+    for entry in entries:
+        found = by_sha.get(entry.sha256) if entry.sha256 else (
+            by_name.get(entry.name) or _by_content(entry, by_sha))
+        if found is None:
+            unimported.append(entry)
+        else:
+            logged.add(found.search_id)
+    active = [search for search in searches if not search.withdrawn]
+    return Drift(
+        unimported=unimported,
+        unlogged=[search for search in active if search.search_id not in logged],
+        unwithdrawn=[(search, withdrawals[search.file_name]) for search in active
+                     if search.search_id in logged and search.file_name in withdrawals],
+        relisted=[search for search in searches if search.search_id in logged
+                  and search.withdrawn_reason == UNLOGGED_REASON
+                  and search.file_name not in withdrawals],
+        withdrawals=withdrawals, logged=len(entries))
+
+
+def _by_content(entry: LogEntry, by_sha: dict[str, Search]) -> Search | None:
+    """The search of a logged file renamed since its import (the log gave no SHA-256)."""
+    sha256 = _content_sha256(entry.file)
+    return by_sha.get(sha256) if sha256 else None
+
+
+def _content_sha256(path: Path) -> str | None:
+    """The file's SHA-256; None if it is missing or cannot be read."""
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
+def reconcile(project: Project, library: Library,
+              progress: Progress | None = None) -> list[str]:
+    """Bring the library in line with the search log, in favour of the log: a logged
+    search the library lacks is imported, a search the log does not list is withdrawn
+    (its records are kept), a logged withdrawal is applied. Returns what was done (or
+    could not be), one line each; nothing when they agree, which is the usual case and
+    costs one small query and reading the log."""
+    try:
+        found = drift(project, library)
+    except MnrError as error:
+        return [f"the library was not checked against the search log: {error.message}"]
+    if not found:
+        return []
+    done = [line for entry in found.unimported
+            if (line := _import_logged(project, library, entry, found.withdrawals, progress))]
+    for search, reason in found.unwithdrawn:
+        library.withdraw_search(search.search_id, reason)
+        done.append(f"Withdrew {search.label} (searches/{search.file_name}), as "
+                    f"searches/log.toml says: {reason}")
+    if found.unlogged and not found.logged:  # a lost log, or a library built without one
+        labels = ", ".join(search.label for search in found.unlogged)
+        done.append(f"searches/log.toml lists no searches but the library holds {labels}: "
+                     "nothing was withdrawn; restore the log (e.g. from git), or withdraw "
+                     "them with `mnr searches withdraw`")
+        return done
+    for search in found.unlogged:
+        library.withdraw_search(search.search_id, UNLOGGED_REASON)
+        done.append(f"Withdrew {search.label} {search.database} (searches/{search.file_name}): "
+                    "searches/log.toml does not list it (its records are kept)")
+    done += [f"{search.label} (searches/{search.file_name}) is in searches/log.toml again "
+             "but stays withdrawn: it was withdrawn when the log did not list it"
+             for search in found.relisted]
+    return done
+
+
+def _import_logged(project: Project, library: Library, entry: LogEntry,
+                   withdrawals: dict[str, str], progress: Progress | None) -> str | None:
+    """Import a logged search the library lacks; what was done, in words (None when
+    another process imported it meanwhile)."""
+    where = f"searches/{entry.name}"
+    if not entry.file.is_file():
+        return f"{where} is in searches/log.toml but missing from searches/: not imported"
+    sha256 = _content_sha256(entry.file)
+    if sha256 is None:
+        return f"{where} is in searches/log.toml but could not be read: not imported"
+    if entry.sha256 and sha256 != entry.sha256:
+        return (f"{where} has changed since searches/log.toml logged it (its SHA-256 is "
+                "not the logged one): not imported")
+    try:
+        result = import_file(project, library, entry.file, entry.options, progress,
+                             write_log=False)
+    except MnrError as error:
+        if library.search_by_sha256(sha256) is not None:
+            return None  # imported by another process a moment ago
+        return f"{where} is in searches/log.toml but could not be imported: {error.message}"
+    search = result.search
+    line = (f"Imported {search.label} {search.database}: {search.record_count:,} records "
+            f"from {where}, which searches/log.toml lists but the library lacked")
+    reason = withdrawals.get(search.file_name)
+    if reason is not None:
+        library.withdraw_search(search.search_id, reason)
+        line += f"; withdrew it, as the log says: {reason}"
+    return line
 
 
 def open_existing(project: Project) -> Library:

@@ -10,6 +10,7 @@ can be rebuilt.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tomllib
@@ -73,6 +74,12 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in chunks (an export may be hundreds of MB)."""
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
 def _check_date(value: str | None) -> None:
     if value and not _DATE.match(value):
         raise ImportRefused(f"the search date {value!r} is not a date; write it as YYYY-MM-DD")
@@ -133,17 +140,52 @@ def _log_entry(search: NewSearch) -> dict[str, Any]:
     return {key: value for key, value in entry.items() if value is not None}
 
 
-def append_log(project: Project, table: str, entry: dict[str, Any]) -> None:
-    """Append one ``[[table]]`` to the search log, keeping the librarian's comments."""
+def append_log(project: Project, table: str, entry: dict[str, Any]) -> str:
+    """Append one ``[[table]]`` to the search log, keeping the librarian's comments; return
+    the text appended (what ``remove_from_log`` takes out again). Callers that must not
+    race another writer call it holding the library's write lock."""
     log = project.log_file
-    text = log.read_text("utf-8") if log.exists() else LOG_HEADER
+    text = _read_log_text(log)
     # Written by hand as [[table]]: tomli_w would inline a short array of tables, which
     # appended after another table would become a key of that table.
     block = f"[[{table}]]\n" + tomli_w.dumps(entry, multiline_strings=True)
     if text and not text.endswith("\n"):
         text += "\n"
     separator = "\n" if text and not text.endswith("\n\n") else ""
-    log.write_text(text + separator + block, encoding="utf-8")
+    _write_log(log, text + separator + block)
+    return separator + block
+
+
+def remove_from_log(project: Project, appended: str) -> None:
+    """Take out what one ``append_log`` added (the last copy of it), leaving every other
+    entry, including ones appended since by others, as it is."""
+    log = project.log_file
+    text = _read_log_text(log)
+    at = text.rfind(appended)
+    if at >= 0:
+        _write_log(log, text[:at] + text[at + len(appended):])
+
+
+def _read_log_text(log: Path) -> str:
+    try:
+        return log.read_text("utf-8") if log.exists() else LOG_HEADER
+    except (OSError, UnicodeDecodeError) as error:
+        raise MnrError(f"{log}: could not be read ({error}); nothing was changed") from None
+
+
+def _write_log(log: Path, text: str) -> None:
+    """Replace the log in one step (a temporary file renamed over it): a write that fails
+    leaves the log as it was, never cut short."""
+    temporary = log.with_name(f".{log.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        if log.exists():
+            shutil.copymode(log, temporary)
+        os.replace(temporary, log)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise MnrError(f"{log}: could not be written ({error.strerror or error}); "
+                       "nothing was changed") from None
 
 
 def import_file(project: Project, library: Library, path: Path, options: ImportOptions,
@@ -226,10 +268,12 @@ def _store(project: Project, library: Library, new: NewSearch,
            keep_fields: bool, write_log: bool, progress: Progress | None) -> int:
     """Store the search and its records in one transaction, copying the export into
     searches/ and logging the search within it: when anything fails, the copy and the
-    log entry are undone with the transaction. Returns how many records have no title."""
+    log entry are undone with the transaction (a crash before COMMIT leaves the entry,
+    which the next opening imports: the folder wins). Returns how many records have no
+    title."""
     untitled = 0
     copied: Path | None = None
-    log_before = project.log_file.read_text("utf-8") if project.log_file.exists() else None
+    logged: str | None = None
     try:
         with paused_gc(), library.importing(new, keep_fields=keep_fields) as sink:
             for batch in batches:
@@ -241,15 +285,25 @@ def _store(project: Project, library: Library, new: NewSearch,
                 copy_to.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, copy_to)
                 copied = copy_to
-            if write_log:
-                append_log(project, "search", _log_entry(new))
-    except BaseException:  # the transaction rolled back: undo the file copy and the log
-        if copied is not None:
-            copied.unlink(missing_ok=True)
-        if write_log and log_before is not None:
-            project.log_file.write_text(log_before, encoding="utf-8")
+            if write_log:  # last, holding the write lock: no other import appends now
+                logged = append_log(project, "search", _log_entry(new))
+    except BaseException:  # the transaction rolled back: undo the log entry and the copy
+        _undo(project, copied, logged)
         raise
     return untitled
+
+
+def _undo(project: Project, copied: Path | None, logged: str | None) -> None:
+    """Take out a failed import's own log entry (never another's), then its copy of the
+    export; the copy stays if the entry could not be taken out, so that the next opening
+    can import what the log lists."""
+    if logged is not None:
+        try:
+            remove_from_log(project, logged)
+        except MnrError:
+            return
+    if copied is not None:
+        copied.unlink(missing_ok=True)
 
 
 def _chain(first: list[ParsedRecord],
@@ -264,6 +318,8 @@ class LogEntry:
 
     file: Path
     options: ImportOptions
+    name: str = ""  # as logged: the file's path inside searches/
+    sha256: str | None = None  # as logged, when the log says
 
 
 def read_log(project: Project) -> tuple[list[LogEntry], dict[str, str]]:
@@ -291,8 +347,11 @@ def read_log(project: Project) -> tuple[list[LogEntry], dict[str, str]]:
         for key, value in text.items():
             if value is not None and not isinstance(value, str):
                 raise MnrError(f"{where}: {key} must be a string in quotes")
+        sha256 = item.get("sha256")
         entries.append(LogEntry(file=file, options=ImportOptions(
-            **text, register=bool(item.get("register", False)))))  # type: ignore[arg-type]
+            **text, register=bool(item.get("register", False))),  # type: ignore[arg-type]
+            name=file.relative_to(root).as_posix(),
+            sha256=sha256 if isinstance(sha256, str) else None))
     withdrawals = {
         str(item.get("file")): str(item.get("reason", ""))
         for item in data.get("withdrawal", []) if isinstance(item, dict)
@@ -327,6 +386,6 @@ def withdraw(project: Project, library: Library, search_id: int, reason: str) ->
         raise MnrError(f"there is no search S{search_id}; `mnr searches` lists them")
     if search.withdrawn:
         raise MnrError(f"{search.label} was already withdrawn on {search.withdrawn_at}")
-    withdrawn = library.withdraw_search(search_id, reason)
-    append_log(project, "withdrawal", {"file": search.file_name, "reason": reason})
-    return withdrawn
+    # Logged inside the transaction: if the log cannot be written, nothing is withdrawn.
+    return library.withdraw_search(search_id, reason, before_commit=lambda: append_log(
+        project, "withdrawal", {"file": search.file_name, "reason": reason}))

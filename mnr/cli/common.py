@@ -96,6 +96,10 @@ def open_library(project: Project) -> Iterator[Library]:
     if opened.replayed is not None:
         err.print(f"Grouped the records into works and replayed {opened.replayed:,} screening log "
                   f"entries from {LIBRARY_DIR}/{DECISIONS_FILE}.", highlight=False)
+    if opened.reconciled:  # one message: the library disagreed with the review folder
+        err.print("The library was brought in line with the review folder:\n"
+                  + "\n".join(f"  {line}" for line in opened.reconciled),
+                  highlight=False, markup=False)
     try:
         yield opened.library
     finally:

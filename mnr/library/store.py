@@ -11,7 +11,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -241,6 +241,10 @@ class Library:
         except LibraryUnavailable as error:
             library.close()
             cause = error.__cause__ or error
+            if "not a database" in str(cause):  # never replaced: it may be someone's file
+                raise LibraryUnavailable(
+                    f"{path}: is not an mnr library ({cause}); nothing was changed. Move it "
+                    "away and mnr will rebuild the library from the review folder") from None
             raise LibraryUnavailable(f"{path}: the library could not be opened ({cause})"
                                      ) from None
         except BaseException:
@@ -321,14 +325,22 @@ class Library:
                 .values(record_count=sink.count)
             )
 
-    def withdraw_search(self, search_id: int, reason: str) -> Search:
-        """Mark a search as imported by mistake; its records stay stored but stop counting."""
+    def withdraw_search(self, search_id: int, reason: str,
+                        before_commit: Callable[[], object] | None = None) -> Search:
+        """Mark a search as imported by mistake; its records stay stored but stop counting.
+
+        ``before_commit`` runs last inside the transaction, holding the write lock (the
+        search log is written there): if it fails, nothing is withdrawn. A search already
+        withdrawn keeps its first withdrawal (and ``before_commit`` is not run)."""
         with self.writing() as conn:
-            conn.execute(
+            changed = conn.execute(
                 update(schema.searches)
-                .where(schema.searches.c.search_id == search_id)
+                .where(schema.searches.c.search_id == search_id,
+                       schema.searches.c.withdrawn_at.is_(None))
                 .values(withdrawn_at=_now(), withdrawn_reason=reason)
-            )
+            ).rowcount
+            if changed and before_commit is not None:
+                before_commit()
         found = self.search(search_id)
         assert found is not None
         return found
