@@ -116,7 +116,8 @@ class Drift:
     unimported: list[LogEntry]  # logged searches the library lacks
     unlogged: list[Search]  # searches in the library (not withdrawn) the log does not list
     unwithdrawn: list[tuple[Search, str]]  # logged withdrawals not applied, with their reason
-    relisted: list[Search]  # withdrawn as unlogged, logged (and not withdrawn) again since
+    relisted: list[Search]  # withdrawn as unlogged, logged (and not withdrawn) again since:
+    # reinstated
     withdrawals: dict[str, str]  # every logged withdrawal: file name -> reason
     logged: int  # how many searches the log lists
 
@@ -197,9 +198,10 @@ def reconcile(project: Project, library: Library,
         library.withdraw_search(search.search_id, UNLOGGED_REASON)
         done.append(f"Withdrew {search.label} {search.database} (searches/{search.file_name}): "
                     "searches/log.toml does not list it (its records are kept)")
-    done += [f"{search.label} (searches/{search.file_name}) is in searches/log.toml again "
-             "but stays withdrawn: it was withdrawn when the log did not list it"
-             for search in found.relisted]
+    for search in found.relisted:
+        if library.reinstate_search(search.search_id, UNLOGGED_REASON):
+            done.append(f"Reinstated {search.label} {search.database} "
+                        f"(searches/{search.file_name}): searches/log.toml lists it again")
     return done
 
 

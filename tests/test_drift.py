@@ -272,11 +272,10 @@ def test_a_search_the_log_does_not_list_is_withdrawn_and_its_records_kept(
     assert _opened(project) == []
 
 
-def test_a_search_logged_again_after_its_withdrawal_is_said_at_every_opening(
+def test_a_search_logged_again_after_its_withdrawal_is_reinstated(
         project: Project, tmp_path: Path) -> None:
     """An older log and then the newer one again (e.g. a checkout of an older commit and
-    back): the store cannot yet undo a withdrawal, so the disagreement is said, never
-    hidden."""
+    back): the search mnr withdrew comes back; one a person withdrew stays withdrawn."""
     _import(project, _export(tmp_path, "cinahl.ris", "10.1000/c"), "CINAHL")
     older = project.log_file.read_text("utf-8")
     _import(project, _export(tmp_path, "scopus.ris", "10.1000/s"), "Scopus")
@@ -285,9 +284,18 @@ def test_a_search_logged_again_after_its_withdrawal_is_said_at_every_opening(
     [withdrew] = _opened(project)
     assert withdrew.startswith("Withdrew S2 Scopus")
     project.log_file.write_text(newer, "utf-8")
-    said = ["S2 (searches/scopus.ris) is in searches/log.toml again but stays withdrawn: it "
-            "was withdrawn when the log did not list it"]
-    assert _opened(project) == said and _opened(project) == said
+    [reinstated] = _opened(project)
+    assert reinstated.startswith("Reinstated S2 Scopus (searches/scopus.ris): searches/log.toml "
+                                 "lists it again")
+    assert _opened(project) == []
+    assert _agreeing(project) == ["S1 cinahl.ris", "S2 scopus.ris"]
+    library = Library.open(project.database_file)
+    try:
+        library.withdraw_search(2, "exported with the wrong limits")
+        assert not library.reinstate_search(2, review.UNLOGGED_REASON)
+        assert library.search(2) is not None and library.search(2).withdrawn  # type: ignore[union-attr]
+    finally:
+        library.close()
 
 
 def test_a_logged_withdrawal_not_applied_is_applied(project: Project, tmp_path: Path) -> None:

@@ -345,6 +345,19 @@ class Library:
         assert found is not None
         return found
 
+    def reinstate_search(self, search_id: int, reason: str) -> bool:
+        """Take back a withdrawal made for ``reason`` (mnr's own, when the search log did
+        not list the search for a while); True if it did. A withdrawal a person asked
+        for is never taken back here."""
+        with self.writing() as conn:
+            changed = conn.execute(
+                update(schema.searches)
+                .where(schema.searches.c.search_id == search_id,
+                       schema.searches.c.withdrawn_reason == reason)
+                .values(withdrawn_at=None, withdrawn_reason=None)
+            ).rowcount
+        return bool(changed)
+
     # -- counts -----------------------------------------------------------------------
 
     def status(self) -> Status:
