@@ -27,7 +27,7 @@ from mnr.searches import (
     LogEntry,
     Progress,
     file_sha256,
-    import_file,
+    import_logged,
     read_log,
 )
 
@@ -219,19 +219,15 @@ def _import_logged(project: Project, library: Library, entry: LogEntry,
         return (f"{where} has changed since searches/log.toml logged it (its SHA-256 is "
                 "not the logged one): not imported")
     try:
-        result = import_file(project, library, entry.file, entry.options, progress,
-                             write_log=False)
+        search = import_logged(project, library, entry, withdrawals, progress).search
     except MnrError as error:
         if library.search_by_sha256(sha256) is not None:
             return None  # imported by another process a moment ago
         return f"{where} is in searches/log.toml but could not be imported: {error.message}"
-    search = result.search
     line = (f"Imported {search.label} {search.database}: {search.record_count:,} records "
             f"from {where}, which searches/log.toml lists but the library lacked")
-    reason = withdrawals.get(search.file_name)
-    if reason is not None:
-        library.withdraw_search(search.search_id, reason)
-        line += f"; withdrew it, as the log says: {reason}"
+    if search.withdrawn:
+        line += f"; withdrew it, as the log says: {search.withdrawn_reason}"
     return line
 
 

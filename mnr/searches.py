@@ -116,7 +116,7 @@ def _destination(project: Project, path: Path, sha256: str) -> tuple[Path, bool]
     target = searches / path.name
     counter = 2
     while target.exists():
-        if _sha256(target.read_bytes()) == sha256:
+        if file_sha256(target) == sha256:
             return target, False
         target = searches / f"{path.stem}-{counter}{path.suffix}"
         counter += 1
@@ -368,15 +368,24 @@ def import_log(project: Project, library: Library,
         if not entry.file.is_file():
             raise MnrError(f"{project.log_file}: the logged file {entry.file.name} is missing "
                            "from searches/")
-        if library.search_by_sha256(_sha256(entry.file.read_bytes())) is not None:
+        if library.search_by_sha256(file_sha256(entry.file)) is not None:
             continue
-        result = import_file(project, library, entry.file, entry.options, progress,
-                             write_log=False)
-        reason = withdrawals.get(result.search.file_name)
-        if reason is not None:
-            library.withdraw_search(result.search.search_id, reason)
-        results.append(result)
+        results.append(import_logged(project, library, entry, withdrawals, progress))
     return results
+
+
+def import_logged(project: Project, library: Library, entry: LogEntry,
+                  withdrawals: dict[str, str], progress: Progress | None = None
+                  ) -> ImportResult:
+    """Import one search the log lists (not logging it again), withdrawn if the log
+    says so."""
+    result = import_file(project, library, entry.file, entry.options, progress,
+                         write_log=False)
+    reason = withdrawals.get(result.search.file_name)
+    if reason is None:
+        return result
+    withdrawn = library.withdraw_search(result.search.search_id, reason)
+    return ImportResult(withdrawn, result.untitled, result.copied_to)
 
 
 def withdraw(project: Project, library: Library, search_id: int, reason: str) -> Search:
