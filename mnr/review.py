@@ -3,9 +3,9 @@ stands, and the labels people type for its searches, records and works.
 
 The CLI and the TUI start here; the steps below never call back up. On first
 use the library is built from what the review folder holds: the search log and
-its exports, then, where the folder has them, the saved screening log, the
-synthesis file and the reference lists. At every later opening the library's
-searches are checked against the search log, and brought in line with it.
+its exports, the judgement logs (mnr.journal) and the reference lists. At every
+later opening the library's searches are checked against the search log, and
+the judgement lines it has not applied yet are applied (mnr.replay).
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from typing import Any
 
 from mnr.dedupe.queue import pairs_waiting
 from mnr.errors import MnrError
+from mnr.journal import JUDGEMENTS_DIR, Journal
 from mnr.library import Library, Search, Status
 from mnr.library.works import WorkCounts
 from mnr.project import DATABASE_FILE, LIBRARY_DIR, Project, Settings
 from mnr.records import label_number
+from mnr.replay import catch_up, rebuild
 from mnr.screening.state import load
 from mnr.screening.summary import StageSummary, summarise_all
 from mnr.searches import (
@@ -31,9 +33,6 @@ from mnr.searches import (
     read_log,
 )
 
-DECISIONS_FILE = "decisions.csv"  # in library/: a screening log to replay on first use
-SYNTHESIS_FILE = "synthesis.json"  # in library/: appraisal to memos, replayed on first use
-
 
 @dataclass(frozen=True, slots=True)
 class Opened:
@@ -42,65 +41,97 @@ class Opened:
 
     library: Library
     built: list[ImportResult] = field(default_factory=list)
-    replayed: int | None = None  # screening log entries replayed from DECISIONS_FILE
+    replayed: int | None = None  # judgement lines applied in a build from the folder
     reconciled: list[str] = field(default_factory=list)
 
 
 def open_review(project: Project, progress: Progress | None = None) -> Opened:
     """Open the review's library; on first use, build it from the review folder, and
-    afterwards bring it in line with the folder's search log (see ``reconcile``).
+    afterwards bring it in line with the folder (see ``reconcile`` and ``catch_up``).
 
-    A fresh checkout of a review (or of mnr's own demo) has its exports and log
-    in searches/ but no library yet: the first command builds it. A build that
-    fails or is interrupted leaves no half-built library behind. A 0-byte library
-    file (a copy or sync cut short) counts as none; a file that is not a library
-    is refused, never replaced.
+    A fresh checkout of a review (or of mnr's own demo) has its exports and logs
+    but no library yet: the first command builds it. A build that fails or is
+    interrupted leaves no half-built library behind. A 0-byte library file (a
+    copy or sync cut short) counts as none; a file that is not a library is
+    refused, never replaced. A library that holds acts the folder no longer has
+    (a judgement file removed or rewritten) is rebuilt from the folder.
     """
     database = project.database_file
     emptied = database.is_file() and database.stat().st_size == 0
     first_use = emptied or not database.exists()
-    library = Library.open(database)
+    library = _open(project)
+    said: list[str] = []
     if not first_use:
         try:
-            return Opened(library, reconciled=reconcile(project, library, progress))
+            said = reconcile(project, library, progress)
+            rebuild = _catch_up(library, said)
         except BaseException:
             library.close()
             raise
+        if rebuild is None:
+            return Opened(library, reconciled=said)
+        library.close()
+        _remove(database)
+        said.append(f"{rebuild}: rebuilt the library from the review folder")
+        library = _open(project)
+    elif emptied:
+        said.append(f"{LIBRARY_DIR}/{DATABASE_FILE} was empty (0 bytes): rebuilt the library "
+                    "from the review folder")
     try:
         opened = _build(project, library, progress)
     except BaseException:
         library.close()
-        for suffix in ("", "-wal", "-shm"):  # half built: the next command starts afresh
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        _remove(database)  # half built: the next command starts afresh
         raise
-    if emptied:
-        opened.reconciled.append(f"{LIBRARY_DIR}/{DATABASE_FILE} was empty (0 bytes): "
-                                 "rebuilt the library from the review folder")
+    opened.reconciled[:0] = said
     return opened
+
+
+def _open(project: Project) -> Library:
+    library = Library.open(project.database_file)
+    library.journal = Journal(project.root / JUDGEMENTS_DIR)
+    return library
+
+
+def _remove(database: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+
+
+def _catch_up(library: Library, said: list[str]) -> str | None:
+    """Write out acts no line stands for yet, then apply the lines not applied yet; the
+    reason the library must be rebuilt, if it must."""
+    adopted = library.adopt()
+    if adopted:
+        said.append(f"Wrote {adopted:,} judgements this library held to "
+                    f"{JUDGEMENTS_DIR}/ (the review folder now has them)")
+    caught = catch_up(library)
+    said.extend(caught.said)
+    return caught.rebuild
 
 
 def _build(project: Project, library: Library, progress: Progress | None) -> Opened:
     # Imported here, not at the top: every command starts by opening its review, and only
     # the first use needs the matching machinery (rapidfuzz, numpy) and the replays.
     from mnr.citations.reference_lists import replay as replay_reference_lists
-    from mnr.dedupe.passes import deduplicate
-    from mnr.screening.exchange import import_decisions
-    from mnr.searches import import_log
-    from mnr.synthesis.file import import_file as import_synthesis
 
-    built = import_log(project, library, progress)
-    replayed = None
-    decisions = project.library_dir / DECISIONS_FILE
-    synthesis = project.library_dir / SYNTHESIS_FILE
-    if decisions.is_file() or synthesis.is_file():
-        deduplicate(library)
-    if decisions.is_file():
-        import_decisions(library, project.settings(), decisions)
-        replayed = len(library.screening.log())
-    if synthesis.is_file():
-        import_synthesis(library, project.settings(), synthesis)
+    entries, withdrawals = read_log(project)
+    built: list[ImportResult] = []
+
+    def import_search(entry: LogEntry) -> None:
+        if not entry.file.is_file():
+            raise MnrError(f"{project.log_file}: the logged file {entry.name} is missing "
+                           "from searches/")
+        if library.search_by_sha256(file_sha256(entry.file)) is None:
+            built.append(import_logged(project, library, entry, withdrawals, progress))
+
+    result = rebuild(library, [(entry.imported, entry) for entry in entries], import_search)
     replay_reference_lists(project, library)
-    return Opened(library, built, replayed)
+    said = list(result.problems)
+    if result.waiting:
+        said.append(f"{len(result.waiting):,} judgement lines name records the library does "
+                    "not have (an export missing from searches/log.toml?): not applied")
+    return Opened(library, built, result.applied or None, said)
 
 
 # -- the search log against the library ------------------------------------------------
@@ -232,11 +263,12 @@ def _import_logged(project: Project, library: Library, entry: LogEntry,
 
 
 def open_existing(project: Project) -> Library:
-    """The library of a review that has one (the TUI does not build one on the way in)."""
+    """The library of a review that has one (the TUI does not build one on the way in),
+    brought in line with the review folder."""
     if not project.database_file.exists():
         raise MnrError(f"{project.root} has no library yet: import an export with "
                        "`mnr import FILE`, then run `mnr dedupe`")
-    return Library.open(project.database_file)
+    return open_review(project).library
 
 
 @dataclass(frozen=True, slots=True)

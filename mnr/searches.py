@@ -17,6 +17,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
@@ -136,6 +137,8 @@ def _log_entry(search: NewSearch) -> dict[str, Any]:
         "other_method": search.other_method,
         "register": True if search.source_kind == "register" else None,
         "sha256": search.file_sha256,
+        # when: a rebuild replays imports, deduplication and decisions in the order they came
+        "imported": datetime.now(UTC).isoformat(timespec="microseconds"),
     }
     return {key: value for key, value in entry.items() if value is not None}
 
@@ -320,6 +323,7 @@ class LogEntry:
     options: ImportOptions
     name: str = ""  # as logged: the file's path inside searches/
     sha256: str | None = None  # as logged, when the log says
+    imported: str | None = None  # when mnr logged it (UTC), when the log says
 
 
 def read_log(project: Project) -> tuple[list[LogEntry], dict[str, str]]:
@@ -347,11 +351,12 @@ def read_log(project: Project) -> tuple[list[LogEntry], dict[str, str]]:
         for key, value in text.items():
             if value is not None and not isinstance(value, str):
                 raise MnrError(f"{where}: {key} must be a string in quotes")
-        sha256 = item.get("sha256")
+        sha256, imported = item.get("sha256"), item.get("imported")
         entries.append(LogEntry(file=file, options=ImportOptions(
             **text, register=bool(item.get("register", False))),  # type: ignore[arg-type]
             name=file.relative_to(root).as_posix(),
-            sha256=sha256 if isinstance(sha256, str) else None))
+            sha256=sha256 if isinstance(sha256, str) else None,
+            imported=imported if isinstance(imported, str) else None))
     withdrawals = {
         str(item.get("file")): str(item.get("reason", ""))
         for item in data.get("withdrawal", []) if isinstance(item, dict)

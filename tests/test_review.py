@@ -3,7 +3,6 @@ where it stands in words that say which count is which, and the ids people type.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from mnr.library import Library
 from mnr.library.models import CandidatePair
 from mnr.prisma.counts import count
 from mnr.project import Project
+from mnr.screening.decide import decide
+from mnr.screening.state import load
 from tests.helpers import import_text, make_project
 
 CARE = ("Care planning in community mental health teams", "10.1000/care")
@@ -81,45 +82,57 @@ def test_first_use_builds_the_library_from_the_search_log(project: Project) -> N
     again.library.close()
 
 
-def test_first_use_replays_the_screening_log_and_the_synthesis_file(project: Project) -> None:
+def _judge(project: Project) -> dict[int, int]:
+    """Deduplicate, decide two titles, tag a work and write a memo, as people would (each
+    act written to judgements/); returns the records' works."""
+    library = review.open_review(project).library
+    try:
+        deduplicate(library)
+        work = library.works.memberships()
+        stage = load(library, project.settings()).stage("title")
+        decide(library, stage, work[1], "BH", "y")
+        decide(library, stage, work[4], "BH", "n", reason="Wrong setting")
+        library.synthesis.tag([(work[2], "country", "UK", "add")], "BH")
+        library.synthesis.add_memo("review", None, "BH", "Adults only")
+        return work
+    finally:
+        library.close()
+
+
+def test_first_use_replays_the_judgement_logs(project: Project) -> None:
+    work = _judge(project)
+    assert sorted(p.name for p in (project.root / "judgements").glob("*.jsonl")) == [
+        "BH.jsonl", "team.jsonl"]  # the people's acts, and the pass nobody signed
     _fresh_checkout(project)
-    (project.library_dir / review.DECISIONS_FILE).write_text(
-        "record,stage,reviewer,decision,reason\n"
-        "R1,title,BH,y,\n"
-        "R4,title,BH,n,Wrong setting\n", "utf-8")
-    (project.library_dir / review.SYNTHESIS_FILE).write_text(json.dumps({
-        "tags": [{"work": "R2", "kind": "country", "value": "UK", "action": "add", "by": "BH"}],
-        "memos": [{"subject": "review", "text": "Adults only", "author": "BH"}],
-    }), "utf-8")
     opened = review.open_review(project)
     library = opened.library
     try:
-        assert opened.replayed == 2 and len(opened.built) == 3
-        work = library.works.memberships()  # deduplicated first, so that works exist
-        assert work[1] == work[3] == work[5] and work[2] == work[6]
+        assert opened.replayed == 5 and len(opened.built) == 3
+        assert library.works.memberships() == work  # the same works, the same numbers
         assert [(e.work_id, e.decision, e.reason) for e in library.screening.log()] == [
             (work[1], "y", None), (work[4], "n", "Wrong setting")]
         assert [(t.work_id, t.value) for t in library.synthesis.tags()] == [(work[2], "UK")]
         assert [m.text for m in library.synthesis.memos()] == ["Adults only"]
     finally:
         library.close()
-    again = review.open_review(project)  # replayed once, not at every opening
+    again = review.open_review(project)  # applied once, not at every opening
     assert again.replayed is None and len(again.library.screening.log()) == 2
     again.library.close()
 
 
 def test_a_build_that_fails_leaves_no_library_and_the_next_one_starts_afresh(
         project: Project) -> None:
+    _judge(project)
     _fresh_checkout(project)
-    decisions = project.library_dir / review.DECISIONS_FILE
-    decisions.write_text("record,stage,reviewer,decision\nR1,title,BH,y\nR2,title,BH,perhaps\n",
-                         "utf-8")
-    with pytest.raises(MnrError, match="'perhaps' is not a decision"):
+    log = project.root / "judgements" / "BH.jsonl"
+    kept = log.read_text("utf-8")
+    log.write_text(kept + "<<<<<<< HEAD\n", "utf-8")
+    with pytest.raises(MnrError, match=r"BH.jsonl, line 5: not a judgement line"):
         review.open_review(project)
-    assert _no_library(project) and decisions.is_file()
-    decisions.write_text("record,stage,reviewer,decision\nR1,title,BH,y\n", "utf-8")
+    assert _no_library(project)
+    log.write_text(kept, "utf-8")
     opened = review.open_review(project)
-    assert (len(opened.built), opened.replayed) == (3, 1)
+    assert (len(opened.built), opened.replayed) == (3, 5)
     opened.library.close()
 
 

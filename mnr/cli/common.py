@@ -29,9 +29,10 @@ from rich.progress import (
 from rich.progress import Progress as RichProgress
 
 from mnr.errors import MnrError
+from mnr.journal import JUDGEMENTS_DIR
 from mnr.library import Library
-from mnr.project import LIBRARY_DIR, Project, Settings
-from mnr.review import DECISIONS_FILE, open_review
+from mnr.project import Project, Settings
+from mnr.review import open_review
 from mnr.searches import Progress
 
 # Piped output is read by scripts and people alike: wide enough not to fold a table.
@@ -94,8 +95,8 @@ def open_library(project: Project) -> Iterator[Library]:
         err.print(f"Imported {result.search.label} {result.search.database}: "
                   f"{result.search.record_count:,} records from searches/{result.search.file_name}")
     if opened.replayed is not None:
-        err.print(f"Grouped the records into works and replayed {opened.replayed:,} screening log "
-                  f"entries from {LIBRARY_DIR}/{DECISIONS_FILE}.", highlight=False)
+        err.print(f"Applied {opened.replayed:,} judgement lines from {JUDGEMENTS_DIR}/.",
+                  highlight=False)
     if opened.reconciled:  # one message: the library disagreed with the review folder
         err.print("The library was brought in line with the review folder:\n"
                   + "\n".join(f"  {line}" for line in opened.reconciled),

@@ -49,8 +49,9 @@ def _groups(fields: Sequence[MatchFields], pairs: Sequence[CandidatePair],
                    dois=dois)
 
 
-def deduplicate(library: Library) -> PassResult:
-    """An automatic pass over every active record; earlier human decisions still hold."""
+def deduplicate(library: Library, at: str | None = None) -> PassResult:
+    """An automatic pass over every active record; earlier human decisions still hold.
+    (``at``: when the pass ran, for a pass replayed from the judgement logs.)"""
     fields = library.works.match_fields()
     started = time.perf_counter()
     pairs = find_pairs([DedupeRecord.from_stored(f) for f in fields])
@@ -58,7 +59,7 @@ def deduplicate(library: Library) -> PassResult:
     standing = effective_decisions(library.works.decisions())
     groups = _groups(fields, found, standing)
     library.works.commit(groups, pairs=found, records=len(fields),
-                         seconds=time.perf_counter() - started)
+                         seconds=time.perf_counter() - started, at=at)
     seconds = time.perf_counter() - started  # works written included
     return PassResult(
         records=len(fields),
@@ -69,8 +70,10 @@ def deduplicate(library: Library) -> PassResult:
 
 
 def _regroup(library: Library, decisions: Sequence[NewDecision] = (),
-             undo_run: int | None = None) -> None:
-    """Write decisions (or an undone pass) and the grouping that follows from them."""
+             undo_run: int | None = None, check: bool = True) -> None:
+    """Write decisions (or an undone pass) and the grouping that follows from them; a merge
+    that the grouping cannot honour is refused (unless ``check`` is False: a decision
+    replayed from the judgement logs is kept, as it was made)."""
     store = library.works
     log = store.decisions()
     next_id = (log[-1].decision_id if log else 0) + 1
@@ -81,7 +84,7 @@ def _regroup(library: Library, decisions: Sequence[NewDecision] = (),
     pairs = store.current_pairs(excluding=undo_run)
     groups = _groups(store.match_fields(), pairs, standing)
     group_of = {record: index for index, group in enumerate(groups) for record in group}
-    for decision in decisions:
+    for decision in decisions if check else ():
         if decision.decision == "merge" and (
                 group_of.get(decision.record_a) != group_of.get(decision.record_b)):
             raise MnrError(
@@ -113,10 +116,16 @@ def undo_decision(library: Library, reviewer: str) -> PairDecision | None:
     return None
 
 
-def undo_pass(library: Library) -> int:
-    """Undo the latest automatic pass: works go back to the pass before (or to one
-    record each); people's decisions still hold. Returns the undone pass's id."""
-    run_id = library.works.current_run()
+def replay_decisions(library: Library, decisions: Sequence[NewDecision]) -> None:
+    """Apply pair decisions replayed from the judgement logs, as they were made."""
+    _regroup(library, decisions, check=False)
+
+
+def undo_pass(library: Library, run_id: int | None = None) -> int:
+    """Undo the latest automatic pass (or the pass ``run_id``, replayed from the judgement
+    logs): works go back to the pass before (or to one record each); people's decisions
+    still hold. Returns the undone pass's id."""
+    run_id = run_id if run_id is not None else library.works.current_run()
     if run_id is None:
         raise MnrError("there is no deduplication pass to undo; `mnr dedupe` runs one")
     _regroup(library, undo_run=run_id)

@@ -80,6 +80,15 @@ def _v7_work_merges(conn: Connection) -> None:
     _append_only(conn, "work_merges", "work merges are")
 
 
+def _v8_journal(conn: Connection) -> None:
+    """The judgement lines applied, the judgement files read, records by position."""
+    schema.journal.create(conn)
+    schema.journal_files.create(conn)
+    for index in schema.records.indexes:
+        if index.name == "ix_records_position":
+            index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "searches, records and record sources", _v1_initial),
     (2, "works and deduplication", _v2_works),
@@ -88,6 +97,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "reference lists", _v5_references),
     (6, "screening log index by work", _v6_log_by_work),
     (7, "works merged into others", _v7_work_merges),
+    (8, "judgement lines applied and judgement files read", _v8_journal),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -313,3 +313,29 @@ work_merges = Table(
     Column("into", Integer, ForeignKey("works.work_id"), nullable=False),
     Column("merged_at", String(32), nullable=False),
 )
+
+# -- the judgement logs the library was built from (schema version 8) ---------------------
+
+# Every judgement line of judgements/*.jsonl the library has applied, and the row it made
+# (what an undo or a later version of a theme names): each line is applied once.
+journal = Table(
+    "journal",
+    metadata,
+    Column("line_id", String(48), primary_key=True),
+    Column("source", Text, nullable=False),  # the file, e.g. "BH.jsonl"
+    Column("row_table", String(32), nullable=False),
+    Column("row_id", Integer, nullable=False),
+    Index("ix_journal_source", "source"),
+)
+
+# How much of each judgement file has been read: its size and its last bytes then.
+journal_files = Table(
+    "journal_files",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("tail", Text, nullable=False),  # hex
+)
+
+# Judgement lines name records by export and position.
+Index("ix_records_position", records.c.search_id, records.c.position)

@@ -12,9 +12,11 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Connection, func, insert, select, text
 
+from mnr.journal import Line
 from mnr.library import schema
+from mnr.library.acts import WorkRef, note_acts
 from mnr.library.models import Fulltext, History, LiveEntry, LogEntry, NewEntry, WorkLine
 from mnr.library.works import SPECIAL_WORKS
 
@@ -71,6 +73,9 @@ class ScreeningStore:
             else:
                 conn.execute(insert(_LOG), [{"entry_id": first + i, **row}
                                             for i, row in enumerate(rows)])
+            ids = range(first, first + len(rows))
+            note_acts(self._library, conn, "screening_log", ids,
+                      lambda: _screening_lines(conn, rows, first))
         return [LogEntry(entry_id=first + i, **row) for i, row in enumerate(rows)]
 
     def log(self, stage: str | None = None, after: int = 0) -> list[LogEntry]:
@@ -251,12 +256,16 @@ class ScreeningStore:
 
     # -- full texts -------------------------------------------------------------------
 
-    def attach_fulltext(self, work_id: int, location: str, attached_by: str | None) -> Fulltext:
-        stamp = now()
+    def attach_fulltext(self, work_id: int, location: str, attached_by: str | None,
+                        at: str | None = None) -> Fulltext:
+        stamp = at or now()
         with self._library.writing() as conn:
-            conn.execute(insert(schema.fulltexts).values(
+            row_id = conn.execute(insert(schema.fulltexts).values(
                 work_id=work_id, location=location, attached_by=attached_by,
-                attached_at=stamp))
+                attached_at=stamp)).inserted_primary_key[0]  # type: ignore[index]
+            note_acts(self._library, conn, "fulltexts", [row_id], lambda: [fulltext_line({
+                "attached_at": stamp, "attached_by": attached_by, "work_id": work_id,
+                "location": location})])
         return Fulltext(work_id, location, attached_by, stamp)
 
     def fulltexts(self) -> dict[int, Fulltext]:
@@ -272,6 +281,36 @@ class ScreeningStore:
 
 
 _IDS_AT_ONCE = 500  # works named in one query
+
+
+def _screening_lines(conn: Connection, rows: list[dict[str, Any]], first: int) -> list[Line]:
+    """Judgement lines for screening log rows; an undo names the line of what it undoes."""
+    undone = {row["undoes"] for row in rows if row["undoes"] is not None}
+    j = schema.journal
+    line_of = dict(conn.execute(select(j.c.row_id, j.c.line_id).where(
+        j.c.row_table == "screening_log", j.c.row_id.in_(sorted(undone)))).all())
+    return [screening_line(row, None if row["undoes"] is None else
+                           f"#{row['undoes'] - first}" if row["undoes"] >= first
+                           else line_of.get(row["undoes"])) for row in rows]
+
+
+def screening_line(row: Any, undoes: str | None) -> Line:
+    """A screening log row as a judgement line (``undoes``: the line of what it undoes)."""
+    line: Line = {"at": row["decided_at"], "by": row["reviewer"], "act": "screen",
+                  "on": WorkRef(row["work_id"]), "stage": row["stage"], "kind": row["kind"]}
+    for key in ("decision", "reason", "note"):
+        if row[key] is not None:
+            line[key] = row[key]
+    if undoes is not None:
+        line["undoes"] = undoes
+    line["origin"] = row["origin"]
+    return line
+
+
+def fulltext_line(row: Any) -> Line:
+    return {"at": row["attached_at"], "by": row["attached_by"], "act": "fulltext",
+            "on": WorkRef(row["work_id"]), "location": row["location"]}
+
 
 # SQL shared by the two queries of histories(): the works that may be outside the
 # databases column or gone, the entries that still count, and the reason counted.

@@ -22,13 +22,15 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event, func, se
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from mnr.errors import ImportRefused, LibraryUnavailable
+from mnr.journal import Journal, Line, file_name, new_ids
 from mnr.library import schema
+from mnr.library.acts import JUDGEMENT_KEYS, ActStore, resolve_refs, unjournalled
 from mnr.library.migrations import migrate
 from mnr.library.models import DatabaseCount, NewSearch, Search, Status
 from mnr.library.references import ReferenceStore
-from mnr.library.screening import ScreeningStore
-from mnr.library.synthesis import SynthesisStore
-from mnr.library.works import WorkStore
+from mnr.library.screening import ScreeningStore, fulltext_line, screening_line
+from mnr.library.synthesis import LINES, SynthesisStore, theme_line
+from mnr.library.works import WorkStore, decision_line, pass_lines
 from mnr.records import ParsedRecord, StoredRecord
 
 BUSY_TIMEOUT_MS = 30_000
@@ -221,6 +223,21 @@ class Library:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.journal: Journal | None = None  # where acts are written; None: nowhere
+        # while replaying: the (line id, file) of the lines the next acts come from
+        self.replaying_lines: list[tuple[str, str]] | None = None
+
+    @contextmanager
+    def replaying(self, lines: Sequence[tuple[str, str]]) -> Iterator[None]:
+        """Save acts that come from existing judgement lines (id, file), in order: they
+        are noted as applied, not written again."""
+        self.replaying_lines = list(lines)
+        try:
+            yield
+            if self.replaying_lines:
+                raise RuntimeError(f"{len(self.replaying_lines)} judgement lines made no row")
+        finally:
+            self.replaying_lines = None
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
@@ -269,6 +286,11 @@ class Library:
     def synthesis(self) -> SynthesisStore:
         """Appraisals, extractions, tags, traditions, themes and memos."""
         return SynthesisStore(self)
+
+    @property
+    def acts(self) -> ActStore:
+        """The judgement lines applied and the judgement files read."""
+        return ActStore(self)
 
     @property
     def references(self) -> ReferenceStore:
@@ -360,6 +382,49 @@ class Library:
 
     # -- counts -----------------------------------------------------------------------
 
+    # -- acts made before there were judgement logs -----------------------------------
+
+    def adopt(self) -> int:
+        """Write judgement lines for the acts this library holds that no line stands for
+        (it was made before there were judgement logs), in the order they were made, so
+        that the review folder holds everything. Returns how many lines were written."""
+        journal = self.journal
+        if journal is None:
+            return 0
+        with self.writing() as conn:
+            missing = unjournalled(conn)
+            if not missing:
+                return 0
+            items = _adoptable(conn, missing)
+            items.sort(key=lambda item: (item[0], item[1]))
+            stamp = new_ids(1)[0].split("-", 1)[0]
+            j = schema.journal
+            by_row: dict[tuple[str, int], str] = {
+                (table, row_id): line_id for line_id, table, row_id in conn.execute(
+                    select(j.c.line_id, j.c.row_table, j.c.row_id))}
+
+            def line_of(table: str, row_id: int | None) -> str | None:
+                return None if row_id is None else by_row.get((table, row_id))
+
+            lines: list[Line] = []
+            notes: list[dict[str, Any]] = []
+            batch = -1
+            previous: Any = None
+            for _, _, table, row_id, row, together in items:
+                if together is None or together != previous:
+                    batch += 1
+                previous = together
+                line_id = new_ids(1, stamp, f"{batch:06x}")[0]
+                line = {"id": line_id, **_adopted_line(conn, table, row, line_of)}
+                by_row.setdefault((table, row_id), line_id)
+                lines.append(line)
+                notes.append({"line_id": line_id, "source": file_name(line.get("by")),
+                              "row_table": table, "row_id": row_id})
+            resolve_refs(conn, lines)
+            journal.append(lines)
+            conn.execute(schema.journal.insert(), notes)
+        return len(lines)
+
     def status(self) -> Status:
         """Searches and records per database; withdrawn searches are left out of the counts."""
         records = schema.records
@@ -425,3 +490,47 @@ class Library:
                     raw=m["raw"] if with_source else None,
                     fields=json.loads(m["fields"]) if with_source and m["fields"] else {},
                 )
+
+
+Adoptable = tuple[str, int, str, int, Any, Any]  # time, order, table, row id, row, batch
+
+
+def _adoptable(conn: Connection, missing: dict[str, list[int]]) -> list[Adoptable]:
+    """Each unjournalled row as (time, row id, table, row id, the row, what it was saved
+    with); a pass that was undone comes twice, the second time as its undoing."""
+    items: list[Adoptable] = []
+    for table, ids in missing.items():
+        t = schema.metadata.tables[table]
+        key = t.c[JUDGEMENT_KEYS[table]]
+        for found in conn.execute(select(t).where(key.in_(ids))):
+            row = dict(found._mapping)
+            row_id = row[key.name]
+            at = next(row[c] for c in ("decided_at", "started_at", "attached_at", "saved_at",
+                                       "tagged_at", "written_at") if c in row)
+            together = ((at, row["reviewer"], row["note"]) if table == "dedupe_decisions"
+                        else (at, row["tagged_by"]) if table == "work_tags" else None)
+            items.append((at, row_id, table, row_id, row, together))
+            if table == "dedupe_runs" and row["undone_at"] is not None:
+                items.append((row["undone_at"], row_id, table, row_id, {**row, "undo": True},
+                              None))
+    return items
+
+
+def _adopted_line(conn: Connection, table: str, row: dict[str, Any],
+                  line_of: Callable[[str, int | None], str | None]) -> Line:
+    """An unjournalled row as a judgement line (``line_of``: the line of an earlier row)."""
+    if table == "screening_log":
+        return screening_line(row, line_of(table, row["undoes"]))
+    if table == "dedupe_decisions":
+        return decision_line(row, line_of(table, row["undoes"]))
+    if table == "dedupe_runs":
+        made = pass_lines(row, line_of(table, row["run_id"]))
+        return made[1] if row.get("undo") else made[0]
+    if table == "fulltexts":
+        return fulltext_line(row)
+    if table == "themes":
+        t = schema.themes
+        first = conn.execute(select(func.min(t.c.row_id)).where(
+            t.c.theme_key == row["theme_key"])).scalar()
+        return theme_line(row, None if first == row["row_id"] else line_of(table, first))
+    return LINES[table](row)

@@ -7,17 +7,66 @@ appraisal or a tradition's wording can be traced through its drafts.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
 
+from mnr.journal import Line
 from mnr.library import schema
+from mnr.library.acts import JUDGEMENT_KEYS, WorkRef, note_acts
 from mnr.library.models import Appraisal, Extraction, Memo, TagEntry, Theme
 from mnr.library.screening import now
 
 if TYPE_CHECKING:
     from mnr.library.store import Library
+
+
+def appraisal_line(row: dict[str, Any]) -> Line:
+    return {"at": row["saved_at"], "by": row["reviewer"], "act": "appraisal",
+            "on": WorkRef(row["work_id"]), "checklist": row["checklist"],
+            "answers": json.loads(row["answers"]), "commentary": row["commentary"]}
+
+
+def extraction_line(row: dict[str, Any]) -> Line:
+    return {"at": row["saved_at"], "by": row["reviewer"], "act": "extraction",
+            "on": WorkRef(row["work_id"]), "fields": json.loads(row["fields"])}
+
+
+def tag_line(row: dict[str, Any]) -> Line:
+    return {"at": row["tagged_at"], "by": row["tagged_by"], "act": "tag",
+            "on": WorkRef(row["work_id"]), "kind": row["kind"], "value": row["value"],
+            "action": row["action"]}
+
+
+def tradition_line(row: dict[str, Any]) -> Line:
+    return {"at": row["saved_at"], "by": None, "act": "tradition", "name": row["name"],
+            "fields": json.loads(row["fields"])}
+
+
+def memo_line(row: dict[str, Any]) -> Line:
+    about = row["about"]
+    return {"at": row["written_at"], "by": row["author"], "act": "memo",
+            "subject": row["subject"], "about": WorkRef(int(about)) if row["subject"] == "work"
+            and about and about.isdigit() else about, "text": row["text"]}
+
+
+def theme_line(row: dict[str, Any], first: str | None) -> Line:
+    """A theme's version; ``first``: the line of its first version (None for that one)."""
+    line: Line = {"at": row["saved_at"], "by": row["saved_by"], "act": "theme",
+                  "tradition": row["tradition"], "statement": row["statement"],
+                  "polarity": row["polarity"],
+                  "works": [WorkRef(w) for w in json.loads(row["works"])],
+                  "retired": bool(row["retired"])}
+    if first is not None:
+        line["theme"] = first
+    return line
+
+
+LINES: dict[str, Callable[[dict[str, Any]], Line]] = {
+    "appraisals": appraisal_line, "extractions": extraction_line, "work_tags": tag_line,
+    "traditions": tradition_line, "memos": memo_line,
+}
 
 
 class SynthesisStore:
@@ -27,10 +76,19 @@ class SynthesisStore:
         self._library = library
         self._engine = library.engine
 
-    def _add(self, table: Any, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            with self._library.writing() as conn:
-                conn.execute(insert(table), list(rows))
+    def _add(self, table: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Append rows, noting them as acts (written to the judgement logs)."""
+        if not rows:
+            return []
+        key = table.c[JUDGEMENT_KEYS[table.name]]
+        make = LINES[table.name]
+        with self._library.writing() as conn:
+            first = int(conn.execute(select(func.coalesce(func.max(key), 0))).scalar_one()) + 1
+            ids = list(range(first, first + len(rows)))
+            conn.execute(insert(table), [{key.name: row_id, **row}
+                                         for row_id, row in zip(ids, rows, strict=True)])
+            note_acts(self._library, conn, table.name, ids, lambda: [make(r) for r in rows])
+        return ids
 
     def _all(self, table: Any, order: Any) -> list[Any]:
         with self._engine.connect() as conn:
@@ -91,16 +149,29 @@ class SynthesisStore:
                    polarity: str, works: Sequence[int], saved_by: str | None,
                    retired: bool = False, at: str | None = None) -> int:
         """Save a theme (a new one when ``theme_key`` is None); returns its key."""
-        t = schema.themes
+        t, j = schema.themes, schema.journal
+        stamp = at or now()
         with self._library.writing() as conn:
+            first: Any = None  # the line of the theme's first version, if it has one
             if theme_key is None:
                 theme_key = int(conn.execute(select(func.coalesce(func.max(t.c.theme_key), 0)))
                                 .scalar_one()) + 1
-            conn.execute(insert(t).values(
-                theme_key=theme_key, tradition=tradition, statement=statement,
-                polarity=polarity, works=json.dumps(list(works)), retired=int(retired),
-                saved_by=saved_by, saved_at=at or now()))
+            else:
+                first = conn.execute(select(j.c.line_id).join(
+                    t, (j.c.row_table == "themes") & (j.c.row_id == t.c.row_id))
+                    .where(t.c.theme_key == theme_key).order_by(t.c.row_id).limit(1)).scalar()
+            row = {"theme_key": theme_key, "tradition": tradition, "statement": statement,
+                   "polarity": polarity, "works": json.dumps(list(works)),
+                   "retired": int(retired), "saved_by": saved_by, "saved_at": stamp}
+            row_id = conn.execute(insert(t).values(**row)).inserted_primary_key[0]  # type: ignore[index]
+            note_acts(self._library, conn, "themes", [row_id], lambda: [theme_line(row, first)])
         return theme_key
+
+    def theme_key(self, row_id: int) -> int | None:
+        """The key of the theme a saved version (by its row) belongs to."""
+        t = schema.themes
+        with self._engine.connect() as conn:
+            return conn.execute(select(t.c.theme_key).where(t.c.row_id == row_id)).scalar()
 
     def theme_drafts(self) -> list[Theme]:
         """Every saved version of every theme, in the order they were saved."""

@@ -13,11 +13,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
+from mnr.journal import Line
 from mnr.library import schema
+from mnr.library.acts import RecordRef, note_acts
 from mnr.library.models import CandidatePair, MatchFields, PairDecision
 
 if TYPE_CHECKING:
@@ -55,6 +57,7 @@ class NewDecision:
     reviewer: str
     note: str | None = None
     undoes: int | None = None
+    at: str | None = None  # when it was decided, if not now (a decision replayed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,9 +210,10 @@ class WorkStore:
     def commit(self, groups: Sequence[Sequence[int]], *,
                pairs: Sequence[CandidatePair] | None = None, records: int = 0,
                seconds: float = 0.0, decisions: Sequence[NewDecision] = (),
-               undo_run: int | None = None) -> int | None:
+               undo_run: int | None = None, at: str | None = None) -> int | None:
         """In one transaction: log a pass (with its pairs), decisions or an undone pass,
-        and regroup the records into works. Returns the new pass's id, if any.
+        and regroup the records into works. Returns the new pass's id, if any. Each is
+        an act written to the judgement logs (``at``: when a replayed pass ran).
 
         A group keeps the work id most of its records had, so that a work's id
         (and what reviewers decided about it) survives regrouping; groups with
@@ -218,25 +222,76 @@ class WorkStore:
         run_id = None
         with self._library.writing() as conn:
             if pairs is not None:
-                run_id = _log_pass(conn, pairs, records, seconds)
+                stamp = at or _now()
+                run_id = _log_pass(conn, pairs, records, seconds, stamp)
+                note_acts(self._library, conn, "dedupe_runs", [run_id], lambda: [{
+                    "at": stamp, "by": None, "act": "dedupe", "records": records}])
             if undo_run is not None:
+                stamp = _now()
                 conn.execute(update(schema.dedupe_runs)
                              .where(schema.dedupe_runs.c.run_id == undo_run)
-                             .values(undone_at=_now()))
+                             .values(undone_at=stamp))
+                note_acts(self._library, conn, "dedupe_runs", [undo_run], lambda: [{
+                    "at": stamp, "by": None, "act": "dedupe-undo",
+                    "pass": _line_of(conn, "dedupe_runs", undo_run)}])
             if decisions:
-                conn.execute(insert(schema.dedupe_decisions), [
-                    {"record_a": d.record_a, "record_b": d.record_b, "decision": d.decision,
-                     "undoes": d.undoes, "reviewer": d.reviewer, "decided_at": _now(),
-                     "note": d.note} for d in decisions])
+                _log_decisions(self._library, conn, decisions)
             _regroup(conn, groups)
         return int(run_id) if run_id is not None else None
 
 
+def _line_of(conn: Connection, table: str, row_id: int) -> str | None:
+    j = schema.journal
+    return conn.execute(select(j.c.line_id).where(j.c.row_table == table, j.c.row_id == row_id)
+                        .order_by(j.c.line_id).limit(1)).scalar()
+
+
+def _log_decisions(library: Library, conn: Connection, decisions: Sequence[NewDecision]
+                   ) -> None:
+    d = schema.dedupe_decisions
+    first = int(conn.execute(select(func.coalesce(func.max(d.c.decision_id), 0))).scalar_one()) + 1
+    rows: list[dict[str, Any]] = [
+        {"decision_id": first + i, "record_a": n.record_a, "record_b": n.record_b,
+         "decision": n.decision, "undoes": n.undoes, "reviewer": n.reviewer,
+         "decided_at": n.at or _now(), "note": n.note} for i, n in enumerate(decisions)]
+    conn.execute(insert(d), rows)
+
+    def lines() -> list[Line]:
+        return [decision_line(row, None if row["undoes"] is None
+                              else _line_of(conn, "dedupe_decisions", row["undoes"]))
+                for row in rows]
+
+    note_acts(library, conn, "dedupe_decisions", [row["decision_id"] for row in rows], lines)
+
+
+def decision_line(row: Any, undoes: str | None) -> Line:
+    """A pair decision as a judgement line (``undoes``: the line of what it undoes)."""
+    line: Line = {"at": row["decided_at"], "by": row["reviewer"], "act": "pair",
+                  "on": [RecordRef(row["record_a"]), RecordRef(row["record_b"])],
+                  "decision": row["decision"]}
+    if row["note"] is not None:
+        line["note"] = row["note"]
+    if undoes is not None:
+        line["undoes"] = undoes
+    return line
+
+
+def pass_lines(row: Any, line_of_pass: str | None) -> list[Line]:
+    """A pass as a judgement line, and its undoing as another if it was undone
+    (``line_of_pass``: the first one's id, once it has one)."""
+    lines: list[Line] = [{"at": row["started_at"], "by": None, "act": "dedupe",
+                          "records": row["records"]}]
+    if row["undone_at"] is not None:
+        lines.append({"at": row["undone_at"], "by": None, "act": "dedupe-undo",
+                      "pass": line_of_pass})
+    return lines
+
+
 def _log_pass(conn: Connection, pairs: Sequence[CandidatePair], records: int,
-              seconds: float) -> int:
+              seconds: float, at: str) -> int:
     """Log an automatic pass and the pairs it found; returns the pass's id."""
     run_id: int = conn.execute(insert(schema.dedupe_runs).values(
-        started_at=_now(), records=records, seconds=round(seconds))
+        started_at=at, records=records, seconds=round(seconds))
     ).inserted_primary_key[0]  # type: ignore[index]
     if pairs:
         conn.execute(insert(schema.dedupe_pairs), [

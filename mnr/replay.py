@@ -1,0 +1,333 @@
+"""Building the library from the review folder, and keeping it up to date with it.
+
+The folder holds the review: the search log and its exports (``searches/``)
+and every human act in the judgement logs (``judgements/``, see mnr.journal).
+The library is a cache of them. On every opening the lines it has not applied
+(another reviewer's, brought by a ``git pull`` or a synced folder) are applied,
+each once, in the order they were written; a full rebuild replays the search
+log and the lines together, in the order they happened, so that the works get
+the same numbers as in the library it replaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mnr.dedupe.passes import deduplicate, replay_decisions, undo_pass
+from mnr.errors import MnrError
+from mnr.journal import Line, Seen, batch_of, stamp_of
+from mnr.library import Library
+from mnr.library.models import NewEntry
+from mnr.library.works import NewDecision
+
+Sourced = tuple[str, Line]  # (the file it came from, the line)
+
+# Acts whose consecutive lines are saved in one transaction when replayed.
+_TOGETHER = {"screen", "tag"}
+
+
+@dataclass(slots=True)
+class Applied:
+    """What applying lines did."""
+
+    applied: int = 0
+    waiting: list[Sourced] = field(default_factory=list)  # naming records not here yet
+    problems: list[str] = field(default_factory=list)
+
+
+class Replayer:
+    """Applies judgement lines to a library, in the order given."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.result = Applied()
+
+    def apply(self, lines: Sequence[Sourced]) -> Applied:
+        names = {name for _, line in lines for name in _names(line)}
+        self.records = self.library.acts.records(names) if names else {}
+        for group in _groups(lines):
+            act = group[0][1]["act"]
+            handler = _HANDLERS.get(act)
+            if handler is None:
+                self.result.problems.append(
+                    f"judgements/{group[0][0]}: line {group[0][1]['id']} is a {act!r}, which "
+                    "this mnr does not know; upgrade mnr (the line is kept)")
+                continue
+            ready = [item for item in group if self._resolvable(item[1])]
+            self.result.waiting.extend(item for item in group if item not in ready)
+            if ready:
+                handler(self, ready)
+                self.result.applied += len(ready)
+                if act in ("pair", "dedupe", "dedupe-undo"):  # works regrouped
+                    self.records = self.library.acts.records(names)
+        return self.result
+
+    def _resolvable(self, line: Line) -> bool:
+        return all(self.records.get(name, (0, None))[1] is not None for name in _names(line))
+
+    def work(self, name: Any) -> int:
+        work_id = self.records[name][1]
+        assert work_id is not None
+        return work_id
+
+    def record(self, name: str) -> int:
+        return self.records[name][0]
+
+    def rows(self, line_ids: Iterable[str | None]) -> dict[str, int]:
+        return {line_id: row_id for line_id, (_, row_id)
+                in self.library.acts.rows([i for i in line_ids if i]).items()}
+
+    def save(self, group: Sequence[Sourced], save: Callable[..., object], *args: Any,
+             **kwargs: Any) -> None:
+        """Call ``save(*args, **kwargs)``, its acts noted as made by these lines."""
+        with self.library.replaying([(line["id"], source) for source, line in group]):
+            save(*args, **kwargs)
+
+
+def _names(line: Line) -> list[str]:
+    """The record references a line makes (what must be in the library to apply it)."""
+    act = line["act"]
+    if act == "theme":
+        return [name for name in line.get("works", []) if isinstance(name, str)]
+    if act == "memo":
+        return [line["about"]] if line.get("subject") == "work" and line.get("about") else []
+    on = line.get("on")
+    if isinstance(on, list):
+        return [name for name in on if isinstance(name, str)]
+    return [on] if isinstance(on, str) else []
+
+
+def _groups(lines: Sequence[Sourced]) -> Iterable[list[Sourced]]:
+    """Lines saved together: one batch as written, or a run of screening decisions or tags
+    (saved in one transaction, in order: the rows get the same ids as one at a time)."""
+    group: list[Sourced] = []
+    for item in lines:
+        line = item[1]
+        if group:
+            last = group[-1][1]
+            same = line["act"] == last["act"] and (
+                batch_of(line["id"]) == batch_of(last["id"]) or (
+                    line["act"] in _TOGETHER and (line["act"] != "tag" or (
+                        line.get("by"), line["at"]) == (last.get("by"), last["at"]))))
+            if not same:
+                yield group
+                group = []
+        group.append(item)
+    if group:
+        yield group
+
+
+# -- one function per act -----------------------------------------------------------------
+
+def _screen(replayer: Replayer, group: Sequence[Sourced]) -> None:
+    position = {line["id"]: index for index, (_, line) in enumerate(group)}
+    earlier = replayer.rows(line.get("undoes") for _, line in group
+                            if line.get("undoes") not in position)
+    entries = []
+    for _, line in group:
+        undone = line.get("undoes")
+        undoes = (-position[undone] - 1 if undone in position else earlier.get(undone)
+                  if undone else None)
+        entries.append(NewEntry(
+            work_id=replayer.work(line["on"]), stage=line["stage"], reviewer=line.get("by") or "",
+            kind=line["kind"], decision=line.get("decision"), reason=line.get("reason"),
+            note=line.get("note"), undoes=undoes, decided_at=line["at"],
+            origin=line.get("origin", "judgements")))
+    replayer.save(group, replayer.library.screening.append, entries)
+
+
+def _pair(replayer: Replayer, group: Sequence[Sourced]) -> None:
+    undone = replayer.rows(line.get("undoes") for _, line in group)
+    decisions = [NewDecision(
+        replayer.record(line["on"][0]), replayer.record(line["on"][1]), line["decision"],
+        line.get("by") or "", line.get("note"), undone.get(line.get("undoes") or ""),
+        at=line["at"]) for _, line in group]
+    replayer.save(group, replay_decisions, replayer.library, decisions)
+
+
+def _dedupe(replayer: Replayer, item: Sourced) -> None:
+    replayer.save([item], deduplicate, replayer.library, at=item[1]["at"])
+
+
+def _dedupe_undo(replayer: Replayer, item: Sourced) -> None:
+    source, line = item
+    run_id = replayer.rows([line.get("pass") or ""]).get(line.get("pass") or "")
+    if run_id is None:
+        replayer.result.problems.append(
+            f"judgements/{source}: line {line['id']} undoes a deduplication pass this "
+            "library never ran; skipped")
+        return
+    replayer.save([item], undo_pass, replayer.library, run_id)
+
+
+def _fulltext(replayer: Replayer, item: Sourced) -> None:
+    line = item[1]
+    replayer.save([item], replayer.library.screening.attach_fulltext,
+                  replayer.work(line["on"]), line["location"], line.get("by"), at=line["at"])
+
+
+def _appraisal(replayer: Replayer, item: Sourced) -> None:
+    line = item[1]
+    replayer.save([item], replayer.library.synthesis.save_appraisal,
+                  replayer.work(line["on"]), line.get("by") or "", line["checklist"],
+                  line["answers"], line.get("commentary"), at=line["at"])
+
+
+def _extraction(replayer: Replayer, item: Sourced) -> None:
+    line = item[1]
+    replayer.save([item], replayer.library.synthesis.save_extraction,
+                  replayer.work(line["on"]), line.get("by") or "", line["fields"],
+                  at=line["at"])
+
+
+def _tag(replayer: Replayer, group: Sequence[Sourced]) -> None:
+    first = group[0][1]
+    entries = [(replayer.work(line["on"]), line["kind"], line["value"], line["action"])
+               for _, line in group]
+    replayer.save(group, replayer.library.synthesis.tag, entries, first.get("by"),
+                  at=first["at"])
+
+
+def _tradition(replayer: Replayer, item: Sourced) -> None:
+    line = item[1]
+    replayer.save([item], replayer.library.synthesis.save_tradition, line["name"],
+                  line["fields"], at=line["at"])
+
+
+def _theme(replayer: Replayer, item: Sourced) -> None:
+    line = item[1]
+    key = None
+    if line.get("theme"):
+        row_id = replayer.rows([line["theme"]]).get(line["theme"])
+        key = replayer.library.synthesis.theme_key(row_id) if row_id else None
+    replayer.save([item], replayer.library.synthesis.save_theme, key, line["tradition"],
+                  line["statement"], line["polarity"],
+                  [replayer.work(name) for name in line.get("works", [])], line.get("by"),
+                  retired=bool(line.get("retired")), at=line["at"])
+
+
+def _memo(replayer: Replayer, item: Sourced) -> None:
+    line = item[1]
+    about = line.get("about")
+    if line.get("subject") == "work" and about:
+        about = str(replayer.work(about))
+    replayer.save([item], replayer.library.synthesis.add_memo, line["subject"], about,
+                  line.get("by"), line["text"], at=line["at"])
+
+
+def _each(handler: Callable[[Replayer, Sourced], None]
+          ) -> Callable[[Replayer, Sequence[Sourced]], None]:
+    def apply(replayer: Replayer, group: Sequence[Sourced]) -> None:
+        for item in group:
+            handler(replayer, item)
+    return apply
+
+
+_HANDLERS: dict[str, Callable[[Replayer, Sequence[Sourced]], None]] = {
+    "screen": _screen, "pair": _pair, "tag": _tag, "dedupe": _each(_dedupe),
+    "dedupe-undo": _each(_dedupe_undo), "fulltext": _each(_fulltext),
+    "appraisal": _each(_appraisal), "extraction": _each(_extraction),
+    "tradition": _each(_tradition), "theme": _each(_theme), "memo": _each(_memo),
+}
+
+
+# -- bringing a library up to date ----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class CaughtUp:
+    """What catching up with the judgement logs did, in words; ``rebuild``: the library
+    holds acts the folder no longer has (a file removed or rewritten), so it must be
+    rebuilt from the folder."""
+
+    said: list[str]
+    rebuild: str | None = None
+
+
+def catch_up(library: Library) -> CaughtUp:
+    """Apply the judgement lines the library has not applied yet (cheap when there are
+    none: one look at the folder and one small query)."""
+    journal = library.journal
+    if journal is None:
+        return CaughtUp([])
+    seen = library.acts.seen()
+    said: list[str] = []
+    try:
+        chunks, gone = journal.read_new(seen)
+    except MnrError as error:
+        return CaughtUp([f"the judgement logs were not read: {error.message}"])
+    lost = [name for name in gone if library.acts.applied_from(name)]
+    if lost:
+        return CaughtUp(said, rebuild=f"judgements/{lost[0]} is gone")
+    fresh: list[Sourced] = []
+    marks: dict[str, Seen] = {}
+    for chunk in chunks:
+        ids = {line["id"] for line in chunk.lines}
+        if chunk.whole and chunk.name in seen:
+            missing = library.acts.applied_from(chunk.name) - ids
+            if missing:
+                return CaughtUp(said, rebuild=f"judgements/{chunk.name} no longer has "
+                                f"{len(missing):,} lines the library applied")
+        known = library.acts.applied(ids)
+        fresh.extend((chunk.name, line) for line in chunk.lines if line["id"] not in known)
+        marks[chunk.name] = chunk.seen
+    if fresh:
+        fresh.sort(key=lambda item: item[1]["id"])
+        result = Replayer(library).apply(fresh)
+        said.extend(result.problems)
+        if result.applied:
+            who = sorted({name.removesuffix(".jsonl") for name, _ in fresh})
+            said.append(f"Applied {result.applied:,} new judgement lines from judgements/ "
+                        f"({', '.join(who)})")
+        if result.waiting:
+            said.append(f"{len(result.waiting):,} judgement lines name records this library "
+                        "does not have yet (an export not imported, or not deduplicated): "
+                        "they are applied once it has them")
+            for name in {name for name, _ in result.waiting}:
+                marks.pop(name, None)  # read them again next time
+    library.acts.mark_seen(marks, forget=gone)
+    return CaughtUp(said)
+
+
+# -- building a library from the folder -------------------------------------------------
+
+def rebuild(library: Library, searches: Sequence[tuple[str | None, Any]],
+            import_search: Callable[[Any], object]) -> Applied:
+    """Build an empty library: the logged searches (each with the time it was logged, if
+    the log says; ``import_search`` imports one) and every judgement line, in the order
+    they happened. A search with no time comes before every line."""
+    journal = library.journal
+    chunks = journal.read_new({})[0] if journal is not None else []
+    lines = sorted(((chunk.name, line) for chunk in chunks for line in chunk.lines),
+                   key=lambda item: item[1]["id"])
+    ordered = sorted(enumerate(searches), key=lambda item: (
+        stamp_of(item[1][0]) if item[1][0] else "", item[0]))
+    result = Applied()
+    at = 0
+    for _, (_, entry) in ordered:
+        stamp = stamp_of(_when(entry, searches))
+        until = at
+        while until < len(lines) and stamp and lines[until][1]["id"] < stamp:
+            until += 1
+        _apply_into(library, lines[at:until], result)
+        at = until
+        import_search(entry)
+    _apply_into(library, lines[at:], result)
+    waiting = {name for name, _ in result.waiting}
+    library.acts.mark_seen({chunk.name: chunk.seen for chunk in chunks
+                            if chunk.name not in waiting})
+    return result
+
+
+def _when(entry: Any, searches: Sequence[tuple[str | None, Any]]) -> str:
+    return next((at or "" for at, logged in searches if logged is entry), "")
+
+
+def _apply_into(library: Library, lines: Sequence[Sourced], result: Applied) -> None:
+    if not lines:
+        return
+    done = Replayer(library).apply(lines)
+    result.applied += done.applied
+    result.waiting.extend(done.waiting)
+    result.problems.extend(done.problems)
