@@ -256,16 +256,24 @@ JUDGEMENT_KEYS = {
 
 
 def unjournalled(conn: Connection) -> dict[str, list[int]]:
-    """Rows of acts that no line stands for (a library made before judgement logs)."""
+    """Rows of acts that no line stands for (a library made before judgement logs, or
+    written without one), by table; undone passes under "dedupe_undos". Cheap when there
+    are none: the rows and the lines of each table are counted first."""
     j = schema.journal
+    noted: dict[str, int] = dict(conn.execute(
+        select(j.c.row_table, func.count()).group_by(j.c.row_table)).all())
     missing: dict[str, list[int]] = {}
-    for table, key in JUDGEMENT_KEYS.items():
-        t = schema.metadata.tables[table]
+    runs = schema.dedupe_runs
+    for table, key in [*JUDGEMENT_KEYS.items(), ("dedupe_undos", "run_id")]:
+        t = runs if table == "dedupe_undos" else schema.metadata.tables[table]
         column = t.c[key]
-        ids = list(conn.execute(
-            select(column).where(~select(j.c.line_id).where(
-                j.c.row_table == table, j.c.row_id == column).exists())
-            .order_by(column)).scalars())
+        rows = select(column).where(runs.c.undone_at.is_not(None)) if t is runs and (
+            table == "dedupe_undos") else select(column)
+        if conn.execute(select(func.count()).select_from(rows.subquery())).scalar_one() == (
+                noted.get(table, 0)):
+            continue
+        ids = list(conn.execute(rows.where(~select(j.c.line_id).where(
+            j.c.row_table == table, j.c.row_id == column).exists()).order_by(column)).scalars())
         if ids:
             missing[table] = ids
     return missing

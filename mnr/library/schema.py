@@ -326,6 +326,7 @@ journal = Table(
     Column("row_table", String(32), nullable=False),
     Column("row_id", Integer, nullable=False),
     Index("ix_journal_source", "source"),
+    Index("ix_journal_row", "row_table", "row_id"),
 )
 
 # How much of each judgement file has been read: its size and its last bytes then.

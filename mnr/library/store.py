@@ -30,7 +30,7 @@ from mnr.library.models import DatabaseCount, NewSearch, Search, Status
 from mnr.library.references import ReferenceStore
 from mnr.library.screening import ScreeningStore, fulltext_line, screening_line
 from mnr.library.synthesis import LINES, SynthesisStore, theme_line
-from mnr.library.works import WorkStore, decision_line, pass_lines
+from mnr.library.works import UNDONE_PASSES, WorkStore, decision_line, pass_lines
 from mnr.records import ParsedRecord, StoredRecord
 
 BUSY_TIMEOUT_MS = 30_000
@@ -410,12 +410,13 @@ class Library:
             notes: list[dict[str, Any]] = []
             batch = -1
             previous: Any = None
-            for _, _, table, row_id, row, together in items:
+            for _, _, kind, row_id, row, together in items:
+                table = UNDONE_PASSES if row.get("undo") else kind
                 if together is None or together != previous:
                     batch += 1
                 previous = together
                 line_id = new_ids(1, stamp, f"{batch:06x}")[0]
-                line = {"id": line_id, **_adopted_line(conn, table, row, line_of)}
+                line = {"id": line_id, **_adopted_line(conn, kind, row, line_of)}
                 by_row.setdefault((table, row_id), line_id)
                 lines.append(line)
                 notes.append({"line_id": line_id, "source": file_name(line.get("by")),
@@ -500,19 +501,21 @@ def _adoptable(conn: Connection, missing: dict[str, list[int]]) -> list[Adoptabl
     with); a pass that was undone comes twice, the second time as its undoing."""
     items: list[Adoptable] = []
     for table, ids in missing.items():
-        t = schema.metadata.tables[table]
-        key = t.c[JUDGEMENT_KEYS[table]]
+        undos = table == UNDONE_PASSES
+        t = schema.dedupe_runs if undos else schema.metadata.tables[table]
+        key = t.c[JUDGEMENT_KEYS.get(table, "run_id")]
         for found in conn.execute(select(t).where(key.in_(ids))):
             row = dict(found._mapping)
             row_id = row[key.name]
+            if undos:
+                items.append((row["undone_at"], row_id, "dedupe_runs", row_id,
+                              {**row, "undo": True}, None))
+                continue
             at = next(row[c] for c in ("decided_at", "started_at", "attached_at", "saved_at",
                                        "tagged_at", "written_at") if c in row)
             together = ((at, row["reviewer"], row["note"]) if table == "dedupe_decisions"
                         else (at, row["tagged_by"]) if table == "work_tags" else None)
             items.append((at, row_id, table, row_id, row, together))
-            if table == "dedupe_runs" and row["undone_at"] is not None:
-                items.append((row["undone_at"], row_id, table, row_id, {**row, "undo": True},
-                              None))
     return items
 
 
@@ -524,7 +527,7 @@ def _adopted_line(conn: Connection, table: str, row: dict[str, Any],
     if table == "dedupe_decisions":
         return decision_line(row, line_of(table, row["undoes"]))
     if table == "dedupe_runs":
-        made = pass_lines(row, line_of(table, row["run_id"]))
+        made = pass_lines(row, line_of("dedupe_runs", row["run_id"]))
         return made[1] if row.get("undo") else made[0]
     if table == "fulltexts":
         return fulltext_line(row)

@@ -231,13 +231,16 @@ class WorkStore:
                 conn.execute(update(schema.dedupe_runs)
                              .where(schema.dedupe_runs.c.run_id == undo_run)
                              .values(undone_at=stamp))
-                note_acts(self._library, conn, "dedupe_runs", [undo_run], lambda: [{
+                note_acts(self._library, conn, UNDONE_PASSES, [undo_run], lambda: [{
                     "at": stamp, "by": None, "act": "dedupe-undo",
                     "pass": _line_of(conn, "dedupe_runs", undo_run)}])
             if decisions:
                 _log_decisions(self._library, conn, decisions)
             _regroup(conn, groups)
         return int(run_id) if run_id is not None else None
+
+
+UNDONE_PASSES = "dedupe_undos"  # how the journal names the undoing of a pass (its run id)
 
 
 def _line_of(conn: Connection, table: str, row_id: int) -> str | None:
