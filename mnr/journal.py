@@ -110,7 +110,7 @@ class Journal:
         by_file: dict[str, list[Line]] = {}
         for line in lines:
             by_file.setdefault(file_name(line.get("by")), []).append(line)
-        self._prepare()
+        self.prepare()
         written: dict[str, tuple[Seen, Seen]] = {}
         for name, group in by_file.items():
             data = "".join(encode(line) + "\n" for line in group).encode("utf-8")
@@ -131,7 +131,8 @@ class Journal:
                                "nothing was saved") from None
         return written
 
-    def _prepare(self) -> None:
+    def prepare(self) -> None:
+        """The folder, with the .gitattributes that lets git merge two copies of a file."""
         try:
             self.folder.mkdir(exist_ok=True)
             attributes = self.folder / ".gitattributes"

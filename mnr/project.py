@@ -29,6 +29,14 @@ LOG_HEADER = """\
 # and other_method (e.g. "Citation searching") for sources that are not databases.
 """
 
+# What `mnr init` writes to .gitignore: only the cache. Everything else in the folder is
+# the review (review.toml, searches/, judgements/, and what people put in library/).
+GITIGNORE = """\
+# The library is a cache, rebuilt from review.toml, searches/ and judgements/:
+# everything else in this folder is the review, to be shared.
+/library/library.sqlite*
+"""
+
 
 # The seed review's extraction template (Jones et al. 2018): one column per field.
 DEFAULT_EXTRACTION = ["Setting", "Country", "Sample characteristics", "Study design",
@@ -135,7 +143,8 @@ def find_project(start: Path | None = None) -> Project:
 
 
 def init_project(folder: Path, title: str) -> Project:
-    """Create review.toml (commented placeholders), searches/ with an empty log, and library/."""
+    """Create review.toml (commented placeholders), searches/ with an empty log, library/,
+    and a .gitignore that leaves out the library's cache."""
     review_file = folder / REVIEW_FILE
     if review_file.exists():
         raise ProjectError(f"{review_file} already exists; this folder is already a review")
@@ -148,6 +157,9 @@ def init_project(folder: Path, title: str) -> Project:
     project.library_dir.mkdir(exist_ok=True)
     if not project.log_file.exists():
         project.log_file.write_text(LOG_HEADER, encoding="utf-8")
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(GITIGNORE, encoding="utf-8")
     return project
 
 

@@ -49,23 +49,40 @@ class Replayer:
         self.records = self.library.acts.records(names) if names else {}
         for group in _groups(lines):
             act = group[0][1]["act"]
-            handler = _HANDLERS.get(act)
-            if handler is None:
+            if act not in _HANDLERS:
                 self.result.problems.append(
                     f"judgements/{group[0][0]}: line {group[0][1]['id']} is a {act!r}, which "
                     "this mnr does not know; upgrade mnr (the line is kept)")
                 continue
-            ready = [item for item in group if self._resolvable(item[1])]
-            self.result.waiting.extend(item for item in group if item not in ready)
-            if ready:
-                handler(self, ready)
-                self.result.applied += len(ready)
-                if act in ("pair", "dedupe", "dedupe-undo"):  # works regrouped
-                    self.records = self.library.acts.records(names)
+            self._apply_group(group)
+            if act in ("pair", "dedupe", "dedupe-undo"):  # works regrouped
+                self.records = self.library.acts.records(names)
         return self.result
 
+    def _apply_group(self, group: list[Sourced]) -> None:
+        """Apply lines saved together; if one of them is not understood, the others still
+        are (one at a time), and that one is reported."""
+        ready = [item for item in group if self._resolvable(item[1])]
+        self.result.waiting.extend(item for item in group if item not in ready)
+        if not ready:
+            return
+        try:
+            _HANDLERS[ready[0][1]["act"]](self, ready)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
+            if len(ready) > 1:
+                for item in ready:
+                    self._apply_group([item])
+                return
+            source, line = ready[0]
+            self.result.problems.append(
+                f"judgements/{source}: line {line['id']} ({line['act']}) was not understood "
+                f"({type(error).__name__}: {error}); skipped")
+            return
+        self.result.applied += len(ready)
+
     def _resolvable(self, line: Line) -> bool:
-        return all(self.records.get(name, (0, None))[1] is not None for name in _names(line))
+        return all(isinstance(name, str) and self.records.get(name, (0, None))[1] is not None
+                   for name in _names(line))
 
     def work(self, name: Any) -> int:
         work_id = self.records[name][1]
@@ -130,6 +147,8 @@ def _screen(replayer: Replayer, group: Sequence[Sourced]) -> None:
         undone = line.get("undoes")
         undoes = (-position[undone] - 1 if undone in position else earlier.get(undone)
                   if undone else None)
+        if line["kind"] == "undo" and undoes is None:
+            raise KeyError(f"undoes {undone!r}: no such line applied")
         entries.append(NewEntry(
             work_id=replayer.work(line["on"]), stage=line["stage"], reviewer=line.get("by") or "",
             kind=line["kind"], decision=line.get("decision"), reason=line.get("reason"),

@@ -23,6 +23,33 @@ def test_init_writes_a_commented_protocol_and_folders(tmp_path: Path) -> None:
         init_project(tmp_path / "r", "again")
 
 
+def test_init_leaves_out_of_git_only_the_cache(tmp_path: Path) -> None:
+    """`mnr init` writes a .gitignore naming the library's cache and nothing else, and the
+    judgement logs' .gitattributes; git then ignores exactly the cache."""
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from mnr.cli import main
+
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "r"), "--title", "Care"])
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "r"
+    rules = [line for line in (root / ".gitignore").read_text().splitlines()
+             if line and not line.startswith("#")]
+    assert rules == ["/library/library.sqlite*"]
+    assert "merge=union" in (root / "judgements" / ".gitattributes").read_text()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    for name in ("library/library.sqlite", "library/library.sqlite-wal", "library/prisma.png",
+                 "judgements/BH.jsonl"):
+        (root / name).write_text("x")
+    ignored = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--ignored"],
+                             capture_output=True, text=True, check=True).stdout
+    assert "!! library/library.sqlite" in ignored and "library/prisma.png" not in [
+        line[3:] for line in ignored.splitlines() if line.startswith("!!")]
+    assert "?? judgements/" in ignored
+
+
 def test_find_walks_up_to_the_nearest_review(tmp_path: Path) -> None:
     project = init_project(tmp_path / "r", "T")
     deep = project.root / "searches" / "a" / "b"

@@ -10,6 +10,7 @@ from rich.table import Table
 from mnr import review
 from mnr.cli import main
 from mnr.cli.common import err, handles_errors, open_library, out, print_json
+from mnr.journal import JUDGEMENTS_DIR, Journal
 from mnr.project import find_project, init_project
 
 
@@ -34,13 +35,14 @@ def home() -> None:
 @click.option("--title", required=True, help="The review's working title.")
 @handles_errors
 def init(folder: Path, title: str) -> None:
-    """Create a review: review.toml, searches/ and library/ in FOLDER.
+    """Create a review: review.toml, searches/, judgements/ and library/ in FOLDER.
 
     \b
     Example:
       mnr init my-review --title "Care planning in community mental health"
     """
     project = init_project(folder, title)
+    Journal(project.root / JUDGEMENTS_DIR).prepare()
     err.print(f"Created the review in {project.root}. Edit review.toml, then `mnr import FILE`.")
 
 

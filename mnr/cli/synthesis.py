@@ -29,11 +29,12 @@ from mnr.synthesis import extraction as extract
 def synthesis() -> None:
     """Appraisals, extractions, tags, traditions, themes and memos as one JSON file.
 
-    A library/synthesis.json is replayed when the library is built on first use.
+    Every act is already in judgements/; the file is for exchange (another copy of
+    the review, a colleague without git).
 
     \b
     Example:
-      mnr synthesis export -o library/synthesis.json
+      mnr synthesis export -o synthesis.json
       mnr synthesis import colleague.json
     """
 
@@ -46,7 +47,7 @@ def synthesis_export(output: Path | None) -> None:
 
     \b
     Example:
-      mnr synthesis export -o library/synthesis.json
+      mnr synthesis export -o synthesis.json
     """
     from mnr.synthesis.file import export
 

@@ -1,10 +1,9 @@
 """Appraisals, extractions, tags, traditions, themes and memos as one JSON file.
 
 ``mnr synthesis export`` writes everything done after screening; ``import``
-reads it back into another copy of the review, and a ``library/synthesis.json``
-is replayed on first use, after the screening log, so a fresh checkout (mnr's
-demo among them) comes back as it was left. Works are named by their lowest
-record id ("R12"), which does not depend on how works were numbered.
+reads it back into another copy of the review (each act it saves is written to
+the judgement logs like any other). Works are named by their lowest record id
+("R12"), which does not depend on how works were numbered.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from mnr.synthesis.traditions import KINDS, METHODS, POLARITIES, SUBJECTS
 if TYPE_CHECKING:
     from mnr.library.synthesis import SynthesisStore
 
-SYNTHESIS_FILE = "synthesis.json"  # in library/
 
 
 def _record_of_work(library: Library) -> dict[int, str]:

@@ -26,6 +26,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from mnr.collector import IdleCollector
 from mnr.errors import LibraryUnavailable, MnrError
 from mnr.library.models import LogEntry
+from mnr.replay import catch_up
 from mnr.screening.fulltexts import attach, fulltexts, open_fulltext
 from mnr.screening.highlight import pattern
 from mnr.screening.session import ScreeningSession
@@ -383,8 +384,10 @@ class ScreeningScreen(Screen[None]):
             self.app.exit()
 
     def _poll(self) -> None:
-        """Show what other reviewers decided meanwhile (as blinding allows)."""
+        """Show what other reviewers decided meanwhile (as blinding allows): in this
+        library, or in judgement lines a pull or a synced folder brought."""
         try:
+            catch_up(self.session.library)
             touched = self.session.poll()
         except LibraryUnavailable:
             return  # busy: next time
