@@ -10,6 +10,7 @@ the judgement lines it has not applied yet are applied (mnr.replay).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,8 @@ class Drift:
     # reinstated
     withdrawals: dict[str, str]  # every logged withdrawal: file name -> reason
     logged: int  # how many searches the log lists
+    # files in searches/ that neither the log nor the library knows (reported, not a drift)
+    strays: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.unimported or self.unlogged or self.unwithdrawn or self.relisted)
@@ -183,7 +186,24 @@ def drift(project: Project, library: Library) -> Drift:
         relisted=[search for search in searches if search.search_id in logged
                   and search.withdrawn_reason == UNLOGGED_REASON
                   and search.file_name not in withdrawals],
-        withdrawals=withdrawals, logged=len(entries))
+        withdrawals=withdrawals, logged=len(entries),
+        strays=_strays(project, {entry.name for entry in entries} | set(by_name))
+        if entries else [])
+
+
+_NOT_EXPORTS = {"log.toml", "README.md", "README.txt", "README"}
+
+
+def _strays(project: Project, logged: set[str]) -> list[str]:
+    """Files at the top of searches/ that the search log does not name (an export copied
+    in by hand, or one whose log entry was lost): they are not part of the review."""
+    try:
+        names = [entry.name for entry in os.scandir(project.searches_dir)
+                 if entry.is_file() and not entry.name.startswith(".")]
+    except OSError:
+        return []
+    return sorted(name for name in names if name not in logged and name not in _NOT_EXPORTS
+                  and not name.endswith(".tmp"))
 
 
 def _by_content(entry: LogEntry, by_sha: dict[str, Search]) -> Search | None:
@@ -211,9 +231,11 @@ def reconcile(project: Project, library: Library,
         found = drift(project, library)
     except MnrError as error:
         return [f"the library was not checked against the search log: {error.message}"]
-    if not found:
+    if not found and not found.strays:
         return []
-    done = [line for entry in found.unimported
+    done = [f"searches/{name} is not in searches/log.toml, so it is not part of the review: "
+            "import it with `mnr import`, or move it out of searches/" for name in found.strays]
+    done += [line for entry in found.unimported
             if (line := _import_logged(project, library, entry, found.withdrawals, progress))]
     for search, reason in found.unwithdrawn:
         library.withdraw_search(search.search_id, reason)

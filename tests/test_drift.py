@@ -369,3 +369,17 @@ def test_the_cli_reports_what_was_reconciled_in_one_message(project: Project,
     assert again.stderr == ""
     assert _agreeing(project) == ["S1 cinahl.ris", "S2 scopus.ris (withdrawn)",
                                   "S3 eric.ris (withdrawn)"]
+
+
+def test_a_file_in_searches_that_the_log_does_not_name_is_reported_not_imported(
+        project: Project, tmp_path: Path) -> None:
+    _import(project, _export(tmp_path, "medline.ris", "10.1/m"), "MEDLINE")
+    stray = project.searches_dir / "embase-copied-by-hand.ris"
+    stray.write_text(ris_text(["A paper nobody logged"]))
+    said = _opened(project)
+    assert said == ["searches/embase-copied-by-hand.ris is not in searches/log.toml, so it is "
+                    "not part of the review: import it with `mnr import`, or move it out of "
+                    "searches/"]
+    assert len(_agreeing(project)) == 1  # the stray was not imported
+    stray.unlink()
+    assert _opened(project) == []
