@@ -14,6 +14,7 @@ import hashlib
 import re
 import shutil
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from mnr.errors import FormatError, MnrError
@@ -107,11 +108,12 @@ def import_list(project: Project, library: Library, path: Path, work_id: int,
     if copied:
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
+    entry = {"file": name, "record": f"R{record_id}", "sha256": sha256}
+    # logged holding the library's write lock: two imports never lose each other's entry
+    log: Callable[[], object] | None = (lambda: append_log(
+        project, "references", entry | ({"notes": notes} if notes else {}))) if write_log else None
     try:
-        library.references.add(record_id, name, sha256, refs)
-        if write_log:
-            entry = {"file": name, "record": f"R{record_id}", "sha256": sha256}
-            append_log(project, "references", entry | ({"notes": notes} if notes else {}))
+        library.references.add(record_id, name, sha256, refs, before_commit=log)
     except BaseException:
         if copied:
             target.unlink(missing_ok=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,11 +34,16 @@ class ReferenceStore:
     def __init__(self, library: Library) -> None:
         self._library = library
 
-    def add(self, record_id: int, file_name: str, sha256: str, refs: Sequence[str]) -> None:
+    def add(self, record_id: int, file_name: str, sha256: str, refs: Sequence[str],
+            before_commit: Callable[[], object] | None = None) -> None:
+        """Add a reference list; ``before_commit`` (logging it in the search log) runs
+        holding the write lock, and if it fails nothing is added."""
         with self._library.writing() as conn:
             conn.execute(insert(schema.reference_lists).values(
                 record_id=record_id, file_name=file_name, file_sha256=sha256,
                 refs=json.dumps(list(refs), ensure_ascii=False), imported_at=now()))
+            if before_commit is not None:
+                before_commit()
 
     def lists(self) -> list[ReferenceList]:
         t = schema.reference_lists
