@@ -324,8 +324,8 @@ def rebuild(library: Library, searches: Sequence[tuple[str | None, Any]],
         stamp_of(item[1][0]) if item[1][0] else "", item[0]))
     result = Applied()
     at = 0
-    for _, (_, entry) in ordered:
-        stamp = stamp_of(_when(entry, searches))
+    for _, (logged_at, entry) in ordered:
+        stamp = stamp_of(logged_at) if logged_at else ""
         until = at
         while until < len(lines) and stamp and lines[until][1]["id"] < stamp:
             until += 1
@@ -333,14 +333,14 @@ def rebuild(library: Library, searches: Sequence[tuple[str | None, Any]],
         at = until
         import_search(entry)
     _apply_into(library, lines[at:], result)
-    waiting = {name for name, _ in result.waiting}
+    # Lines that named records before their search came (one machine's clock behind
+    # another's): tried again now that every search is in.
+    waiting, result.waiting = result.waiting, []
+    _apply_into(library, waiting, result)
+    unread = {name for name, _ in result.waiting}
     library.acts.mark_seen({chunk.name: chunk.seen for chunk in chunks
-                            if chunk.name not in waiting})
+                            if chunk.name not in unread})
     return result
-
-
-def _when(entry: Any, searches: Sequence[tuple[str | None, Any]]) -> str:
-    return next((at or "" for at, logged in searches if logged is entry), "")
 
 
 def _apply_into(library: Library, lines: Sequence[Sourced], result: Applied) -> None:
