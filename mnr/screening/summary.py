@@ -121,4 +121,14 @@ def conflicts(library: Library, screening: Screening, stage: str | None = None
     lines = WorkLines(library.screening)
     lines.read(work_id for _, work_id in waiting)
     return [Conflict(at.name, work_id, lines[work_id].title, at.outcome(work_id),
-                     at.works[work_id].current()) for at, work_id in waiting]
+                     _in_protocol_order(at.works[work_id].current(), at.settings.reviewers))
+            for at, work_id in waiting]
+
+
+def _in_protocol_order(decisions: dict[str, LogEntry], reviewers: list[str]
+                       ) -> dict[str, LogEntry]:
+    """Each reviewer's decision in review.toml's order (then by initials), not in the order
+    they reached this library: two copies of a review list a conflict alike."""
+    rank = {name: index for index, name in enumerate(reviewers)}
+    return dict(sorted(decisions.items(),
+                       key=lambda item: (rank.get(item[0], len(rank)), item[0])))
