@@ -23,7 +23,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,6 +93,7 @@ class Chunk:
     lines: list[Line]
     seen: Seen
     whole: bool  # read from the start: the file is not what was read before
+    problems: list[str]  # lines skipped, in words
 
 
 class Journal:
@@ -185,15 +186,9 @@ class Journal:
         size = offset + end
         tail = (data[max(0, end - _TAIL):end] if end >= _TAIL or offset == 0
                 else _last_bytes(path, size))
-        return Chunk(name, list(parse(data[:end], path, offset)), Seen(size, tail.hex()),
-                     whole=offset == 0)
-
-    def read_all(self) -> Iterator[tuple[str, Line]]:
-        """Every line of every file, with its file's name."""
-        for name in sorted(self.files()):
-            chunk = self._read(name, None)
-            for line in chunk.lines:
-                yield name, line
+        problems: list[str] = []
+        lines = list(parse(data[:end], path, offset, problems))
+        return Chunk(name, lines, Seen(size, tail.hex()), whole=offset == 0, problems=problems)
 
 
 def encode(line: Line) -> str:
@@ -203,9 +198,11 @@ def encode(line: Line) -> str:
 _REQUIRED = ("id", "at", "act")
 
 
-def parse(data: bytes, path: Path, offset: int = 0) -> Iterator[Line]:
-    """The lines of a log file (``data`` read from byte ``offset``); a line that is not a
-    judgement is refused, named by its file and line number."""
+def parse(data: bytes, path: Path, offset: int = 0, problems: list[str] | None = None
+          ) -> Iterator[Line]:
+    """The lines of a log file (``data`` read from byte ``offset``). A line that is not a
+    judgement (one cut short by a crash, a merge's conflict marker) is skipped and said in
+    ``problems``, naming its file and line: the lines around it still count."""
     for index, raw in enumerate(data.split(b"\n")):
         if not raw.strip():
             continue
@@ -219,9 +216,10 @@ def parse(data: bytes, path: Path, offset: int = 0) -> Iterator[Line]:
                 yield line
                 continue
             problem = "a judgement line needs id, at and act"
-        number = index + 1 + (_count_lines(path, offset) if offset else 0)
-        raise MnrError(f"{path}, line {number}: {problem}; nothing was read from it. Restore "
-                       "the file (e.g. from git) and try again")
+        if problems is not None:
+            number = index + 1 + (_count_lines(path, offset) if offset else 0)
+            problems.append(f"{path.parent.name}/{path.name}, line {number}: {problem}; "
+                            "skipped (the lines around it were read)")
 
 
 def _seen(descriptor: int) -> Seen:
@@ -240,8 +238,3 @@ def _last_bytes(path: Path, size: int) -> bytes:
 def _count_lines(path: Path, size: int) -> int:
     with path.open("rb") as handle:
         return handle.read(size).count(b"\n")
-
-
-def sorted_lines(lines: Iterable[Line]) -> list[Line]:
-    """Lines in the order they were written."""
-    return sorted(lines, key=lambda line: line["id"])

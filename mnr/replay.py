@@ -19,7 +19,7 @@ from mnr.dedupe.passes import deduplicate, replay_decisions, undo_pass
 from mnr.errors import MnrError
 from mnr.journal import Line, Seen, batch_of, stamp_of
 from mnr.library import Library
-from mnr.library.models import NewEntry
+from mnr.library.models import LogEntry, NewEntry
 from mnr.library.works import NewDecision
 
 Sourced = tuple[str, Line]  # (the file it came from, the line)
@@ -40,9 +40,13 @@ class Applied:
 class Replayer:
     """Applies judgement lines to a library, in the order given."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, empty: bool = False) -> None:
         self.library = library
         self.result = Applied()
+        # screening entries by identity, for finding lines that repeat one (``empty``: the
+        # library held none when replaying began, so none need reading)
+        self.entries: dict[Identity, list[int]] = {}
+        self.read_works: set[int] | None = None if empty else set()
 
     def apply(self, lines: Sequence[Sourced]) -> Applied:
         names = {name for _, line in lines for name in _names(line)}
@@ -62,8 +66,9 @@ class Replayer:
     def _apply_group(self, group: list[Sourced]) -> None:
         """Apply lines saved together; if one of them is not understood, the others still
         are (one at a time), and that one is reported."""
-        ready = [item for item in group if self._resolvable(item[1])]
-        self.result.waiting.extend(item for item in group if item not in ready)
+        ready: list[Sourced] = []
+        for item in group:  # one pass: `item not in ready` was quadratic on a large group
+            (ready if self._resolvable(item[1]) else self.result.waiting).append(item)
         if not ready:
             return
         try:
@@ -139,6 +144,7 @@ def _groups(lines: Sequence[Sourced]) -> Iterable[list[Sourced]]:
 # -- one function per act -----------------------------------------------------------------
 
 def _screen(replayer: Replayer, group: Sequence[Sourced]) -> None:
+    group, copies = _without_copies(replayer, group)
     position = {line["id"]: index for index, (_, line) in enumerate(group)}
     earlier = replayer.rows(line.get("undoes") for _, line in group
                             if line.get("undoes") not in position)
@@ -154,7 +160,58 @@ def _screen(replayer: Replayer, group: Sequence[Sourced]) -> None:
             kind=line["kind"], decision=line.get("decision"), reason=line.get("reason"),
             note=line.get("note"), undoes=undoes, decided_at=line["at"],
             origin=line.get("origin", "judgements")))
-    replayer.save(group, replayer.library.screening.append, entries)
+    stored: list[LogEntry] = []
+    if entries:
+        with replayer.library.replaying([(line["id"], source) for source, line in group]):
+            stored = replayer.library.screening.append(entries)
+    for entry in stored:
+        if entry.kind != "undo":
+            replayer.entries.setdefault(_identity(entry), []).append(entry.entry_id)
+    replayer.library.acts.note_copies([
+        (line["id"], source, "screening_log", stored[int(at)].entry_id if isinstance(at, str)
+         else at) for source, line, at in copies])
+
+
+Identity = tuple[object, ...]
+
+
+def _identity(entry: LogEntry | NewEntry) -> Identity:
+    """What makes two screening entries the same act (as `mnr decisions import` judges)."""
+    return (entry.work_id, entry.stage, entry.reviewer, entry.kind, entry.decision,
+            (entry.reason or "").strip() or None, (entry.note or "").strip() or None,
+            entry.decided_at)
+
+
+def _without_copies(replayer: Replayer, group: Sequence[Sourced]
+                    ) -> tuple[list[Sourced], list[tuple[str, Line, int | str]]]:
+    """The lines to apply, and the lines that repeat an entry the library has or one of
+    the lines to apply (a colleague's decisions imported from their export, then their own
+    lines pulled), each with that entry's id (or, as a string, the position of the line
+    it repeats)."""
+    works = {replayer.work(line["on"]) for _, line in group}
+    if replayer.read_works is not None and works - replayer.read_works:
+        for entry in replayer.library.screening.entries_of(works - replayer.read_works):
+            if entry.kind != "undo":
+                replayer.entries.setdefault(_identity(entry), []).append(entry.entry_id)
+        replayer.read_works |= works
+    keep: list[Sourced] = []
+    copies: list[tuple[str, Line, int | str]] = []
+    pending: dict[Identity, list[int]] = {}
+    for source, line in group:
+        if line["kind"] != "undo":
+            identity = _identity(NewEntry(
+                replayer.work(line["on"]), line["stage"], line.get("by") or "", line["kind"],
+                line.get("decision"), line.get("reason"), line.get("note"),
+                decided_at=line["at"]))
+            if replayer.entries.get(identity):
+                copies.append((source, line, replayer.entries[identity].pop(0)))
+                continue
+            if pending.get(identity):
+                copies.append((source, line, str(pending[identity].pop(0))))
+                continue
+            pending.setdefault(identity, []).append(len(keep))
+        keep.append((source, line))
+    return keep, copies
 
 
 def _pair(replayer: Replayer, group: Sequence[Sourced]) -> None:
@@ -279,9 +336,10 @@ def catch_up(library: Library) -> CaughtUp:
     lost = [name for name in gone if library.acts.applied_from(name)]
     if lost:
         return CaughtUp(said, rebuild=f"judgements/{lost[0]} is gone")
-    fresh: list[Sourced] = []
+    fresh: dict[str, Sourced] = {}  # by id: a line copied twice is applied once
     marks: dict[str, Seen] = {}
     for chunk in chunks:
+        said.extend(chunk.problems)
         ids = {line["id"] for line in chunk.lines}
         if chunk.whole and chunk.name in seen:
             missing = library.acts.applied_from(chunk.name) - ids
@@ -289,14 +347,18 @@ def catch_up(library: Library) -> CaughtUp:
                 return CaughtUp(said, rebuild=f"judgements/{chunk.name} no longer has "
                                 f"{len(missing):,} lines the library applied")
         known = library.acts.applied(ids)
-        fresh.extend((chunk.name, line) for line in chunk.lines if line["id"] not in known)
+        fresh.update((line["id"], (chunk.name, line)) for line in chunk.lines
+                     if line["id"] not in known)
         marks[chunk.name] = chunk.seen
     if fresh:
-        fresh.sort(key=lambda item: item[1]["id"])
-        result = Replayer(library).apply(fresh)
+        ordered = [fresh[line_id] for line_id in sorted(fresh)]
+        late = _late(library, ordered)
+        if late:
+            return CaughtUp(said, rebuild=late)
+        result = Replayer(library).apply(ordered)
         said.extend(result.problems)
         if result.applied:
-            who = sorted({name.removesuffix(".jsonl") for name, _ in fresh})
+            who = sorted({name.removesuffix(".jsonl") for name, _ in ordered})
             said.append(f"Applied {result.applied:,} new judgement lines from judgements/ "
                         f"({', '.join(who)})")
         if result.waiting:
@@ -309,6 +371,36 @@ def catch_up(library: Library) -> CaughtUp:
     return CaughtUp(said)
 
 
+# Acts whose effect depends on their order among others' acts (the latest wins, or works
+# are regrouped), with the tables of the rows they make.
+_STRUCTURE = ("dedupe_runs", "dedupe_undos", "dedupe_decisions")
+_ORDERED = {"pair": _STRUCTURE, "dedupe": _STRUCTURE, "dedupe-undo": _STRUCTURE,
+            "tag": ("work_tags",), "extraction": ("extractions",), "fulltext": ("fulltexts",),
+            "theme": ("themes",), "tradition": ("traditions",), "memo": ("memos",)}
+
+
+def _late(library: Library, lines: Sequence[Sourced]) -> str | None:
+    """Why the library must be rebuilt to apply these new lines, if it must: one of them
+    was made before a line already applied whose act it must follow (a merge decision
+    and a later "keep apart", two people's tags on a work, a resolution). Screening
+    decisions, notes and appraisals, which are each person's own, never are."""
+    newest: dict[tuple[str, ...], str] = {}
+    for source, line in lines:
+        tables = _ORDERED.get(line["act"])
+        resolution = line["act"] == "screen" and line.get("kind") == "resolution"
+        if resolution:
+            tables = ("resolutions",)
+        if tables is None:
+            continue
+        if tables not in newest:
+            newest[tables] = (library.acts.newest(["screening_log"], resolutions=True)
+                              if resolution else library.acts.newest(tables))
+        if line["id"] < newest[tables]:
+            return (f"judgements/{source} brought a {line['act']} made before acts this "
+                    "library had applied (lines arrive in any order)")
+    return None
+
+
 # -- building a library from the folder -------------------------------------------------
 
 def rebuild(library: Library, searches: Sequence[tuple[str | None, Any]],
@@ -318,35 +410,28 @@ def rebuild(library: Library, searches: Sequence[tuple[str | None, Any]],
     they happened. A search with no time comes before every line."""
     journal = library.journal
     chunks = journal.read_new({})[0] if journal is not None else []
-    lines = sorted(((chunk.name, line) for chunk in chunks for line in chunk.lines),
-                   key=lambda item: item[1]["id"])
+    unique = {line["id"]: (chunk.name, line) for chunk in reversed(chunks)
+              for line in chunk.lines}  # a line copied twice is applied once
+    lines = [unique[line_id] for line_id in sorted(unique)]
     ordered = sorted(enumerate(searches), key=lambda item: (
         stamp_of(item[1][0]) if item[1][0] else "", item[0]))
-    result = Applied()
+    replayer = Replayer(library, empty=True)
+    replayer.result.problems.extend(problem for chunk in chunks for problem in chunk.problems)
     at = 0
     for _, (logged_at, entry) in ordered:
         stamp = stamp_of(logged_at) if logged_at else ""
         until = at
         while until < len(lines) and stamp and lines[until][1]["id"] < stamp:
             until += 1
-        _apply_into(library, lines[at:until], result)
+        replayer.apply(lines[at:until])
         at = until
         import_search(entry)
-    _apply_into(library, lines[at:], result)
+    replayer.apply(lines[at:])
     # Lines that named records before their search came (one machine's clock behind
     # another's): tried again now that every search is in.
-    waiting, result.waiting = result.waiting, []
-    _apply_into(library, waiting, result)
-    unread = {name for name, _ in result.waiting}
+    waiting, replayer.result.waiting = replayer.result.waiting, []
+    replayer.apply(waiting)
+    unread = {name for name, _ in replayer.result.waiting}
     library.acts.mark_seen({chunk.name: chunk.seen for chunk in chunks
                             if chunk.name not in unread})
-    return result
-
-
-def _apply_into(library: Library, lines: Sequence[Sourced], result: Applied) -> None:
-    if not lines:
-        return
-    done = Replayer(library).apply(lines)
-    result.applied += done.applied
-    result.waiting.extend(done.waiting)
-    result.problems.extend(done.problems)
+    return replayer.result

@@ -17,7 +17,7 @@ from typing import Any
 
 from mnr.dedupe.queue import pairs_waiting
 from mnr.errors import MnrError
-from mnr.journal import JUDGEMENTS_DIR, Journal
+from mnr.journal import JUDGEMENTS_DIR, Journal, stamp_of
 from mnr.library import Library, Search, Status
 from mnr.library.works import WorkCounts
 from mnr.project import DATABASE_FILE, LIBRARY_DIR, Project, Settings
@@ -64,8 +64,10 @@ def open_review(project: Project, progress: Progress | None = None) -> Opened:
     said: list[str] = []
     if not first_use:
         try:
-            said = reconcile(project, library, progress)
-            rebuild = _catch_up(library, said)
+            rebuild = _late_search(project, library)
+            if rebuild is None:
+                said = reconcile(project, library, progress)
+                rebuild = _catch_up(library, said)
         except BaseException:
             library.close()
             raise
@@ -97,6 +99,25 @@ def _open(project: Project) -> Library:
 def _remove(database: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
+
+
+def _late_search(project: Project, library: Library) -> str | None:
+    """Why the library must be rebuilt, if a logged search it lacks was imported (on
+    another machine) before a deduplication pass it has already run: the works must be
+    made again in the order things happened."""
+    try:
+        unimported = drift(project, library).unimported
+    except MnrError:
+        return None  # reconcile says why
+    timed = [entry for entry in unimported if entry.imported and entry.file.is_file()]
+    if not timed:
+        return None
+    passes = library.acts.newest(["dedupe_runs"])
+    for entry in timed:
+        if stamp_of(entry.imported or "") < passes:
+            return (f"searches/{entry.name} was imported elsewhere before a deduplication "
+                    "pass this library has run")
+    return None
 
 
 def _catch_up(library: Library, said: list[str]) -> str | None:

@@ -124,15 +124,31 @@ def test_a_build_that_fails_leaves_no_library_and_the_next_one_starts_afresh(
         project: Project) -> None:
     _judge(project)
     _fresh_checkout(project)
-    log = project.root / "judgements" / "BH.jsonl"
-    kept = log.read_text("utf-8")
-    log.write_text(kept + "<<<<<<< HEAD\n", "utf-8")
-    with pytest.raises(MnrError, match=r"BH.jsonl, line 5: not a judgement line"):
+    export = project.searches_dir / "cinahl.ris"
+    export.rename(export.with_suffix(".away"))
+    with pytest.raises(MnrError, match=r"the logged file cinahl.ris is missing"):
         review.open_review(project)
     assert _no_library(project)
-    log.write_text(kept, "utf-8")
+    export.with_suffix(".away").rename(export)
     opened = review.open_review(project)
     assert (len(opened.built), opened.replayed) == (3, 5)
+    opened.library.close()
+
+
+def test_a_line_that_is_not_a_judgement_is_skipped_and_said(project: Project) -> None:
+    """A merge's conflict marker, or a line cut short by a crash: the lines around it
+    still count."""
+    _judge(project)
+    _fresh_checkout(project)
+    log = project.root / "judgements" / "BH.jsonl"
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    log.write_text("".join([*lines[:2], "<<<<<<< HEAD\n", *lines[2:], '{"id": "cut'
+                            ]), "utf-8")
+    opened = review.open_review(project)
+    assert opened.replayed == 5
+    assert opened.reconciled == [
+        "judgements/BH.jsonl, line 3: not a judgement line (Expecting value: line 1 column 1 "
+        "(char 0)); skipped (the lines around it were read)"]
     opened.library.close()
 
 

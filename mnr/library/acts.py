@@ -180,6 +180,15 @@ class ActStore:
                                 .values(size=value.size, tail=value.tail)).rowcount == 0:
                     conn.execute(insert(f).values(name=name, size=value.size, tail=value.tail))
 
+    def note_copies(self, copies: Sequence[tuple[str, str, str, int]]) -> None:
+        """Note lines (id, file, table, row id) that repeat an act the library has (under
+        another line): applied, as that row."""
+        if copies:
+            with self._engine.begin() as conn:
+                conn.execute(insert(schema.journal), [
+                    {"line_id": line_id, "source": source, "row_table": table, "row_id": row}
+                    for line_id, source, table, row in copies])
+
     def applied(self, line_ids: Collection[str]) -> set[str]:
         """Which of these lines the library has applied."""
         j = schema.journal
@@ -210,6 +219,20 @@ class ActStore:
                     select(j.c.line_id, j.c.row_table, j.c.row_id)
                     .where(j.c.line_id.in_(chunk))))
         return rows
+
+    def newest(self, tables: Collection[str] | None = None, resolutions: bool = False) -> str:
+        """The id of the latest line applied (of rows of these tables; or the latest
+        conflict resolution): lines sort in the order they were written."""
+        j, log = schema.journal, schema.screening_log
+        query = select(func.max(j.c.line_id))
+        if tables is not None:
+            query = query.where(j.c.row_table.in_(sorted(tables)))
+        if resolutions:
+            query = query.join(log, (j.c.row_table == "screening_log")
+                               & (j.c.row_id == log.c.entry_id)).where(
+                log.c.kind == "resolution")
+        with self._engine.connect() as conn:
+            return conn.execute(query).scalar() or ""
 
     def line_of(self, table: str, row_id: int) -> str | None:
         """The line that made a row (e.g. a theme's first version)."""

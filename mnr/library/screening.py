@@ -88,6 +88,17 @@ class ScreeningStore:
             rows = conn.exec_driver_sql(str(compiled)).cursor.fetchall()  # type: ignore[union-attr]
         return list(map(LogEntry._make, rows))
 
+    def entries_of(self, work_ids: Collection[int]) -> list[LogEntry]:
+        """The entries about these works, in log order."""
+        found: list[LogEntry] = []
+        ordered = sorted(work_ids)
+        with self._engine.connect() as conn:
+            for at in range(0, len(ordered), _IDS_AT_ONCE):
+                found.extend(LogEntry._make(row) for row in conn.execute(
+                    select(*_LOG_COLUMNS).where(_LOG.c.work_id.in_(
+                        ordered[at:at + _IDS_AT_ONCE]))))
+        return sorted(found)
+
     def last_entry_id(self) -> int:
         with self._engine.connect() as conn:
             return int(conn.execute(select(func.coalesce(func.max(_LOG.c.entry_id), 0)))

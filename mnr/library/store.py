@@ -408,14 +408,16 @@ class Library:
 
             lines: list[Line] = []
             notes: list[dict[str, Any]] = []
-            batch = -1
+            batch, index = -1, 0
             previous: Any = None
             for _, _, kind, row_id, row, together in items:
                 table = UNDONE_PASSES if row.get("undo") else kind
                 if together is None or together != previous:
-                    batch += 1
+                    batch, index = batch + 1, 0
+                else:
+                    index += 1
                 previous = together
-                line_id = new_ids(1, stamp, f"{batch:06x}")[0]
+                line_id = new_ids(index + 1, stamp, f"{batch:06x}")[index]
                 line = {"id": line_id, **_adopted_line(conn, kind, row, line_of)}
                 by_row.setdefault((table, row_id), line_id)
                 lines.append(line)
