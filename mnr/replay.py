@@ -403,29 +403,29 @@ def _late(library: Library, lines: Sequence[Sourced]) -> str | None:
 
 # -- building a library from the folder -------------------------------------------------
 
-def rebuild(library: Library, searches: Sequence[tuple[str | None, Any]],
-            import_search: Callable[[Any], object]) -> Applied:
-    """Build an empty library: the logged searches (each with the time it was logged, if
-    the log says; ``import_search`` imports one) and every judgement line, in the order
-    they happened. A search with no time comes before every line."""
+def rebuild(library: Library, steps: Sequence[tuple[str | None, Callable[[], object]]]
+            ) -> Applied:
+    """Build an empty library: the search log's steps (imports and withdrawals, each with
+    the time it was logged if the log says, a step without one coming before every line)
+    and every judgement line, in the order they happened."""
     journal = library.journal
     chunks = journal.read_new({})[0] if journal is not None else []
     unique = {line["id"]: (chunk.name, line) for chunk in reversed(chunks)
               for line in chunk.lines}  # a line copied twice is applied once
     lines = [unique[line_id] for line_id in sorted(unique)]
-    ordered = sorted(enumerate(searches), key=lambda item: (
+    ordered = sorted(enumerate(steps), key=lambda item: (
         stamp_of(item[1][0]) if item[1][0] else "", item[0]))
     replayer = Replayer(library, empty=True)
     replayer.result.problems.extend(problem for chunk in chunks for problem in chunk.problems)
     at = 0
-    for _, (logged_at, entry) in ordered:
+    for _, (logged_at, step) in ordered:
         stamp = stamp_of(logged_at) if logged_at else ""
         until = at
         while until < len(lines) and stamp and lines[until][1]["id"] < stamp:
             until += 1
         replayer.apply(lines[at:until])
         at = until
-        import_search(entry)
+        step()
     replayer.apply(lines[at:])
     # Lines that named records before their search came (one machine's clock behind
     # another's): tried again now that every search is in.

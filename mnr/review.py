@@ -11,7 +11,9 @@ the judgement lines it has not applied yet are applied (mnr.replay).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from mnr.searches import (
     file_sha256,
     import_logged,
     read_log,
+    withdrawal_times,
 )
 
 
@@ -138,6 +141,8 @@ def _build(project: Project, library: Library, progress: Progress | None) -> Ope
     from mnr.citations.reference_lists import replay as replay_reference_lists
 
     entries, withdrawals = read_log(project)
+    times = withdrawal_times(project)  # a timed withdrawal is replayed in its place
+    untimed = {name: reason for name, reason in withdrawals.items() if name not in times}
     built: list[ImportResult] = []
 
     def import_search(entry: LogEntry) -> None:
@@ -145,9 +150,17 @@ def _build(project: Project, library: Library, progress: Progress | None) -> Ope
             raise MnrError(f"{project.log_file}: the logged file {entry.name} is missing "
                            "from searches/")
         if library.search_by_sha256(file_sha256(entry.file)) is None:
-            built.append(import_logged(project, library, entry, withdrawals, progress))
+            built.append(import_logged(project, library, entry, untimed, progress))
 
-    result = rebuild(library, [(entry.imported, entry) for entry in entries], import_search)
+    def withdraw(name: str) -> None:
+        search = next((s for s in library.searches() if s.file_name == name), None)
+        if search is not None:
+            library.withdraw_search(search.search_id, withdrawals[name], at=times[name])
+
+    steps: list[tuple[str | None, Callable[[], object]]] = [
+        (entry.imported, partial(import_search, entry)) for entry in entries]
+    steps += [(at, partial(withdraw, name)) for name, at in times.items()]
+    result = rebuild(library, steps)
     replay_reference_lists(project, library)
     said = list(result.problems)
     if result.waiting:
@@ -258,8 +271,9 @@ def reconcile(project: Project, library: Library,
             "import it with `mnr import`, or move it out of searches/" for name in found.strays]
     done += [line for entry in found.unimported
             if (line := _import_logged(project, library, entry, found.withdrawals, progress))]
+    times = withdrawal_times(project) if found.unwithdrawn else {}
     for search, reason in found.unwithdrawn:
-        library.withdraw_search(search.search_id, reason)
+        library.withdraw_search(search.search_id, reason, at=times.get(search.file_name))
         done.append(f"Withdrew {search.label} (searches/{search.file_name}), as "
                     f"searches/log.toml says: {reason}")
     if found.unlogged and not found.logged:  # a lost log, or a library built without one

@@ -401,5 +401,19 @@ def withdraw(project: Project, library: Library, search_id: int, reason: str) ->
     if search.withdrawn:
         raise MnrError(f"{search.label} was already withdrawn on {search.withdrawn_at}")
     # Logged inside the transaction: if the log cannot be written, nothing is withdrawn.
-    return library.withdraw_search(search_id, reason, before_commit=lambda: append_log(
-        project, "withdrawal", {"file": search.file_name, "reason": reason}))
+    # The time puts it in order with deduplication passes when the library is rebuilt.
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    return library.withdraw_search(search_id, reason, at=at, before_commit=lambda: append_log(
+        project, "withdrawal", {"file": search.file_name, "reason": reason, "at": at}))
+
+
+def withdrawal_times(project: Project) -> dict[str, str]:
+    """When each logged withdrawal was made (file name -> time), where the log says."""
+    if not project.log_file.exists():
+        return {}
+    try:
+        data = tomllib.loads(project.log_file.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}  # read_log says why
+    return {str(item["file"]): item["at"] for item in data.get("withdrawal", [])
+            if isinstance(item, dict) and isinstance(item.get("at"), str)}

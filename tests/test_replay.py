@@ -774,3 +774,22 @@ def test_a_line_cut_short_by_a_crash_does_not_stop_the_lines_after_it(
     expected = views(root)
     delete_library(root)
     assert views(root) == expected
+
+
+def test_a_search_withdrawn_after_a_pass_keeps_the_works_in_a_rebuild(tmp_path: Path) -> None:
+    """A withdrawal is replayed where it happened among the passes: the pass before it
+    grouped the withdrawn search's records too, and a rebuild gives the same works."""
+    root = new_review(tmp_path)
+    mnr(root, "dedupe")
+    mnr(root, "decide", work_of(root, 7), "y", "--stage", "title", "--reviewer", "BH")
+    mnr(root, "searches", "withdraw", "S1", "--reason", "exported with the wrong limits")
+    extra = tmp_path / "review" / "carers.ris"
+    extra.write_text(_ris([CARERS, TYRER]), "utf-8")
+    mnr(root, "import", str(extra), "--database", "PsycINFO")
+    mnr(root, "dedupe")
+    before = views(root)
+    works = mnr(root, "export", "csv", "--what", "works").stdout
+    delete_library(root)
+    assert mnr(root, "export", "csv", "--what", "works").stdout == works
+    assert views(root) == before
+    agreeing(root)

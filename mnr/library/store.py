@@ -348,18 +348,20 @@ class Library:
             )
 
     def withdraw_search(self, search_id: int, reason: str,
-                        before_commit: Callable[[], object] | None = None) -> Search:
+                        before_commit: Callable[[], object] | None = None,
+                        at: str | None = None) -> Search:
         """Mark a search as imported by mistake; its records stay stored but stop counting.
 
         ``before_commit`` runs last inside the transaction, holding the write lock (the
         search log is written there): if it fails, nothing is withdrawn. A search already
-        withdrawn keeps its first withdrawal (and ``before_commit`` is not run)."""
+        withdrawn keeps its first withdrawal (and ``before_commit`` is not run). ``at``:
+        when it was withdrawn, for a withdrawal replayed from the search log."""
         with self.writing() as conn:
             changed = conn.execute(
                 update(schema.searches)
                 .where(schema.searches.c.search_id == search_id,
                        schema.searches.c.withdrawn_at.is_(None))
-                .values(withdrawn_at=_now(), withdrawn_reason=reason)
+                .values(withdrawn_at=at or _now(), withdrawn_reason=reason)
             ).rowcount
             if changed and before_commit is not None:
                 before_commit()
