@@ -24,8 +24,10 @@ from mnr.library.works import NewDecision
 
 Sourced = tuple[str, Line]  # (the file it came from, the line)
 
-# Acts whose consecutive lines are saved in one transaction when replayed.
+# Acts whose consecutive lines are saved in one transaction when replayed (up to a
+# number that keeps a rebuild's memory in bounds).
 _TOGETHER = {"screen", "tag"}
+_AT_MOST = 20_000
 
 
 @dataclass(slots=True)
@@ -60,7 +62,9 @@ class Replayer:
                 continue
             self._apply_group(group)
             if act in ("pair", "dedupe", "dedupe-undo"):  # works regrouped
-                self.records = self.library.acts.records(names)
+                work_of = self.library.works.memberships()
+                self.records = {name: (record_id, work_of.get(record_id))
+                                for name, (record_id, _) in self.records.items()}
         return self.result
 
     def _apply_group(self, group: list[Sourced]) -> None:
@@ -129,7 +133,7 @@ def _groups(lines: Sequence[Sourced]) -> Iterable[list[Sourced]]:
         line = item[1]
         if group:
             last = group[-1][1]
-            same = line["act"] == last["act"] and (
+            same = len(group) < _AT_MOST and line["act"] == last["act"] and (
                 batch_of(line["id"]) == batch_of(last["id"]) or (
                     line["act"] in _TOGETHER and (line["act"] != "tag" or (
                         line.get("by"), line["at"]) == (last.get("by"), last["at"]))))

@@ -127,6 +127,8 @@ def replay(project: Project, library: Library) -> int:
     if not log.exists():
         return 0
     entries = tomllib.loads(log.read_text("utf-8")).get("references", [])
+    if not entries:
+        return 0
     known = {r.record_id for r in library.records()}
     for number, entry in enumerate(entries, start=1):
         where = f"{log}, references {number}"

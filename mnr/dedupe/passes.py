@@ -21,7 +21,7 @@ from mnr.dedupe.queue import (
 )
 from mnr.errors import MnrError
 from mnr.library import Library
-from mnr.library.models import CandidatePair, MatchFields, PairDecision
+from mnr.library.models import CandidatePair, PairDecision
 from mnr.library.works import NewDecision
 from mnr.normalise import doi_family, normalise_doi
 
@@ -34,19 +34,19 @@ class PassResult:
     seconds: float
 
 
-def _groups(fields: Sequence[MatchFields], pairs: Sequence[CandidatePair],
+def _groups(dois: dict[int, str | None], pairs: Sequence[CandidatePair],
             standing: dict[Constraint, str]) -> list[list[int]]:
     """Accepted pairs (strongest first inside ``cluster``) and human decisions, with DOIs
-    so that records with different DOIs are never chained together."""
+    so that records with different DOIs are never chained together (``dois``: every
+    active record -> its DOI as exported)."""
     duplicates = [(p.record_a, p.record_b, p.score) for p in pairs
                   if p.verdict == "duplicate" and standing.get(key(p.record_a, p.record_b))
                   != "apart"]
     merges = [pair for pair, decision in standing.items() if decision == "merge"]
     apart = [pair for pair, decision in standing.items() if decision == "apart"]
-    dois = {f.record_id: family for f in fields
-            if (family := doi_family(normalise_doi(f.doi))) is not None}
-    return cluster([f.record_id for f in fields], duplicates, merges=merges, keep_apart=apart,
-                   dois=dois)
+    families = {record_id: family for record_id, doi in dois.items()
+                if (family := doi_family(normalise_doi(doi))) is not None}
+    return cluster(list(dois), duplicates, merges=merges, keep_apart=apart, dois=families)
 
 
 def deduplicate(library: Library, at: str | None = None) -> PassResult:
@@ -57,7 +57,7 @@ def deduplicate(library: Library, at: str | None = None) -> PassResult:
     pairs = find_pairs([DedupeRecord.from_stored(f) for f in fields])
     found = [CandidatePair(p.record_a, p.record_b, p.score, p.verdict, p.reason) for p in pairs]
     standing = effective_decisions(library.works.decisions())
-    groups = _groups(fields, found, standing)
+    groups = _groups({f.record_id: f.doi for f in fields}, found, standing)
     library.works.commit(groups, pairs=found, records=len(fields),
                          seconds=time.perf_counter() - started, at=at)
     seconds = time.perf_counter() - started  # works written included
@@ -82,7 +82,7 @@ def _regroup(library: Library, decisions: Sequence[NewDecision] = (),
     standing = effective_decisions([*log, *pending])
     # once a pass is undone, the pass before it is current again
     pairs = store.current_pairs(excluding=undo_run)
-    groups = _groups(store.match_fields(), pairs, standing)
+    groups = _groups(store.dois(), pairs, standing)
     group_of = {record: index for index, group in enumerate(groups) for record in group}
     for decision in decisions if check else ():
         if decision.decision == "merge" and (

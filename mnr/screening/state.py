@@ -77,7 +77,9 @@ class Stage:
         self.work_ids = list(work_ids)
         self.works = StageWorks(self.work_ids)
         self._entries: dict[int, LogEntry] = {}
-        self._order: list[int] = []  # entry ids of decisions and resolutions, newest last
+        # entry ids of decisions and resolutions, newest last (a dict: an undo takes one
+        # out at once, where a list would be searched, at every undo of a long log)
+        self._order: dict[int, None] = {}
         self._outcomes: dict[int, str] = {}  # computed outcomes, dropped when a work changes
 
     # -- folding the log ---------------------------------------------------------------
@@ -99,10 +101,10 @@ class Stage:
             return
         if entry.kind == "decision":
             work.decisions.setdefault(entry.reviewer, []).append(entry)
-            self._order.append(entry.entry_id)
+            self._order[entry.entry_id] = None
         elif entry.kind == "resolution":
             work.resolutions.append(entry)
-            self._order.append(entry.entry_id)
+            self._order[entry.entry_id] = None
         elif entry.kind == "note":
             work.notes.append(entry)
 
@@ -119,7 +121,7 @@ class Stage:
             seen[entry_id] = entry
             work = dict.get(works, work_id) or works[work_id]
             work.decisions.setdefault(entry.reviewer, []).append(entry)
-            order.append(entry_id)
+            order[entry_id] = None
         self._outcomes.clear()
 
     def _take_back(self, entry: LogEntry) -> None:
@@ -135,8 +137,7 @@ class Stage:
             work.resolutions.remove(entry)
         elif entry.kind == "note" and entry in work.notes:
             work.notes.remove(entry)
-        if entry.entry_id in self._order:
-            self._order.remove(entry.entry_id)
+        self._order.pop(entry.entry_id, None)
 
     def last_undoable(self, reviewer: str, kind: str = "decision") -> LogEntry | None:
         """The reviewer's latest decision (or resolution) that still counts."""
