@@ -4,9 +4,12 @@ The folder holds the review: the search log and its exports (``searches/``)
 and every human act in the judgement logs (``judgements/``, see mnr.journal).
 The library is a cache of them. On every opening the lines it has not applied
 (another reviewer's, brought by a ``git pull`` or a synced folder) are applied,
-each once, in the order they were written; a full rebuild replays the search
+each once, in the order they were written. A full rebuild replays the search
 log and the lines together, in the order they happened, so that the works get
-the same numbers as in the library it replaces.
+the same numbers as in the library it replaces; it is also what happens when
+lines arrive that must come before acts already applied (a pair decision, a
+tag or a resolution made earlier than one of its kind applied here), or when
+the folder lost lines the library had.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ class Replayer:
         # library held none when replaying began, so none need reading)
         self.entries: dict[Identity, list[int]] = {}
         self.read_works: set[int] | None = None if empty else set()
+        # the records the lines being applied name: reference -> (record, its work now)
+        self.records: dict[str, tuple[int, int | None]] = {}
 
     def apply(self, lines: Sequence[Sourced]) -> Applied:
         names = {name for _, line in lines for name in _names(line)}

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from mnr.journal import Line, Seen, new_ids
+from mnr.journal import Line, Seen, file_name, new_ids
 from mnr.library import schema
 
 if TYPE_CHECKING:
@@ -55,15 +55,10 @@ def note_acts(library: Library, conn: Connection, table: str, row_ids: Sequence[
                 line["undoes"] = lines[int(undone[1:])]["id"]
         written = journal.append(lines)
         _advance(conn, written)
-        rows = [{"line_id": line["id"], "source": _file(line), "row_table": table,
+        rows = [{"line_id": line["id"], "source": file_name(line.get("by")), "row_table": table,
                  "row_id": row_id} for line, row_id in zip(lines, row_ids, strict=True)]
     if rows:
         conn.execute(insert(schema.journal), rows)
-
-
-def _file(line: Line) -> str:
-    from mnr.journal import file_name
-    return file_name(line.get("by"))
 
 
 def _advance(conn: Connection, written: dict[str, tuple[Seen, Seen]]) -> None:
