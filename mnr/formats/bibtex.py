@@ -119,15 +119,110 @@ def _failed(block: ParsingFailedBlock) -> FormatError:
 
 
 def _unwrap(entry: Entry, strings: dict[str, str]) -> None:
-    """Resolve @string macros, then strip the enclosing braces/quotes of every value."""
-    if strings:
+    """Resolve @string macros (and ``#`` concatenation), then strip the enclosing
+    braces/quotes of every value."""
+    macros = _Macros(strings) if strings or any(
+        isinstance(f.value, str) and "#" in f.value for f in entry.fields) else None
+    if macros is not None:
         for field in entry.fields:
             value = field.value
-            if isinstance(value, str) and value[:1] not in ("{", '"'):
-                resolved = strings.get(value.strip().lower())
-                if resolved is not None:
-                    field.value = resolved
+            if isinstance(value, str) and (value[:1] not in ("{", '"') or "#" in value):
+                expanded = macros.expand(value, f"entry {entry.key!r}, field {field.key}",
+                                         line=(entry.start_line or 0) + 1)
+                if expanded is not None:
+                    field.value = "{" + expanded + "}"
     _REMOVER.transform_entry(entry, _NO_LIBRARY)
+
+
+_MACRO_DEPTH = 32  # @string chains deeper than this (or circular) are left as written
+_MACRO_CHARS = 1_000_000  # a value that expands past this is refused (s2 = s1 # s1 ...)
+
+
+class _Macros:
+    """@string macros, expanded to any depth: ``s24 = s12 # s12`` gives s12's text twice.
+
+    bibtexparser's own resolver expands one level only, so mnr does it here."""
+
+    def __init__(self, strings: dict[str, str]) -> None:
+        self.strings = strings
+        self.done: dict[str, str | None] = {}
+
+    def expand(self, value: str, where: str, depth: int = 0, line: int = 0) -> str | None:
+        """The text of a value (parts joined by ``#``), or None when it is not a plain
+        macro expression (then it stays as written)."""
+        parts = _concatenated(value)
+        if parts is None:
+            return None
+        out: list[str] = []
+        size = 0
+        for part in parts:
+            if part[:1] in ("{", '"'):
+                text: str | None = part[1:-1]
+            elif part.isdigit():
+                text = part
+            else:
+                text = self._macro(part.lower(), where, depth, line)
+                if text is None:
+                    return None  # an undefined or circular macro: keep the value as written
+            assert text is not None
+            size += len(text)
+            if size > _MACRO_CHARS:
+                raise FormatError(
+                    f"BibTeX {where} expands (through @string macros) to more than "
+                    f"{_MACRO_CHARS:,} characters; the @string definitions look broken",
+                    locator=f"line {line}" if line else None)
+            out.append(text)
+        return "".join(out)
+
+    def _macro(self, name: str, where: str, depth: int, line: int) -> str | None:
+        if name in self.done:
+            return self.done[name]
+        raw = self.strings.get(name)
+        if raw is None or depth >= _MACRO_DEPTH:
+            return None
+        self.done[name] = None  # while expanding: a cycle comes back as undefined
+        text = self.expand(raw, where, depth + 1, line)
+        self.done[name] = text
+        return text
+
+
+def _concatenated(value: str) -> list[str] | None:
+    """``a # {b} # "c" # 2001`` as its parts, or None when it is not such an expression."""
+    parts: list[str] = []
+    i, size = 0, len(value)
+    while True:
+        while i < size and value[i].isspace():
+            i += 1
+        if i >= size:
+            return None
+        start = i
+        if value[i] == "{":
+            depth = 0
+            while i < size:
+                depth += {"{": 1, "}": -1}.get(value[i], 0)
+                i += 1
+                if depth == 0:
+                    break
+            if depth:
+                return None
+        elif value[i] == '"':
+            i = value.find('"', i + 1)
+            if i < 0:
+                return None
+            i += 1
+        else:
+            while i < size and not value[i].isspace() and value[i] not in '#{}"':
+                i += 1
+            if i == start:
+                return None
+        parts.append(value[start:i])
+        while i < size and value[i].isspace():
+            i += 1
+        if i >= size:
+            return parts
+        if value[i] != "#":
+            return None
+        i += 1
 
 
 def _record(entry: Entry, strings: dict[str, str]) -> ParsedRecord:

@@ -9,6 +9,10 @@ Reading streams the text through the stdlib ``csv`` module (no pandas) while
 remembering which lines each row came from, so every record's ``raw`` is the
 row's verbatim text and its locator names the row and the line it starts on,
 even when quoted cells span several lines.
+
+Two exports joined into one file (databases cap each export) are read as one: the second
+one's preamble and header are skipped. A row far shorter than the header (a stray line)
+and a short last row in a file that stops mid-line (a cut file) are refused, named.
 """
 
 from __future__ import annotations
@@ -318,6 +322,12 @@ def read(text: str) -> Iterator[ParsedRecord]:
     width = len(names)
     plan = _Plan(header)
     preamble = header.preamble.strip("\n")
+    joins = _Joins(header, header_row)
+    # The last record is held back until the end: a short last row in a file that stops
+    # mid-line, after rows that were all whole, is a cut file, not a record.
+    held: ParsedRecord | None = None
+    held_short = False
+    whole = whole_before = True  # every row so far had all the header's cells
     for row, raw, locator in rows:
         if len(row) > width and any(c.strip() for c in row[width:]):
             raise FormatError(
@@ -325,8 +335,8 @@ def read(text: str) -> Iterator[ParsedRecord]:
                 "file looks truncated or malformed (a delimiter inside an unquoted cell?)",
                 locator=locator,
             )
-        if row == header_row or not any(c.strip() for c in row):
-            continue  # a repeated header (concatenated exports) or an empty row
+        if not any(c.strip() for c in row) or joins.skip(row, locator):
+            continue  # an empty row, or the preamble and header of a second export
         fields: dict[str, object] = {
             names[i]: cell for i, cell in enumerate(row[:width]) if cell.strip()
         }
@@ -336,7 +346,75 @@ def read(text: str) -> Iterator[ParsedRecord]:
             if query:
                 fields["_search_query"] = query
             preamble = ""
-        yield plan.record(row, fields, raw, locator)
+        if held is not None:
+            yield held
+        held, held_short = plan.record(row, fields, raw, locator), len(row) < width
+        whole_before, whole = whole, whole and not held_short
+    joins.finish()
+    if held is not None:
+        if held_short and whole_before and not text.endswith("\n"):
+            raise FormatError(
+                f"the last row has fewer cells than the header's {width} columns, every other "
+                "row has them all, and the file stops mid-line: it looks truncated - export "
+                "it again", locator=held.locator)
+        yield held
+
+
+_PREAMBLE_KEYS = frozenset({"searchquery", "query", "searchstrategy"})
+
+
+class _Joins:
+    """Two or more exports joined into one file (databases cap each export): the second
+    one's preamble and header are skipped, its rows read. A row far shorter than the
+    header that is neither (a stray line, a cut-off row) is a FormatError naming it."""
+
+    def __init__(self, header: _Header, header_row: list[str]) -> None:
+        self.width = len(header_row)
+        self.header = [norm(c) for c in header_row]
+        self.preamble = [
+            [norm(c) for c in cells]
+            for cells in csv.reader(io.StringIO(header.preamble), delimiter=header.delimiter)
+            if any(c.strip() for c in cells)
+        ]
+        self.inside: str | None = None  # the locator of a preamble whose header is to come
+
+    def _short(self, row: list[str]) -> bool:
+        # "Wildly" short: a narrow table may leave trailing cells out ("title,year,doi" then
+        # "A"), but one line of a 49-column export is a stray line or a cut-off row.
+        return 4 * len(row) < self.width
+
+    def _starts_preamble(self, cells: list[str]) -> bool:
+        return cells in self.preamble or (
+            bool(cells) and (cells[0] in _PREAMBLE_KEYS
+                             or bool(self.preamble) and cells[0] == self.preamble[0][0]))
+
+    def skip(self, row: list[str], locator: str) -> bool:
+        """True for a row that belongs to a joined export's preamble or header."""
+        if len(row) == self.width and norm(row[0]) == self.header[0] \
+                and [norm(c) for c in row] == self.header:
+            self.inside = None
+            return True  # the header again (norm drops a second export's BOM)
+        if not self._short(row):
+            if self.inside is not None:
+                raise FormatError(
+                    "a second export's preamble starts here, but the header row after it "
+                    "is not the first export's header; import each export on its own",
+                    locator=self.inside)
+            return False
+        cells = [norm(c) for c in row]
+        if self.inside is not None or self._starts_preamble(cells):
+            self.inside = self.inside or locator
+            return True
+        raise FormatError(
+            f"this row has {len(row)} cell{'s' if len(row) != 1 else ''} but the header has "
+            f"{self.width} columns: a stray line, or a row cut short; remove it or export "
+            "the records again", locator=locator)
+
+    def finish(self) -> None:
+        """A preamble at the end with no header or rows after it: a cut-off export."""
+        if self.inside is not None:
+            raise FormatError("a second export's preamble starts here but no header row "
+                              "follows; the file looks truncated", locator=self.inside)
 
 
 def _rows(text: str, header: _Header) -> Iterator[tuple[list[str], str, str]]:

@@ -30,6 +30,7 @@ LABEL = "EndNote XML (<xml><records><record>)"
 _SNIFF = re.compile(r"<xml\b[^>]*>\s*<records\b", re.IGNORECASE)
 _SNIFF_LIMIT = 16_384
 _ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
+_MAX_DEPTH = 100
 
 
 def sniff(text: str) -> bool:
@@ -62,6 +63,12 @@ def _read_all(text: str) -> list[ParsedRecord]:
                         locator="line 1",
                     )
                 path.append(element.tag)
+                if len(path) > _MAX_DEPTH:  # EndNote nests 6 deep; reading 200,000 recurses
+                    raise FormatError(
+                        f"elements are nested more than {_MAX_DEPTH} deep here (EndNote "
+                        "nests a handful); the file is not an EndNote export or is damaged",
+                        locator=f"record {len(out) + 1}",
+                    )
                 if path == ["xml", "records"]:
                     records_element = element
                 continue

@@ -12,6 +12,10 @@ the ``AU`` line that follows it ("Neilen AD"); an ``AU`` without a ``FAU`` (reco
 before 2002 have none) is kept as it is. Full names tell people apart better and match
 the "Last, First" form of the other formats; both tags stay in ``fields``.
 
+A blank line inside a record (a hand edit, a mail client) does not cut it in two: a block
+that does not open with the tag every record opens with (``PMID``) belongs to the record
+before it.
+
 Truncation: MEDLINE has no end-of-record line, so a cut file is only noticed when the
 last record lacks the ``SO`` line that PubMed writes last in every other record.
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from mnr.formats.fields import clean_doi, normalise_pages, parse_year
@@ -50,6 +55,8 @@ LAYOUT = Layout(
     sep="- ",
     loose=True,
 )
+# A record a blank line cut in two is read with the blank lines as part of its values.
+_JOINED = replace(LAYOUT, blank_continues=True)
 _KEY_TAG = re.compile(r"^(?:PMID|OWN |STAT|FAU |DCOM|EDAT|CRDT)- ", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 _RIS_TAG = re.compile(r"^TY  - ", re.MULTILINE)
@@ -71,9 +78,8 @@ def read(text: str) -> Iterator[ParsedRecord]:
     """Yield one record per blank-line-separated block (or per ``PMID`` line), in order."""
     ends = EndTags(closing={"SO"})
     held: Entry | None = None  # a finished record, held until we know it is not the last
-    for block_text, first_line in blocks(text, _BLANK_LINES, "none"):
-        lines = block_text.split("\n")
-        block = parse_block(lines, LAYOUT)
+    for lines, first_line, joined in _record_blocks(text):
+        block = parse_block(lines, _JOINED if joined else LAYOUT)
         if block.strays:
             index, line = block.strays[0]
             raise stray_error("MEDLINE ('AU  - ...')", first_line + index, line)
@@ -85,6 +91,32 @@ def read(text: str) -> Iterator[ParsedRecord]:
     if held is not None:
         ends.check_final(held, "line")
         yield _record(held)
+
+
+def _record_blocks(text: str) -> Iterator[tuple[list[str], int, bool]]:
+    """The blank-line-separated blocks as (lines, first line, joined), a block that does
+    not open with the tag every record opens with (``PMID``) joined to the one before: a
+    blank line inside a record (an edit, a mail client) does not cut it in two."""
+    start_tag: str | None = None
+    pending: list[str] = []
+    pending_line = 0
+    joined = False
+    for block_text, first_line in blocks(text, _BLANK_LINES, "none"):
+        lines = block_text.split("\n")
+        match = LAYOUT.tag.match(lines[0])
+        tag = match.group(1) if match else None
+        if start_tag is None:
+            start_tag = tag
+        if pending and (tag != start_tag if tag else lines[0][:1] in (" ", "\t")):
+            gap = first_line - pending_line - len(pending)
+            pending = [*pending, *[""] * gap, *lines]
+            joined = True
+            continue
+        if pending:
+            yield pending, pending_line, joined
+        pending, pending_line, joined = lines, first_line, False
+    if pending:
+        yield pending, pending_line, joined
 
 
 def _split_on_pmid(lines: list[str], block: Block, first_line: int) -> list[Entry]:

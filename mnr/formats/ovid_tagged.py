@@ -118,11 +118,25 @@ def marked_entries(text: str, layout: Layout, example: str) -> Iterator[tuple[En
     """The records of an Ovid export, each opened by a marker line ('<1>', '<1. >'), with
     whether it is the last; text before the first marker (a search strategy) is skipped."""
     held: Entry | None = None
+    opening: str | None = None  # the tag every record opens with (VN), in tagged layouts
+    orphan: FormatError | None = None  # fields before the first marker (raised if one comes)
     for block_text, first_line in blocks(text, MARKER, "after"):
         lines = block_text.split("\n")
         if not _START.match(lines[0]):
+            if layout.column:  # before the first marker: a search strategy, not fields
+                orphan = _orphan_fields(lines, layout, first_line, example)
             continue
+        if orphan is not None:
+            raise orphan
         block = parse_block(lines, layout, 1)
+        if layout.column and block.items:
+            opening = opening or block.items[0][0]
+            again = next((item for item in block.items[1:] if item[0] == opening), None)
+            if again is not None:  # two records in one block: the marker between is damaged
+                raise FormatError(
+                    f"a second record starts here ('{opening}  - ') without a marker line "
+                    f"like {example} before it; the file is damaged or was edited - "
+                    "export it again", f"line {first_line + again[2]}")
         if held is not None:
             yield held, False
         held = Entry(block.items, "\n".join(lines[: max(block.last, 0) + 1]), first_line)
@@ -131,6 +145,19 @@ def marked_entries(text: str, layout: Layout, example: str) -> Iterator[tuple[En
             raise no_marker(example)
         return
     yield held, True
+
+
+def _orphan_fields(lines: list[str], layout: Layout, first_line: int,
+                   example: str) -> FormatError | None:
+    """Tagged fields before the first marker are a record whose marker is damaged: the
+    error that refuses them, rather than skip a record as if it were a search strategy."""
+    tagged = [n for n, line in enumerate(lines) if layout.tag.match(line)]
+    if len(tagged) < 2:
+        return None
+    return FormatError(
+        f"these lines hold a record's fields, but no marker line like {example} opens "
+        "the record; the file is damaged or was edited - export it again",
+        f"line {first_line + tagged[0]}")
 
 
 def no_marker(example: str) -> FormatError:

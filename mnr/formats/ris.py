@@ -6,7 +6,10 @@ truncated file is caught; one reused ``rispy.RisParser`` then parses each record
 What rispy cannot do is repaired around it, one helper per quirk: Ovid ``NL``
 lines after ``ER``, 4-letter tags (APA PsycNET ``PMID``), Scopus reference lists
 on untagged lines, repeated tags (EBSCO's second ``AB``, Embase's second ``DB``)
-and provider headers (APA PsycNET ``Database: PsycINFO``).
+and provider headers (APA PsycNET ``Database: PsycINFO``). Cochrane CENTRAL is known by
+its ``CN-`` accession numbers; a PubMed ID named in ``C3`` ("PUBMED 21314913") or a note
+("PMID: 123") is taken when no vendor field gives one. A record whose ``TY`` line is
+damaged is refused (its ``ER`` turns up between records), never skipped.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ _ISSN = re.compile(r"\d{7}[\dX]")
 _ISSN_ONLY = re.compile(r"\d{4}-?\d{3}[\dXx]")
 _ISBN = re.compile(r"97[89]\d{10}|\d{9}[\dX]")
 _DIGITS = re.compile(r"\d{1,9}")
+# "PUBMED 38407106,EMBASE 643589775" (Cochrane C3), "PMID: 31978945", "PubMed ID: 123"
+_NAMED_PMID = re.compile(r"\b(?:PMID|PubMed(?:\s+ID)?)\b\s*[:=]?\s*(\d{1,9})\b", re.IGNORECASE)
+_CENTRAL_ID = re.compile(r"CN-\d{6,}")  # a Cochrane CENTRAL accession number
 _ACCESSION = re.compile(r"Accession Number:\s*([^;\s]+)")
 _SCOPUS_EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 _ZOTERO_DATE = re.compile(r"\d{4}/(\d\d)?/(\d\d)?/")  # Zotero writes DA as "2024///"
@@ -283,7 +289,21 @@ def _origin(
         database = None
     elif database is None and (_text(rec.get("accession_number")) or "").startswith("WOS:"):
         database = "Web of Science"
+    elif database is None and _is_central(rec, raw, hints):
+        database = "Cochrane CENTRAL"
     return database, scopus, embase, ebsco
+
+
+def _is_central(rec: dict[str, Any], raw: str, hints: _FileHints) -> bool:
+    """A Cochrane Library (CENTRAL) export: its records carry a "CN-" accession number
+    (AN, or ID in some exports) or link to cochranelibrary.com/central; the file starts
+    with "Provider: John Wiley & Sons" (which Wiley journals write too, so that alone
+    does not decide)."""
+    accession = _text(rec.get("accession_number")) or _text(rec.get("id")) or ""
+    if _CENTRAL_ID.fullmatch(accession):
+        return True
+    wiley = "Wiley" in hints.header.get("Provider", "")
+    return "cochranelibrary.com/central/" in raw and (wiley or _CENTRAL_ID.search(raw) is not None)
 
 
 def _title(rec: dict[str, Any], unknown: dict[str, list[str]]) -> str | None:
@@ -341,12 +361,21 @@ def _doi(rec: dict[str, Any], unknown: dict[str, list[str]]) -> str | None:
 def _pmid(
     rec: dict[str, Any], unknown: dict[str, list[str]], scopus: bool, embase: bool
 ) -> str | None:
-    """APA's PMID tag, Scopus's C2 or Embase's C5."""
+    """APA's PMID tag, Scopus's C2 or Embase's C5; else a PubMed ID named as one in C3
+    (Cochrane CENTRAL and EndNote: "PUBMED 38407106,EMBASE 643589775") or in a note
+    (PsycINFO, reference managers: "PMID: 31978945")."""
     pmid = _digits(unknown.get("PMID"))
     if pmid is None and scopus:
         pmid = _digits(rec.get("custom2"))
     if pmid is None and embase:
         pmid = _digits(rec.get("custom5"))
+    if pmid is None:
+        for value in _texts(rec.get("custom3")) + _texts(rec.get("notes")):
+            if value.startswith("References:"):  # Scopus: the cited works' ids, not this one's
+                continue
+            match = _NAMED_PMID.search(value)
+            if match:
+                return match.group(1)
     return pmid
 
 
@@ -413,6 +442,24 @@ def _to_record(
     )
 
 
+def _check_gap(text: str, begin: int, end: int, line_no: int) -> None:
+    """Text between two records (or after the last) may hold Ovid numbering and links,
+    but not the end of a record: an ``ER`` there closes one whose ``TY`` line is damaged
+    or missing, which would otherwise be skipped without a word."""
+    at = text.find(_NL_ER, begin, end)
+    if at < 0:
+        return
+    first = text.rfind("\n\n", begin, at)  # the blank line before the headless record
+    first = begin if first < 0 else first + 1
+    while first < at and text[first] in "\n \t":
+        first += 1
+    raise FormatError(
+        "a record ends with 'ER  -' further on but does not start with a 'TY  - ' line; "
+        "the file is damaged or was edited - fix the record's first line or export again",
+        f"line {line_no + text.count(chr(10), begin, first)}",
+    )
+
+
 def count_records(text: str) -> int:
     """How many records the file holds (its TY lines), cheaply, for a progress bar."""
     return text.startswith(_TY) + text.count(_NL_TY)
@@ -428,6 +475,7 @@ def read(text: str) -> Iterator[ParsedRecord]:
     start = 0 if text.startswith(_TY) else (text.find(_NL_TY) + 1 or -1)  # first TY line
     if start < 0:
         raise FormatError("no line starts with 'TY  - ', so this is not a RIS file", "line 1")
+    _check_gap(text, 0, start, 1)  # a first record whose TY line is damaged
     hints = _file_hints(text[:start])
     parser = _Parser()
     line_no = 1 + text.count("\n", 0, start)
@@ -464,6 +512,7 @@ def read(text: str) -> Iterator[ParsedRecord]:
         rec = _plain_fields(parsed[0] if parsed else {}, found)
         refs = _regroup_notes(rec, ref_note) if ref_note else []
         yield _to_record(rec, raw, f"line {line_no}", hints, refs)
+        _check_gap(text, start + len(raw), len(text) if nxt < 0 else nxt, line_no + n_lines - 1)
         if nxt < 0:
             return
         line_no += n_lines - 1 + text.count("\n", start + len(raw), nxt + 1)

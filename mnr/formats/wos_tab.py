@@ -71,6 +71,8 @@ def read(text: str) -> Iterator[ParsedRecord]:
         if not line.strip():
             continue
         cells = line.split("\t")
+        if cells[0].lstrip("\ufeff") == "PT" and _header(line) == header:
+            continue  # the header again: two exports joined into one file
         if len(cells) < width:
             last = not text[offset + len(line) :].strip()
             raise FormatError(
