@@ -87,10 +87,11 @@ def merge(work_id: int, records: list[StoredRecord]) -> Work:
     return Work(work_id=work_id, records=records, preferred=preferred, merged=merged)
 
 
-def works(library: Library) -> Iterator[Work]:
-    """Every work of the active searches, in order of its first record."""
+def works(library: Library, with_source: bool = False) -> Iterator[Work]:
+    """Every work of the active searches, in order of its first record (``with_source``:
+    with each record's text as its file gave it, which exports need)."""
     grouped: dict[int, list[StoredRecord]] = {}
-    for record in library.records():
+    for record in library.records(with_source=with_source):
         if record.work_id is not None:
             grouped.setdefault(record.work_id, []).append(record)
     for work_id, records in grouped.items():
@@ -113,6 +114,9 @@ class Export:
 
 def to_export(library: Library, merged: bool, include_withdrawn: bool = False) -> Export:
     """Every record (of the active searches, or of all), or one merged record per work."""
+    # with the records' text: the writers give DOIs as the files spelled them
     if not merged:
-        return Export(library.records(include_withdrawn=include_withdrawn), False)
-    return Export(merged_records(works(library)), library.works.counts().unassigned > 0)
+        return Export(library.records(include_withdrawn=include_withdrawn, with_source=True),
+                      False)
+    return Export(merged_records(works(library, with_source=True)),
+                  library.works.counts().unassigned > 0)

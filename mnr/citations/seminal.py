@@ -13,13 +13,13 @@ and most steadily.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
 import networkx as nx
 
 from mnr.citations.network import Network, Node
+from mnr.formats.writers import write_table
 
 CONSISTENT_SHARE = 0.8
 CONSISTENT_YEARS = 3  # fewer years since publication cannot show a steady record
@@ -89,9 +89,7 @@ def rows(found: list[Seminal]) -> list[dict[str, object]]:
 
 def to_csv(found: list[Seminal]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows(found))
+    write_table(buffer, COLUMNS, ([row[name] for name in COLUMNS] for row in rows(found)))
     return buffer.getvalue()
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from mnr.cli import main
@@ -36,8 +35,7 @@ def _print_table(found: Chase) -> None:
     for c in found.candidates:
         links = ([f"cites {'; '.join(c.cites)}"] if c.cites else []) + (
             [f"cited by {'; '.join(c.cited_by)}"] if c.cited_by else [])
-        table.add_row(c.direction, escape("\n".join(links)), escape(c.label),
-                      escape(c.work.title or "(no title)"))
+        table.add_row(c.direction, "\n".join(links), c.label, c.work.title or "(no title)")
     out.print(table if found.candidates else "Every work found is in the library already.")
 
 
@@ -92,7 +90,7 @@ def chase(forward: bool, backward: bool, mailto: str | None, do_import: bool,
     fetch = fetcher(project, settings, mailto, refresh)
     with open_library(project) as library, err.status("Asking OpenAlex") as status:
         found = run(library, settings, fetch, forward, backward,
-                    report=lambda text: status.update(escape(text)))
+                    report=lambda text: status.update(text))
         status.stop()
         err.print(f"{fetch.misses:,} requests to OpenAlex, {fetch.hits:,} answers from the "
                   "cache.", highlight=False)

@@ -3,7 +3,6 @@ back-chaining. networkx and matplotlib are imported inside the commands."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +10,17 @@ import click
 from rich.table import Table
 
 from mnr.cli import main
-from mnr.cli.common import OUTPUT, err, handles_errors, open_library, out, print_json
+from mnr.cli.common import (
+    OUTPUT,
+    err,
+    handles_errors,
+    open_library,
+    out,
+    print_json,
+    stdout,
+    write_text,
+    written,
+)
 from mnr.project import find_project
 from mnr.review import work_id
 
@@ -24,7 +33,7 @@ def _print_summary(data: dict[str, Any]) -> None:
     out.print(f"[bold]{data['works']:,}[/] works, [bold]{data['citing_works']:,}[/] with cited "
               f"references: {data['cited_references']:,} references parsed, "
               f"{data['matched_to_works']:,} matched to works"
-              + (f" ({share:.1%})" if share is not None else "") + ".")
+              + (f" ({share:.1%})" if share is not None else "") + ".", markup=True)
     out.print(f"{data['edges_between_works']:,} citations between works; "
               f"{data['outside_publications']:,} publications outside the library cited by "
               "two or more works.")
@@ -93,7 +102,8 @@ def network(ctx: click.Context, as_json: bool, graphml: Path | None, gexf: Path 
         if path is not None:
             from mnr.citations.export import write_graph
 
-            write_graph(found, path, kind)
+            with written(path) as temporary:
+                write_graph(found, temporary, kind)
             err.print(f"Wrote {found.graph.number_of_nodes():,} nodes and "
                       f"{found.graph.number_of_edges():,} edges to {path}.")
     if as_json:
@@ -148,9 +158,9 @@ def network_seminal(ctx: click.Context, fmt: str, output: Path | None, tradition
 
         text = json.dumps(rows(found), ensure_ascii=False, indent=2) + "\n"
     if output is None:
-        sys.stdout.write(text)
+        stdout().write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text)
         err.print(f"Wrote {len(found)} papers to {output}.")
 
 
@@ -175,8 +185,9 @@ def network_plot(ctx: click.Context, output: Path, limit: int) -> None:
     project = find_project()
     with open_library(project) as library:
         found = build(library, min_external=ctx.obj["min_cited"])
-    drawn = draw(found, output, output.suffix.lower().lstrip(".") or "png", limit,
-                 title=f"Historiograph: {project.settings().title}")
+    with written(output) as temporary:
+        drawn = draw(found, temporary, output.suffix.lower().lstrip(".") or "png", limit,
+                     title=f"Historiograph: {project.settings().title}")
     err.print(f"Drew {drawn} papers to {output}.")
 
 

@@ -16,6 +16,10 @@ from mnr.cli.common import (
     open_library,
     out,
     print_json,
+    refuse_suffix,
+    write_text,
+    writing,
+    written,
 )
 from mnr.prisma.counts import count
 from mnr.prisma.report import flow_report
@@ -40,7 +44,14 @@ def prisma(fmt: str | None, output: Path | None) -> None:
       mnr prisma --format csv -o flow.csv
       mnr prisma -o library/prisma.png
     """
-    fmt = fmt or format_of(output, FORMATS) or "table"
+    files = [name for name in FORMATS if name != "table"]
+    fmt = fmt or format_of(output, files)
+    if fmt is None and output is not None:
+        raise refuse_suffix(output, files)
+    fmt = fmt or "table"
+    if fmt == "table" and output is not None:
+        raise click.UsageError("the table is for the terminal; -o writes "
+                               f"--format {', '.join(files)}")
     project = find_project()
     settings = project.settings()
     with open_library(project) as library:
@@ -50,17 +61,18 @@ def prisma(fmt: str | None, output: Path | None) -> None:
             raise click.UsageError(f"a {fmt} diagram needs a file: -o prisma.{fmt}")
         from mnr.prisma.diagram import draw
 
-        draw(flow, output if output is not None else sys.stdout.buffer, fmt,
-             title=settings.title)
+        if output is None:
+            draw(flow, sys.stdout.buffer, fmt, title=settings.title)
+        else:
+            with written(output) as temporary:
+                draw(flow, temporary, fmt, title=settings.title)
         err.print(f"Drew the PRISMA 2020 diagram{f' to {output}' if output else ''}.")
     elif fmt == "csv":
         from mnr.prisma.template import write_csv
 
-        if output is None:
-            write_csv(flow, sys.stdout)
-        else:
-            with output.open("w", encoding="utf-8", newline="") as stream:
-                write_csv(flow, stream)
+        with writing(output) as stream:
+            write_csv(flow, stream)
+        if output is not None:
             err.print(f"Wrote the PRISMA2020 template to {output}.")
     elif fmt == "json":
         if output is None:
@@ -68,8 +80,7 @@ def prisma(fmt: str | None, output: Path | None) -> None:
         else:
             import json
 
-            output.write_text(json.dumps(flow.as_dict(), ensure_ascii=False, indent=2),
-                              encoding="utf-8")
+            write_text(output, json.dumps(flow.as_dict(), ensure_ascii=False, indent=2))
     else:
         out.print(flow_report(flow))
         return

@@ -69,7 +69,7 @@ def status(as_json: bool) -> None:
 
 def _print_status(state: review.ReviewStatus) -> None:
     searches, counts = state.searches, state.works
-    out.print(f"[bold]{state.title}[/bold]", highlight=False)
+    out.print(state.title, style="bold", highlight=False)
     withdrawn = (f" ({searches.withdrawn_searches} withdrawn)" if searches.withdrawn_searches
                  else "")
     out.print(f"{searches.searches} searches{withdrawn}, {searches.records:,} records",

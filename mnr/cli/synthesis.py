@@ -4,10 +4,10 @@ of the synthesis as one file."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from mnr import review
 from mnr.cli import main
@@ -19,6 +19,7 @@ from mnr.cli.common import (
     open_library,
     out,
     reviewer_for,
+    stdout,
     writing,
 )
 from mnr.project import find_project
@@ -98,10 +99,10 @@ def appraisal_checklists() -> None:
     from mnr.synthesis.appraisal.appraise import checklists
 
     for checklist in checklists(find_project().settings()).values():
-        out.print(f"[bold]{checklist.id}[/bold]  {checklist.name}: "
-                  f"{len(checklist.questions)} questions ({len(checklist.screening)} "
-                  "screening); "
-                  f"{checklist.source}", highlight=False)
+        out.print(Text.assemble((checklist.id, "bold"), f"  {checklist.name}: "
+                                f"{len(checklist.questions)} questions "
+                                f"({len(checklist.screening)} screening); "
+                                f"{checklist.source}"), highlight=False)
 
 
 @appraisal.command("set")
@@ -185,7 +186,7 @@ def extraction_export(fmt: str, output: Path | None) -> None:
     settings = project.settings()
     with open_library(project) as library:
         columns, rows = extract.evidence_table(library, settings)
-    extract.write(columns, rows, fmt, output if output is not None else sys.stdout)
+    extract.write(columns, rows, fmt, output if output is not None else stdout())
     if output is not None:
         err.print(f"Wrote the evidence table ({len(rows)} studies) to {output}.")
 

@@ -3,13 +3,13 @@ the timeline) and memos, the audit trail of the synthesis."""
 
 from __future__ import annotations
 
-import csv
+import json
 import sys
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from mnr import review
 from mnr.cli import main
@@ -23,7 +23,12 @@ from mnr.cli.common import (
     optional_reviewer,
     out,
     print_json,
+    stdout,
+    write_text,
+    writing,
+    written,
 )
+from mnr.formats.writers import write_table
 from mnr.project import find_project
 from mnr.synthesis import traditions as core
 from mnr.synthesis import traditions_report as report
@@ -33,9 +38,9 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead
 
 def _write_text(text: str, output: Path | None, what: str) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        stdout().write(text)
         return
-    output.write_text(text, encoding="utf-8")
+    write_text(output, text)
     err.print(f"Wrote {what} to {output}.", highlight=False)
 
 
@@ -72,19 +77,19 @@ def traditions(ctx: click.Context, as_json: bool) -> None:
                   "`mnr traditions create NAME`.", highlight=False)
     for item in summaries:
         source = f" ({item['source']})" if item["source"] == "library" else ""
-        out.print(f"[bold]{escape(item['tradition'])}[/bold]{source}", highlight=False)
+        out.print(Text.assemble((item["tradition"], "bold"), source), highlight=False)
         if item["description"]:
-            out.print(f"  {escape(item['description'])}", highlight=False)
+            out.print(f"  {item['description']}", highlight=False)
         first, last = item["first_year"], item["last_year"]
         years = f", {first}" + (f"-{last}" if last != first else "") if first else ""
         works = ", ".join(f"{label} ({w})" for label, w in zip(item["labels"], item["works"],
                                                                 strict=True))
         n = len(item["works"])
         out.print(f"  {n} included {'study' if n == 1 else 'studies'}{years}"
-                  + (f": {escape(works)}" if works else ""), highlight=False)
+                  + (f": {works}" if works else ""), highlight=False)
         if item["works"]:
-            out.print(f"  methods: {escape(_mix(item['methods']))}", highlight=False)
-            out.print(f"  countries: {escape(_mix(item['countries']))}", highlight=False)
+            out.print(f"  methods: {_mix(item['methods'])}", highlight=False)
+            out.print(f"  countries: {_mix(item['countries'])}", highlight=False)
         out.print()
 
 
@@ -138,9 +143,12 @@ def traditions_timeline(output: Path | None, fmt: str | None, as_table: bool,
         if output is None and sys.stdout.isatty():
             raise click.UsageError(f"a {fmt} figure needs a file: -o timeline.{fmt}")
     with open_library(project) as library:
+        if not as_table and output is not None:
+            with written(output) as temporary:
+                report.draw_timeline(library, settings, temporary, fmt or "")
+        elif not as_table:
+            report.draw_timeline(library, settings, sys.stdout.buffer, fmt or "")
         if not as_table:
-            report.draw_timeline(library, settings,
-                                 output if output is not None else sys.stdout.buffer, fmt or "")
             err.print(f"Drew the traditions timeline{f' to {output}' if output else ''}.")
             return
         rows = report.timeline_table(library, settings)
@@ -148,9 +156,8 @@ def traditions_timeline(output: Path | None, fmt: str | None, as_table: bool,
     if as_json:
         print_json([dict(zip(columns, row, strict=True)) for row in rows])
     elif output is not None:
-        with output.open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream, lineterminator="\n")
-            writer.writerows([columns, *rows])
+        with writing(output) as stream:
+            write_table(stream, columns, rows)
         err.print(f"Wrote the timeline table to {output}.")
     else:
         table = Table(title="Included studies per year, tradition and country group",
@@ -158,7 +165,7 @@ def traditions_timeline(output: Path | None, fmt: str | None, as_table: bool,
         for column in columns:
             table.add_column(column, justify="right" if column in ("year", "works") else "left")
         for year, tradition, group, n in rows:
-            table.add_row(str(year), escape(tradition), escape(group), str(n))
+            table.add_row(str(year), tradition, group, str(n))
         out.print(table)
 
 
@@ -291,7 +298,7 @@ def theme_list(tradition: str | None, as_json: bool) -> None:
     for column in ("theme", "tradition", "polarity", "statement", "works"):
         table.add_column(column, overflow="fold")
     for t in found:
-        table.add_row(str(t.theme_key), escape(t.tradition), t.polarity, escape(t.statement),
+        table.add_row(str(t.theme_key), t.tradition, t.polarity, t.statement,
                       ", ".join(f"W{w}" for w in t.works))
     out.print(table)
 
@@ -346,6 +353,8 @@ def memo_list(fmt: str, output: Path | None) -> None:
       mnr memo list
       mnr memo list --format md -o memos.md
     """
+    if fmt == "table" and output is not None:
+        raise click.UsageError("the table is for the terminal; -o writes --format md or json")
     project = find_project()
     settings = project.settings()
     with open_library(project) as library:
@@ -354,13 +363,18 @@ def memo_list(fmt: str, output: Path | None) -> None:
             return
         found = core.memos(library)
     if fmt == "json":
-        print_json([{"memo": m.memo_id, "written_at": m.written_at, "author": m.author,
-                      "subject": m.subject, "about": m.about, "text": m.text} for m in found])
+        data = [{"memo": m.memo_id, "written_at": m.written_at, "author": m.author,
+                 "subject": m.subject, "about": m.about, "text": m.text} for m in found]
+        if output is None:
+            print_json(data)
+        else:
+            _write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output,
+                        "the memos")
         return
     table = Table(title=f"{len(found)} memos", title_justify="left")
     for column in ("written", "author", "about", "text"):
         table.add_column(column, overflow="fold")
     for m in found:
-        table.add_row(m.written_at.replace("T", " ")[:16], escape(m.author or ""),
-                      escape(report.memo_subject(m.subject, m.about)), escape(m.text))
+        table.add_row(m.written_at.replace("T", " ")[:16], m.author or "",
+                      report.memo_subject(m.subject, m.about), m.text)
     out.print(table)

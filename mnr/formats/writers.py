@@ -2,21 +2,34 @@
 
 Every writer takes stored records and a text stream, and streams: a 100,000
 record library is never held as one string. CSV cells are neutralised against
-spreadsheet formula injection, since titles come from untrusted files.
+spreadsheet formula injection, since titles come from untrusted files: every
+tabular output of mnr (records, the screening log, appraisals, the evidence table,
+PRISMA's template, themes, seminal papers) goes through ``TableWriter``, and XLSX
+cells are stored as strings, never formulas. A file is written beside its name and
+renamed into place (``replacing``): whole or not at all. BibTeX entries are keyed
+author-year and LaTeX's special characters escaped; DOIs are written as the file
+spelled them when the record's raw text is at hand.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 import re
-from collections.abc import Callable, Iterable
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TextIO
 
 import bibtexparser
 import rispy
 from bibtexparser.model import Entry, Field
 
+from mnr.errors import MnrError
 from mnr.records import StoredRecord
 
 # A leading =, +, -, @ (or a tab/CR) makes Excel and LibreOffice evaluate a cell.
@@ -35,6 +48,126 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+class TableWriter:
+    """csv.writer for every tabular output: each text cell is neutralised (numbers and
+    None are written as csv writes them)."""
+
+    def __init__(self, stream: TextIO, lineterminator: str = "\n") -> None:
+        self._stream = stream
+        self._terminator = lineterminator
+        # csv quotes a cell holding a character of its line terminator: written with
+        # "\r\n" and ended with ours, a cell holding a lone CR is quoted too
+        self._row = io.StringIO()
+        self._writer = csv.writer(self._row, lineterminator="\r\n")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._row.seek(0)
+        self._row.truncate()
+        self._writer.writerow([neutralise(cell) if isinstance(cell, str) else cell
+                               for cell in row])
+        self._stream.write(self._row.getvalue()[:-2] + self._terminator)
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def write_table(stream: TextIO, columns: Sequence[str], rows: Iterable[Iterable[Any]]) -> int:
+    """A header and rows as CSV, every text cell neutralised; returns the rows written."""
+    writer = TableWriter(stream)
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+# XML 1.0, and so XLSX, cannot hold these; openpyxl refuses them mid-way through a file.
+_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def write_xlsx(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+               sheet: str = "Sheet1") -> int:
+    """A header and rows as one XLSX sheet, every text cell stored as a string (never as a
+    formula: ``=HYPERLINK(..)`` stays text), written whole or not at all; returns rows."""
+    from openpyxl import Workbook
+
+    with replacing(path) as temporary:
+        book = Workbook()
+        page = book.active
+        assert page is not None
+        page.title = sheet
+        count = -1
+        for number, values in enumerate([columns, *rows], start=1):
+            for column, value in enumerate(values, start=1):
+                cell = page.cell(number, column)
+                if isinstance(value, str):
+                    cell.value = _XLSX_ILLEGAL.sub("", value)
+                    cell.data_type = "s"  # openpyxl reads a leading "=" as a formula
+                else:
+                    cell.value = value
+            count += 1
+        book.save(temporary)
+    return count
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it once the block ends without an
+    error (and is removed if it does not): a file is written whole or not at all. A
+    missing folder or a refusal of the disk is one clear MnrError."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise MnrError(f"cannot write {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise MnrError(f"cannot write {path}: it is a folder")
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
+                                        dir=folder)
+    except OSError as error:
+        raise MnrError(f"cannot write {path}: {error.strerror or error}") from error
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, _mode_for(path))  # mkstemp's file is private; -o's need not be
+        os.replace(temporary, path)
+    except OSError as error:
+        raise MnrError(f"cannot write {path}: {error.strerror or error}") from error
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _mode_for(path: Path) -> int:
+    """The replaced file's permissions, or a new file's (0o666 less the umask)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextmanager
+def opened(path: Path, newline: str | None = "") -> Iterator[TextIO]:
+    """``path`` opened to write text (UTF-8), replacing it only once written whole."""
+    with replacing(path) as temporary, temporary.open("w", encoding="utf-8",
+                                                      newline=newline) as stream:
+        yield stream
+
+
+def verbatim_doi(record: StoredRecord) -> str | None:
+    """The record's DOI as its file spelled it (the stored one is lower-cased for matching)."""
+    if not record.doi:
+        return None
+    if record.raw:
+        match = re.search(re.escape(record.doi), record.raw, re.IGNORECASE)
+        if match:
+            return match.group(0)
+    return record.doi
+
+
 def record_row(record: StoredRecord) -> dict[str, Any]:
     """The flat, export-friendly view of a record (also used for JSON)."""
     return {
@@ -51,7 +184,7 @@ def record_row(record: StoredRecord) -> dict[str, Any]:
         "volume": record.volume,
         "issue": record.issue,
         "pages": record.pages,
-        "doi": record.doi,
+        "doi": verbatim_doi(record),
         "pmid": record.pmid,
         "issn": record.issn,
         "isbn": record.isbn,
@@ -67,7 +200,7 @@ def record_row(record: StoredRecord) -> dict[str, Any]:
 
 
 def write_csv(records: Iterable[StoredRecord], out: TextIO) -> int:
-    writer = csv.writer(out)
+    writer = TableWriter(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
     for record in records:
@@ -77,7 +210,7 @@ def write_csv(records: Iterable[StoredRecord], out: TextIO) -> int:
             value = row[column]
             if isinstance(value, list):
                 value = "; ".join(value)
-            cells.append(neutralise(str(value)) if value not in (None, "") else "")
+            cells.append(str(value) if value not in (None, "") else "")
         writer.writerow(cells)
         count += 1
     return count
@@ -107,7 +240,8 @@ def _ris_entry(record: StoredRecord) -> dict[str, Any]:
     pairs: list[tuple[str, Any]] = [
         ("title", record.title), ("authors", record.authors), ("year", record.year),
         ("secondary_title", record.journal), ("volume", record.volume),
-        ("number", record.issue), ("doi", record.doi), ("issn", record.issn or record.isbn),
+        ("number", record.issue), ("doi", verbatim_doi(record)),
+        ("issn", record.issn or record.isbn),
         ("abstract", record.abstract), ("keywords", record.keywords),
         ("language", record.language), ("urls", [record.url] if record.url else []),
         ("accession_number", record.source_id), ("name_of_database", record.database),
@@ -134,32 +268,84 @@ def write_ris(records: Iterable[StoredRecord], out: TextIO) -> int:
     return count
 
 
-_BIB_SPECIAL = re.compile(r"([{}])")
+# LaTeX reads these as commands, comments, parameters or math: each becomes its literal.
+_LATEX = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+          "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
+_LATEX_SPECIAL = re.compile(r"[\\{}&%#_$^~]")
+_VERBATIM_FIELDS = ("doi", "url")  # printed with \url / \doi: only braces must be balanced
 
 
-def _bib_value(value: str) -> str:
-    # Unbalanced braces in a title would break the entry; escape them.
-    return _BIB_SPECIAL.sub(r"\\\1", value)
+def _bib_value(value: str, key: str = "") -> str:
+    # BibTeX counts braces even after a backslash: \textbraceleft{} keeps them balanced.
+    if key in _VERBATIM_FIELDS:
+        return value.replace("{", "%7B").replace("}", "%7D")
+    return _LATEX_SPECIAL.sub(lambda match: _LATEX[match.group(0)], value)
 
 
-def _bib_entry(record: StoredRecord) -> Entry:
+def _family(author: str) -> str:
+    """The family name in "Smith, John", "Smith J" (MEDLINE) or "John Smith"."""
+    if "," in author:
+        return author.split(",", 1)[0]
+    words = author.split()
+    if len(words) > 1 and words[-1].isupper() and len(words[-1].strip(".")) <= 3:
+        return " ".join(words[:-1])
+    return words[-1] if words else ""
+
+
+def _bib_name(author: str) -> str:
+    """"Smith, J" for MEDLINE's "Smith J", which BibTeX would read as J Smith's first name;
+    other forms as they are."""
+    family = _family(author)
+    if "," in author or family == author or not author.startswith(family + " "):
+        return author
+    return f"{family},{author[len(family):]}"
+
+
+def bib_key(record: StoredRecord, taken: set[str]) -> str:
+    """An author-year key ("smith2010"), made unique against ``taken`` with a letter
+    ("smith2010a", "smith2010b", ...), and added to it."""
+    family = _family(record.authors[0]) if record.authors else ""
+    folded = unicodedata.normalize("NFKD", family).encode("ascii", "ignore").decode()
+    stem = (re.sub(r"[^a-z]", "", folded.lower()) or "anon") + str(record.year or "nd")
+    key, n = stem, 0
+    while key in taken:
+        key = stem + _letters(n)
+        n += 1
+    taken.add(key)
+    return key
+
+
+def _letters(n: int) -> str:
+    """a, b, ..., z, aa, ab, ..."""
+    text = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
+
+
+def _bib_entry(record: StoredRecord, key: str | None = None) -> Entry:
     values: list[tuple[str, Any]] = [
-        ("title", record.title), ("author", " and ".join(record.authors)),
+        ("title", record.title), ("author", " and ".join(map(_bib_name, record.authors))),
         ("year", record.year), ("journal", record.journal), ("volume", record.volume),
-        ("number", record.issue), ("pages", record.pages), ("doi", record.doi),
+        ("number", record.issue), ("pages", record.pages), ("doi", verbatim_doi(record)),
         ("issn", record.issn), ("isbn", record.isbn), ("abstract", record.abstract),
         ("keywords", "; ".join(record.keywords)), ("language", record.language),
         ("url", record.url), ("pmid", record.pmid), ("database", record.database),
         ("note", f"mnr record {record.label}, search S{record.search_id}"),
     ]
-    fields = [Field(key, _bib_value(str(value))) for key, value in values if value]
-    return Entry("article", record.label, fields)
+    fields = [Field(name, _bib_value(str(value), name)) for name, value in values if value]
+    return Entry("article", key or bib_key(record, set()), fields)
 
 
 def write_bibtex(records: Iterable[StoredRecord], out: TextIO) -> int:
+    """BibTeX entries keyed author-year (unique in the file), LaTeX's specials escaped;
+    the note names the mnr record."""
     count = 0
+    taken: set[str] = set()
     for record in records:
-        library = bibtexparser.Library([_bib_entry(record)])
+        library = bibtexparser.Library([_bib_entry(record, bib_key(record, taken))])
         out.write(bibtexparser.write_string(library))
         out.write("\n")
         count += 1

@@ -9,9 +9,9 @@ and their words come from ``boxes.py``.
 
 from __future__ import annotations
 
-import csv
 from typing import TextIO
 
+from mnr.formats.writers import TableWriter
 from mnr.prisma.boxes import BOXES, Box
 from mnr.prisma.counts import Flow
 
@@ -64,7 +64,7 @@ def values(flow: Flow) -> dict[str, str]:
 def write_csv(flow: Flow, stream: TextIO) -> int:
     """Write the template with this flow's numbers; returns the rows written."""
     numbers = values(flow)
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = TableWriter(stream)
     writer.writerow(COLUMNS)
     rows = _rows()
     for box in rows:

@@ -31,6 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from mnr.formats.writers import TableWriter
 from mnr.library import Library
 from mnr.library.models import LogEntry, NewEntry
 from mnr.library.screening import clean_reason
@@ -50,7 +51,7 @@ VALUES = {"y": "y", "yes": "y", "include": "y", "n": "n", "no": "n", "exclude": 
 def export_log(library: Library, stream: TextIO) -> int:
     """Write the whole screening log as CSV (one row per entry, in log order, header COLUMNS);
     returns rows written."""
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = TableWriter(stream)
     writer.writerow(COLUMNS)
     count = 0
     for e in library.screening.log():

@@ -9,11 +9,11 @@ author-year label, and is written as CSV, Markdown or XLSX.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import TextIO
 
 from mnr.errors import MnrError
+from mnr.formats.writers import opened, write_table, write_xlsx
 from mnr.library import Library
 from mnr.library.models import Extraction
 from mnr.project import Settings
@@ -73,19 +73,18 @@ def evidence_table(library: Library, settings: Settings,
 
 
 def write(columns: list[str], rows: list[list[str]], fmt: str, output: Path | TextIO) -> None:
-    """Write a table as CSV, Markdown or XLSX (XLSX needs a file path)."""
+    """Write a table as CSV, Markdown or XLSX (XLSX needs a file path). A file is written
+    whole or not at all; text cells never become formulas (CSV neutralised, XLSX strings)."""
     check_output(fmt, output)
     if fmt == "xlsx":
         assert isinstance(output, Path)
-        import pandas as pd
-
-        pd.DataFrame(rows, columns=columns).to_excel(output, index=False, engine="openpyxl")
+        write_xlsx(output, columns, rows, sheet="Evidence")
         return
     if fmt not in FORMATS:
         raise MnrError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     text = _markdown(columns, rows) if fmt == "md" else None
     if isinstance(output, Path):
-        with output.open("w", encoding="utf-8", newline="") as stream:
+        with opened(output) as stream:
             _emit(stream, columns, rows, text)
     else:
         _emit(output, columns, rows, text)
@@ -95,9 +94,7 @@ def _emit(stream: TextIO, columns: list[str], rows: list[list[str]], text: str |
     if text is not None:
         stream.write(text)
         return
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
+    write_table(stream, columns, rows)
 
 
 def _cell(value: str) -> str:

@@ -9,7 +9,6 @@ default) filled and the rest hollow. Matplotlib is imported only when drawing.
 
 from __future__ import annotations
 
-import csv
 import io
 import textwrap
 from collections import Counter
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from mnr.errors import MnrError
+from mnr.formats.writers import TableWriter
 from mnr.library import Library
 from mnr.library.models import Theme
 from mnr.project import Settings
@@ -59,7 +59,7 @@ def findings_table(library: Library, settings: Settings, fmt: str = "md") -> str
     labels = {s.work_id: s.label for s in included}
     if fmt == "csv":
         stream = io.StringIO()
-        writer = csv.writer(stream, lineterminator="\n")
+        writer = TableWriter(stream)
         writer.writerow(["tradition", "polarity", "statement", "works", "references"])
         for tradition in traditions(library, settings):
             for theme in themes(library, tradition.name):

@@ -1,7 +1,8 @@
 """A work as a reviewer reads it: title, authors, source, abstract, keywords, notes.
 
 Include keywords from review.toml are shown green and exclude keywords red,
-in the title, abstract and keywords.
+in the title, abstract and keywords. Record text is shown without its control
+characters (an ESC in a title must not reach the terminal).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from mnr.display import printable
 from mnr.library.models import Fulltext, LogEntry
 from mnr.screening.highlight import spans
 from mnr.works import Work
@@ -21,6 +23,7 @@ DECISION_STYLE = {"y": "bold green", "n": "bold red", "m": "bold yellow"}
 def highlighted(text: str, include: re.Pattern[str] | None,
                 exclude: re.Pattern[str] | None, style: str = "") -> Text:
     """``text`` with include keywords green and exclude keywords red."""
+    text = printable(text)
     rich = Text(text, style=style)
     for start, end in spans(text, include):
         rich.stylize("bold green underline", start, end)
@@ -45,8 +48,23 @@ def describe_work(work: Work, include: re.Pattern[str] | None,
                   hidden: int, resolution: LogEntry | None, notes: list[LogEntry],
                   fulltext: Fulltext | None) -> RenderableType:
     """The detail pane's content for one work."""
+    return Group(*(_printable(part) for part in _parts(
+        work, include, exclude, decisions, hidden, resolution, notes, fulltext)))
+
+
+def _printable(part: Text) -> Text:
+    """``part`` without control characters (its styles kept where its text is unchanged)."""
+    plain = part.plain
+    if printable(plain) == plain:
+        return part
+    return Text(printable(plain), style=part.style)
+
+
+def _parts(work: Work, include: re.Pattern[str] | None, exclude: re.Pattern[str] | None,
+           decisions: dict[str, LogEntry], hidden: int, resolution: LogEntry | None,
+           notes: list[LogEntry], fulltext: Fulltext | None) -> list[Text]:
     record = work.merged
-    parts: list[RenderableType] = [
+    parts: list[Text] = [
         highlighted(record.title or "(no title)", include, exclude, "bold"),
         Text("; ".join(record.authors) or "(no authors)", style="italic"),
     ]
@@ -79,4 +97,4 @@ def describe_work(work: Work, include: re.Pattern[str] | None,
     for note in notes:
         parts.append(Text.assemble(("Note ", "bold"), (f"{note.reviewer}: ", "bold"),
                                    note.note or ""))
-    return Group(*parts)
+    return parts

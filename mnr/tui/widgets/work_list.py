@@ -20,6 +20,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from mnr.display import printable
+
 
 class WorkList(ScrollView, can_focus=True):
     """Rows of works with a cursor; posts :class:`WorkList.Highlighted` when it moves."""
@@ -134,7 +136,8 @@ class WorkList(ScrollView, can_focus=True):
         text = self.describe(work_id)
         text.no_wrap = True
         text.truncate(width, overflow="ellipsis", pad=True)
-        return Strip([Segment(seg.text, base + seg.style if seg.style else base)
+        # what a row says is record text: its control characters never reach the terminal
+        return Strip([Segment(printable(seg.text), base + seg.style if seg.style else base)
                       for seg in text.render(self.app.console) if seg.text != "\n"]
                      ).crop(0, width)
 
