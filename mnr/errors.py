@@ -27,6 +27,11 @@ class LibraryUnavailable(MnrError):
     exit_code = 5
 
 
+class LibraryDamaged(LibraryUnavailable):
+    """The library's file is damaged (or is not a library): it is a cache of the review
+    folder, so moving it away lets mnr build it again."""
+
+
 class ImportRefused(MnrError):
     """An import that was refused before anything was written (duplicate file, bad options)."""
 

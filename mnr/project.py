@@ -7,6 +7,7 @@ Commands find it by walking up from the working directory, as git does.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ LOG_HEADER = """\
 # mnr appends an entry for every file it imports; you may add notes by hand.
 # Keys: file, database, platform, date (YYYY-MM-DD), query, limits, notes, format,
 # and other_method (e.g. "Citation searching") for sources that are not databases.
+# `mnr searches edit` appends an [[edit]] (file, the keys corrected, at): it wins over
+# the [[search]] above it. `mnr searches withdraw` appends a [[withdrawal]].
 """
 
 # What `mnr init` writes to .gitignore: only the cache. Everything else in the folder is
@@ -148,6 +151,17 @@ def init_project(folder: Path, title: str) -> Project:
     review_file = folder / REVIEW_FILE
     if review_file.exists():
         raise ProjectError(f"{review_file} already exists; this folder is already a review")
+    try:
+        return _create(folder, title)
+    except OSError as error:  # a read-only folder, a full disk: say so, leave no review.toml
+        with contextlib.suppress(OSError):  # (it did not exist: see above)
+            review_file.unlink(missing_ok=True)
+        raise ProjectError(f"{error.filename or folder}: could not be written "
+                           f"({error.strerror or error}); no review was made") from None
+
+
+def _create(folder: Path, title: str) -> Project:
+    review_file = folder / REVIEW_FILE
     folder.mkdir(parents=True, exist_ok=True)
     template = resources.files("mnr").joinpath("templates", REVIEW_FILE).read_text("utf-8")
     escaped = title.replace("\\", "\\\\").replace('"', '\\"')
@@ -163,21 +177,24 @@ def init_project(folder: Path, title: str) -> Project:
     return project
 
 
-def _line_of(text: str, key: str) -> int | None:
-    """The line where ``key = ...`` is written, for messages about a bad value."""
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
-    match = pattern.search(text)
+def _line_of(text: str, key: str, start: int = 0) -> int | None:
+    """The line where ``key = ...`` (or the table ``[[key]]``) is written, at or after
+    ``start``, for messages about a bad value."""
+    pattern = re.compile(rf"^[ \t]*({re.escape(key)}\s*=|\[\[\s*{re.escape(key)}\s*\]\])",
+                         re.MULTILINE)
+    match = pattern.search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 class _Reader:
-    """Typed access to the parsed TOML that names the file, line and key of a bad value."""
+    """Typed access to the parsed TOML that names the file, line and key of a bad value
+    (``start``: where in the text the values read are written, for a table of an array)."""
 
-    def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
-        self.path, self.text, self.data = path, text, data
+    def __init__(self, path: Path, text: str, data: dict[str, Any], start: int = 0) -> None:
+        self.path, self.text, self.data, self.start = path, text, data, start
 
     def _fail(self, dotted: str, expected: str) -> ProjectError:
-        line = _line_of(self.text, dotted.rsplit(".", 1)[-1])
+        line = _line_of(self.text, dotted.rsplit(".", 1)[-1], self.start)
         where = f"{self.path}, line {line}" if line else str(self.path)
         return ProjectError(f"{where}: `{dotted}` must be {expected}")
 
@@ -245,12 +262,39 @@ def load_settings(path: Path) -> Settings:
     stages = toml.strings("screening.stages", ["title", "abstract", "fulltext"])
     if not stages:
         raise toml._fail("screening.stages", "a list with at least one stage")
+    if any(not s.strip() for s in stages) or len(set(stages)) != len(stages):
+        # a stage named twice folds two stages' decisions into one count
+        raise toml._fail("screening.stages", "a list of different, non-empty stage names, "
+                         'e.g. ["title", "abstract", "fulltext"]')
     reasons = toml.strings("screening.exclusion_reasons")
+    if any(not r.strip() for r in reasons) or len(set(reasons)) != len(reasons):
+        raise toml._fail("screening.exclusion_reasons", "a list of different, non-empty "
+                         "reasons (each written once)")
     not_retrieved = toml.string("screening.not_retrieved_reason") or next(
         (r for r in reasons if _NOT_RETRIEVED.search(r)), None)
+    if not_retrieved is not None and not_retrieved not in reasons:
+        raise toml._fail("screening.not_retrieved_reason", "one of `exclusion_reasons`, "
+                         "written the same way (" + ", ".join(map(repr, reasons)) + ")"
+                         if reasons else "one of `exclusion_reasons`, which lists none")
     reviewers = toml.strings("screening.reviewers")
+    if toml._get("screening.reviewers") is not None and (
+            not reviewers or any(not r.strip() for r in reviewers)):
+        # an empty list would let any initials decide, and be logged for good
+        raise toml._fail("screening.reviewers", 'a list of the reviewers\' initials, e.g. '
+                         '["BH", "MC"] (leave the key out to let anyone decide)')
     if len(set(reviewers)) != len(reviewers):
         raise toml._fail("screening.reviewers", "a list of different initials")
+    per_work = toml.integer("screening.reviewers_per_work",
+                            min(2, max(1, len(reviewers))), at_least=1)
+    if reviewers and per_work > len(reviewers):  # no work could ever get its decisions
+        raise toml._fail("screening.reviewers_per_work",
+                         f"at most the number of reviewers ({len(reviewers)}: "
+                         f"{', '.join(reviewers)})")
+    required = toml.strings("screening.reason_required", [s for s in stages if s == "fulltext"])
+    unknown = [s for s in required if s not in stages]
+    if unknown:
+        raise toml._fail("screening.reason_required", f"a list of stages from `stages` "
+                         f"({', '.join(stages)}); {', '.join(map(repr, unknown))} is not one")
     return Settings(
         title=title,
         question=toml.string("review.question"),
@@ -261,12 +305,10 @@ def load_settings(path: Path) -> Settings:
         blind=toml.boolean("screening.blind", len(reviewers) >= 2),
         maybe_goes_forward=toml.boolean("screening.maybe_goes_forward", True),
         maybe_is_conflict=toml.boolean("screening.maybe_is_conflict", False),
-        reviewers_per_work=toml.integer("screening.reviewers_per_work",
-                                        min(2, max(1, len(reviewers))), at_least=1),
+        reviewers_per_work=per_work,
         exclusion_reasons=reasons,
         not_retrieved_reason=not_retrieved,
-        reason_required=toml.strings("screening.reason_required",
-                                     [s for s in stages if s == "fulltext"]),
+        reason_required=required,
         highlight_include=toml.strings("highlight.include"),
         highlight_exclude=toml.strings("highlight.exclude"),
         checklist_files=[path.parent / name for name in toml.strings("appraisal.checklists")],
@@ -279,6 +321,25 @@ def load_settings(path: Path) -> Settings:
     )
 
 
+def refuse_unlisted_stages(path: Path, stages: list[str], logged: dict[str, int]) -> None:
+    """Refuse a review.toml whose ``stages`` leaves out a stage the screening log has
+    entries for (``logged``: stage -> entries): those decisions would drop out of every
+    count."""
+    missing = {stage: n for stage, n in logged.items() if stage not in stages}
+    if not missing:
+        return
+    try:
+        line = _line_of(path.read_text(encoding="utf-8"), "stages")
+    except (OSError, UnicodeDecodeError):
+        line = None
+    where = f"{path}, line {line}" if line else str(path)
+    said = "; ".join(f"{stage!r}, which the screening log has {n:,} "
+                     f"entr{'y' if n == 1 else 'ies'} for" for stage, n in missing.items())
+    raise ProjectError(f"{where}: `screening.stages` leaves out {said}: put it back in "
+                       "stages (its decisions would drop out of every count); nothing was "
+                       "changed")
+
+
 def _fields(toml: _Reader) -> list[str]:
     fields = toml.strings("extraction.fields", DEFAULT_EXTRACTION)
     names = [f.strip() for f in fields]
@@ -289,20 +350,29 @@ def _fields(toml: _Reader) -> list[str]:
 
 def _traditions(toml: _Reader) -> list[TraditionSpec]:
     """The [[tradition]] tables: each needs a name; lists must be lists of strings."""
+    if "traditions" in toml.data:  # a likely slip: mnr would ignore the tables silently
+        raise toml._fail("traditions", "written [[tradition]] (one table per tradition), "
+                         "not [[traditions]]")
     tables = toml.data.get("tradition", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise toml._fail("tradition", "[[tradition]] tables")
     found: list[TraditionSpec] = []
+    headers = [m.end() for m in re.finditer(r"^\s*\[\[\s*tradition\s*\]\]", toml.text,
+                                            re.MULTILINE)]
     for number, table in enumerate(tables, 1):
-        sub = _Reader(toml.path, toml.text, {"t": table})
-        name = sub.string("t.name").strip()
+        # each tradition's values are looked for below its own [[tradition]] header
+        start = headers[number - 1] if len(headers) >= number else 0
+        sub = _Reader(toml.path, toml.text, {"tradition": table}, start)
+        name = sub.string("tradition.name").strip()
         if not name:
             raise ProjectError(f"{toml.path}: tradition {number} has no `name`")
         if name in {t.name for t in found}:
             raise ProjectError(f"{toml.path}: two traditions are named {name!r}")
+        t = "tradition."
         found.append(TraditionSpec(
-            name=name, description=sub.string("t.description"),
-            paradigm=sub.string("t.paradigm"), concepts=sub.strings("t.concepts"),
-            theories=sub.strings("t.theories"), methods=sub.strings("t.methods"),
-            checklist=sub.string("t.checklist") or None, storyline=sub.string("t.storyline")))
+            name=name, description=sub.string(t + "description"),
+            paradigm=sub.string(t + "paradigm"), concepts=sub.strings(t + "concepts"),
+            theories=sub.strings(t + "theories"), methods=sub.strings(t + "methods"),
+            checklist=sub.string(t + "checklist") or None,
+            storyline=sub.string(t + "storyline")))
     return found

@@ -22,12 +22,13 @@ from mnr.errors import MnrError
 from mnr.journal import JUDGEMENTS_DIR, Journal, stamp_of
 from mnr.library import Library, Search, Status
 from mnr.library.works import WorkCounts
-from mnr.project import DATABASE_FILE, LIBRARY_DIR, Project, Settings
+from mnr.project import DATABASE_FILE, LIBRARY_DIR, Project, Settings, refuse_unlisted_stages
 from mnr.records import label_number
 from mnr.replay import catch_up, rebuild
 from mnr.screening.state import load
 from mnr.screening.summary import StageSummary, summarise_all
 from mnr.searches import (
+    EDITABLE,
     ImportResult,
     LogEntry,
     Progress,
@@ -64,6 +65,8 @@ def open_review(project: Project, progress: Progress | None = None) -> Opened:
     emptied = database.is_file() and database.stat().st_size == 0
     first_use = emptied or not database.exists()
     library = _open(project)
+    if library.read_only:  # shown as it stands: it cannot be brought in line
+        return Opened(library, reconciled=_read_only_note(project, library))
     said: list[str] = []
     if not first_use:
         try:
@@ -75,6 +78,7 @@ def open_review(project: Project, progress: Progress | None = None) -> Opened:
             library.close()
             raise
         if rebuild is None:
+            _refuse_unlisted_stages(project, library)
             return Opened(library, reconciled=said)
         library.close()
         _remove(database)
@@ -90,7 +94,40 @@ def open_review(project: Project, progress: Progress | None = None) -> Opened:
         _remove(database)  # half built: the next command starts afresh
         raise
     opened.reconciled[:0] = said
+    _refuse_unlisted_stages(project, library)
     return opened
+
+
+def _refuse_unlisted_stages(project: Project, library: Library) -> None:
+    """Where review.toml meets the library: refuse (closing the library) when the screening
+    log has entries at a stage review.toml's ``stages`` no longer names. A review.toml
+    that cannot be read is left to the commands that read it to refuse."""
+    try:
+        stages = project.settings().stages
+    except MnrError:
+        return
+    try:
+        unlisted = [stage for stage in library.logged_stages() if stage not in stages]
+        if unlisted:
+            refuse_unlisted_stages(project.review_file, stages,
+                                   {stage: library.stage_entries(stage) for stage in unlisted})
+    except BaseException:
+        library.close()
+        raise
+
+
+def _read_only_note(project: Project, library: Library) -> list[str]:
+    """What a read-only library lacks of the search log, in a line (nothing when they
+    agree); a command that writes is refused by the store."""
+    try:
+        found = drift(project, library)
+    except MnrError:
+        return []
+    if not found:
+        return []
+    return [f"{LIBRARY_DIR}/{DATABASE_FILE} is read-only, so it could not be brought in line "
+            "with searches/log.toml, which it disagrees with: what is shown is as of its "
+            "last update (make it writable to update it)"]
 
 
 def _open(project: Project) -> Library:
@@ -188,9 +225,13 @@ class Drift:
     logged: int  # how many searches the log lists
     # files in searches/ that neither the log nor the library knows (reported, not a drift)
     strays: list[str] = field(default_factory=list)
+    # searches whose metadata the log says otherwise (an [[edit]] made elsewhere, or by
+    # hand): the library's columns to set
+    corrected: list[tuple[Search, dict[str, str]]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.unimported or self.unlogged or self.unwithdrawn or self.relisted)
+        return bool(self.unimported or self.unlogged or self.unwithdrawn or self.relisted
+                    or self.corrected)
 
 
 def drift(project: Project, library: Library) -> Drift:
@@ -204,6 +245,7 @@ def drift(project: Project, library: Library) -> Drift:
     by_sha = {search.file_sha256: search for search in searches}
     by_name = {search.file_name: search for search in searches}
     unimported, logged = [], set()
+    corrected: list[tuple[Search, dict[str, str]]] = []
     for entry in entries:
         found = by_sha.get(entry.sha256) if entry.sha256 else (
             by_name.get(entry.name) or _by_content(entry, by_sha))
@@ -211,6 +253,8 @@ def drift(project: Project, library: Library) -> Drift:
             unimported.append(entry)
         else:
             logged.add(found.search_id)
+            if differs := _corrections(entry, found):
+                corrected.append((found, differs))
     active = [search for search in searches if not search.withdrawn]
     return Drift(
         unimported=unimported,
@@ -222,7 +266,15 @@ def drift(project: Project, library: Library) -> Drift:
                   and search.file_name not in withdrawals],
         withdrawals=withdrawals, logged=len(entries),
         strays=_strays(project, {entry.name for entry in entries} | set(by_name))
-        if entries else [])
+        if entries else [], corrected=corrected)
+
+
+def _corrections(entry: LogEntry, search: Search) -> dict[str, str]:
+    """The library's columns whose values the log states otherwise (keys it leaves out
+    are left alone: the database, for one, may have been read from the records)."""
+    return {column: logged for key, column in EDITABLE.items()
+            if (logged := getattr(entry.options, key)) is not None
+            and logged != getattr(search, column)}
 
 
 _NOT_EXPORTS = {"log.toml", "README.md", "README.txt", "README"}
@@ -271,6 +323,10 @@ def reconcile(project: Project, library: Library,
             "import it with `mnr import`, or move it out of searches/" for name in found.strays]
     done += [line for entry in found.unimported
             if (line := _import_logged(project, library, entry, found.withdrawals, progress))]
+    for search, values in found.corrected:
+        library.edit_search(search.search_id, values)
+        done.append(f"Corrected {search.label}'s {', '.join(values)} (searches/"
+                    f"{search.file_name}), as searches/log.toml says")
     times = withdrawal_times(project) if found.unwithdrawn else {}
     for search, reason in found.unwithdrawn:
         library.withdraw_search(search.search_id, reason, at=times.get(search.file_name))
@@ -352,12 +408,19 @@ class ReviewStatus:
     def deduplication(self) -> str:
         """One line on deduplication, in words that say which count is which."""
         counts = self.works
-        line = (f"{counts.works:,} works from {counts.records - counts.unassigned:,} records "
-                f"({counts.records_merged:,} records merged into works; PRISMA: "
-                f"{counts.duplicates_removed:,} duplicate records removed before screening)")
+        line = (f"{_many(counts.works, 'work')} from "
+                f"{_many(counts.records - counts.unassigned, 'record')} "
+                f"({_many(counts.records_merged, 'record')} merged into works; PRISMA: "
+                f"{_many(counts.duplicates_removed, 'duplicate record')} removed before "
+                "screening)")
         if self.pairs_to_review:
-            line += f", {self.pairs_to_review:,} pairs to review"
+            line += f", {_many(self.pairs_to_review, 'pair')} to review"
         return line
+
+
+def _many(count: int, noun: str) -> str:
+    """"1 record", "2 records"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def status(library: Library, settings: Settings, screening: bool = True) -> ReviewStatus:
@@ -375,7 +438,13 @@ def _number(label: str, example: str, kind: str) -> int:
     number = label_number(label, example[0])
     if number is None:
         raise MnrError(f"{label!r} is not a {kind} id; {kind} ids look like {example}")
+    if number > _LARGEST_ID:  # the store's integers stop there: no such id can exist
+        raise MnrError(f"there is no {kind} {label.strip().upper()}: the number is larger "
+                       f"than any {kind} id can be")
     return number
+
+
+_LARGEST_ID = 2**63 - 1  # SQLite's (and PostgreSQL's BIGINT) largest integer
 
 
 def search_id(label: str) -> int:

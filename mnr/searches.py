@@ -9,14 +9,16 @@ can be rebuilt.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import shutil
+import stat
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -69,6 +71,9 @@ class ImportResult:
     search: Search
     untitled: int
     copied_to: Path | None
+    # what the user should know about the file's text (e.g. lines with bytes that could
+    # not be read, each such byte now U+FFFD)
+    notes: tuple[str, ...] = ()
 
 
 def _sha256(data: bytes) -> str:
@@ -82,8 +87,17 @@ def file_sha256(path: Path) -> str:
 
 
 def _check_date(value: str | None) -> None:
-    if value and not _DATE.match(value):
-        raise ImportRefused(f"the search date {value!r} is not a date; write it as YYYY-MM-DD")
+    """Refuse a search date that is not a real date (2024-13-45 has the shape of one);
+    a year, or a year and month, may stand alone."""
+    if not value:
+        return
+    if _DATE.match(value):
+        try:
+            datetime.strptime((value + "-01-01")[:10], "%Y-%m-%d")
+            return
+        except ValueError:
+            pass
+    raise ImportRefused(f"the search date {value!r} is not a date; write it as YYYY-MM-DD")
 
 
 def _batches(records: Iterator[ParsedRecord]) -> Iterator[list[ParsedRecord]]:
@@ -239,19 +253,52 @@ def import_file(project: Project, library: Library, path: Path, options: ImportO
     search = library.search_by_sha256(sha256)
     assert search is not None
     return ImportResult(search=search, untitled=untitled,
-                        copied_to=destination if must_copy else None)
+                        copied_to=destination if must_copy else None,
+                        notes=(decoded.note,) if decoded.note else ())
+
+
+# The largest export read (decoded text is held in memory, several times the bytes for a
+# table): far above any one database download (PubMed, Scopus and WoS cap an export well
+# below this); split a larger file, or export in parts.
+MAX_EXPORT_BYTES = 512 * 1024 * 1024
 
 
 def _read_export(path: Path) -> bytes:
-    """The export's bytes; a missing, folder or unreadable path is a clear error."""
+    """The export's bytes; a missing, folder, unreadable, non-regular (a device, a pipe)
+    or too large path is a clear error, raised before any byte is read."""
     try:
-        return path.read_bytes()
+        # Opened without blocking: opening a FIFO with no writer would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise MnrError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise MnrError(f"{path}: is a folder; name the export files inside it") from None
     except OSError as error:
         raise MnrError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise MnrError(f"{path}: is a folder; name the export files inside it")
+        if not stat.S_ISREG(info.st_mode):
+            raise MnrError(f"{path}: is not a regular file (a device, a pipe or a socket); "
+                           "save the export as a file and import that")
+        if info.st_size > MAX_EXPORT_BYTES:
+            raise MnrError(
+                f"{path}: is {info.st_size / 2**20:,.0f} MB, more than the "
+                f"{MAX_EXPORT_BYTES // 2**20:,} MB mnr reads in one import; export the "
+                "records in parts (most databases cap an export anyway) and import each")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            # One byte more than the limit: a file that grew after the check is refused too.
+            data = stream.read(MAX_EXPORT_BYTES + 1)
+    except OSError as error:
+        raise MnrError(f"{path}: cannot be read ({error.strerror})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_EXPORT_BYTES:
+        raise MnrError(f"{path}: grew past {MAX_EXPORT_BYTES // 2**20:,} MB while being read; "
+                       "import it when it is complete")
+    return data
 
 
 def _refuse_reimport(library: Library, path: Path, sha256: str) -> None:
@@ -285,15 +332,38 @@ def _store(project: Project, library: Library, new: NewSearch,
                 if progress:
                     progress(len(batch))
             if copy_to is not None:
-                copy_to.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, copy_to)
-                copied = copy_to
+                copied = _copy_export(source, copy_to)
             if write_log:  # last, holding the write lock: no other import appends now
                 logged = append_log(project, "search", _log_entry(new))
     except BaseException:  # the transaction rolled back: undo the log entry and the copy
         _undo(project, copied, logged)
         raise
     return untitled
+
+
+def _copy_export(source: Path, target: Path) -> Path:
+    """Keep a copy of the export in searches/; a copy cut short (a full disk, a read-only
+    folder) is removed, so that it neither lingers as a 0-byte file nor pushes the next
+    import's copy to another name."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("xb") as written, source.open("rb") as read:
+            try:
+                shutil.copyfileobj(read, written)
+            except BaseException:
+                written.close()
+                target.unlink(missing_ok=True)
+                raise
+    except OSError as error:
+        if error.errno == errno.ENOSPC:
+            why = "the disk is full"
+        elif isinstance(error, PermissionError):
+            why = f"{target.parent} is read-only"
+        else:
+            why = error.strerror or str(error)
+        raise ImportRefused(f"{source}: could not be copied to {target} ({why}); nothing "
+                            "was imported") from None
+    return target
 
 
 def _undo(project: Project, copied: Path | None, logged: str | None) -> None:
@@ -361,7 +431,62 @@ def read_log(project: Project) -> tuple[list[LogEntry], dict[str, str]]:
         str(item.get("file")): str(item.get("reason", ""))
         for item in data.get("withdrawal", []) if isinstance(item, dict)
     }
-    return entries, withdrawals
+    return _edited(log, entries, data.get("edit", [])), withdrawals
+
+
+# What `mnr searches edit` may correct: the search log's key -> the library's column.
+EDITABLE = {"database": "database", "platform": "platform", "date": "search_date",
+            "query": "query", "limits": "limits", "notes": "notes"}
+
+
+def _edited(log: Path, entries: list[LogEntry], edits: Any) -> list[LogEntry]:
+    """The logged searches with the log's ``[[edit]]`` corrections applied, in order."""
+    if not edits:
+        return entries
+    if not isinstance(edits, list):
+        raise MnrError(f"{log}: `edit` must be [[edit]] tables")
+    by_name = {entry.name: number for number, entry in enumerate(entries)}
+    for number, item in enumerate(edits, start=1):
+        where = f"{log}, edit {number}"
+        if not isinstance(item, dict) or not isinstance(item.get("file"), str):
+            raise MnrError(f"{where}: every [[edit]] needs file = \"NAME\"")
+        changes = {key: value for key, value in item.items() if key in EDITABLE}
+        for key, value in changes.items():
+            if not isinstance(value, str):
+                raise MnrError(f"{where}: {key} must be a string in quotes")
+        at = by_name.get(item["file"])
+        if at is None:  # its search was taken out of the log: nothing to correct
+            continue
+        entry = entries[at]
+        entries[at] = replace(entry, options=replace(entry.options, **changes))
+    return entries
+
+
+def edit(project: Project, library: Library, search_id: int, changes: dict[str, str]
+         ) -> tuple[Search, dict[str, tuple[str | None, str]]]:
+    """Correct a search's metadata (``changes``: search-log key -> value, keys of
+    ``EDITABLE``), logged as an ``[[edit]]`` in the search log, which a rebuild applies;
+    the search, and each field changed with its value before and after."""
+    search = library.search(search_id)
+    if search is None:
+        raise MnrError(f"there is no search S{search_id}; `mnr searches` lists them")
+    for key, value in changes.items():
+        if not value.strip():
+            raise MnrError(f"--{key}: give the corrected value (it cannot be empty)")
+    _check_date(changes.get("date"))
+    changed = {key: (getattr(search, EDITABLE[key]), value) for key, value in changes.items()
+               if getattr(search, EDITABLE[key]) != value}
+    if not changed:
+        raise MnrError(f"{search.label} already says that; nothing was changed" if changes
+                       else "say what to correct: --date, --query, --database, --platform, "
+                            "--limits or --notes")
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    entry = {"file": search.file_name, **{key: new for key, (_, new) in changed.items()},
+             "at": at}
+    edited = library.edit_search(
+        search_id, {EDITABLE[key]: new for key, (_, new) in changed.items()},
+        before_commit=lambda: append_log(project, "edit", entry))
+    return edited, changed
 
 
 def import_log(project: Project, library: Library,
@@ -390,7 +515,7 @@ def import_logged(project: Project, library: Library, entry: LogEntry,
     if reason is None:
         return result
     withdrawn = library.withdraw_search(result.search.search_id, reason)
-    return ImportResult(withdrawn, result.untitled, result.copied_to)
+    return ImportResult(withdrawn, result.untitled, result.copied_to, result.notes)
 
 
 def withdraw(project: Project, library: Library, search_id: int, reason: str) -> Search:

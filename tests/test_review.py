@@ -10,7 +10,7 @@ import pytest
 
 from mnr import review
 from mnr.dedupe.passes import deduplicate
-from mnr.errors import MnrError
+from mnr.errors import MnrError, ProjectError
 from mnr.library import Library
 from mnr.library.models import CandidatePair
 from mnr.prisma.counts import count
@@ -120,6 +120,30 @@ def test_first_use_replays_the_judgement_logs(project: Project) -> None:
     again.library.close()
 
 
+@pytest.mark.parametrize("rebuilt", [False, True])
+def test_a_stage_with_decisions_left_out_of_review_toml_is_refused(
+        project: Project, rebuilt: bool) -> None:
+    """Taking "title" out of `stages` would orphan its two decisions: every count would
+    lose them. Refused at opening, whether the library has them or the judgement logs."""
+    _judge(project)
+    text = project.review_file.read_text("utf-8")
+    project.review_file.write_text(text.replace('stages = ["title", "abstract", "fulltext"]',
+                                                'stages = ["abstract", "fulltext"]'), "utf-8")
+    if rebuilt:
+        _fresh_checkout(project)
+    line = text.splitlines().index('stages = ["title", "abstract", "fulltext"]') + 1
+    with pytest.raises(ProjectError) as refused:
+        review.open_review(project)
+    assert refused.value.message == (
+        f"{project.review_file}, line {line}: `screening.stages` leaves out 'title', which "
+        "the screening log has 2 entries for: put it back in stages (its decisions would "
+        "drop out of every count); nothing was changed")
+    project.review_file.write_text(text, "utf-8")  # put back: the review opens again
+    opened = review.open_review(project)
+    assert len(opened.library.screening.log()) == 2
+    opened.library.close()
+
+
 def test_a_build_that_fails_leaves_no_library_and_the_next_one_starts_afresh(
         project: Project) -> None:
     _judge(project)
@@ -194,7 +218,7 @@ def test_status_says_which_count_is_which(project: Project, library: Library) ->
     assert status.works.duplicates_removed == count(library, settings).duplicates
     assert status.deduplication() == (
         "3 works from 6 records (3 records merged into works; "
-        "PRISMA: 1 duplicate records removed before screening)")
+        "PRISMA: 1 duplicate record removed before screening)")
     summary = status.as_dict()
     assert (summary["works"], summary["records_merged"], summary["duplicates_removed"],
             summary["records_not_deduplicated"], summary["pairs_to_review"]) == (3, 3, 1, 0, 0)
@@ -219,7 +243,7 @@ def test_status_before_deduplication_and_with_pairs_to_review(project: Project,
                          pairs=[CandidatePair(2, 4, 0.7, "review", "similar journal")])
     status = review.status(library, settings)
     assert status.pairs_to_review == 1
-    assert status.deduplication().endswith("removed before screening), 1 pairs to review")
+    assert status.deduplication().endswith("removed before screening), 1 pair to review")
     assert status.works.duplicates_removed == count(library, settings).duplicates == 1
 
 
@@ -243,6 +267,9 @@ def test_search_and_record_ids_take_their_own_letter() -> None:
     (review.search_id, "W1", "'W1' is not a search id; search ids look like S3"),
     (review.record_id, "R1.5", "'R1.5' is not a record id; record ids look like R12"),
     (review.record_id, "R-2", "is not a record id"),
+    # larger than any stored integer: refused here, not an OverflowError in the store
+    (review.search_id, "S99999999999999999999999", "there is no search S9999"),
+    (review.work_id, "9223372036854775808", "there is no work 9223372036854775808"),
 ])
 def test_a_label_of_another_kind_is_refused_naming_the_kind(
         parse: object, label: str, message: str) -> None:

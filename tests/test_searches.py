@@ -11,7 +11,7 @@ from mnr.errors import FormatError, ImportRefused, MnrError, UnknownFormat
 from mnr.library import Library
 from mnr.project import Project
 from mnr.review import open_review
-from mnr.searches import ImportOptions, import_file, read_log, withdraw
+from mnr.searches import ImportOptions, edit, import_file, read_log, withdraw
 from tests.helpers import make_project, ris_text, snapshot
 
 
@@ -118,6 +118,22 @@ def test_a_bad_date_is_refused_before_reading(project: Project, export: Path) ->
         _import(project, export, database="CINAHL", date="1 Aug 2016")
 
 
+@pytest.mark.parametrize("date", ["2024-13-45", "2023-02-29", "2024-00", "2024-04-31"])
+def test_a_date_of_the_right_shape_that_is_no_date_is_refused(
+        project: Project, export: Path, date: str) -> None:
+    before = snapshot(project)
+    with pytest.raises(ImportRefused, match=rf"the search date '{date}' is not a date"):
+        _import(project, export, database="CINAHL", date=date)
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("date", ["2024-02-29", "2016", "2016-08"])
+def test_a_year_or_a_month_may_stand_for_the_date(project: Project, export: Path,
+                                                  date: str) -> None:
+    _import(project, export, database="CINAHL", date=date)
+    assert f'date = "{date}"' in project.log_file.read_text("utf-8")
+
+
 def test_database_is_required_when_the_file_does_not_say(project: Project,
                                                           export: Path) -> None:
     with pytest.raises(ImportRefused, match="--database"):
@@ -188,3 +204,91 @@ def test_a_failed_commit_leaves_no_copy_and_no_log_entry(project: Project, expor
     monkeypatch.undo()
     assert snapshot(project) == before
     assert not (project.searches_dir / export.name).exists()
+
+
+# -- correcting a search's metadata (`mnr searches edit`) ---------------------------------
+
+def test_a_correction_is_logged_and_survives_a_rebuild_from_the_folder(
+        project: Project, export: Path) -> None:
+    _import(project, export, database="CINAHL", date="2016-08-01", query="care plan*")
+    library = Library.open(project.database_file)
+    edited, changed = edit(project, library, 1, {"date": "2016-08-02", "query": "care plan*",
+                                                 "platform": "EBSCOhost"})
+    library.close()
+    assert changed == {"date": ("2016-08-01", "2016-08-02"), "platform": (None, "EBSCOhost")}
+    assert (edited.search_date, edited.query, edited.platform) == (
+        "2016-08-02", "care plan*", "EBSCOhost")
+    log = project.log_file.read_text("utf-8")
+    assert ('[[edit]]\nfile = "cinahl.ris"\ndate = "2016-08-02"\nplatform = "EBSCOhost"\n'
+            'at = ') in log
+    [entry] = read_log(project)[0]
+    assert (entry.options.date, entry.options.platform) == ("2016-08-02", "EBSCOhost")
+    for leftover in project.library_dir.iterdir():
+        leftover.unlink()
+    opened = open_review(project)
+    [search] = opened.library.searches()
+    opened.library.close()
+    assert (search.search_date, search.query, search.platform) == (
+        "2016-08-02", "care plan*", "EBSCOhost")
+
+
+def test_a_correction_made_elsewhere_reaches_the_library_when_it_is_opened(
+        project: Project, export: Path) -> None:
+    """A colleague's [[edit]] pulled with the folder: the log wins."""
+    _import(project, export, database="CINAHL", date="2016-08-01")
+    with project.log_file.open("a", encoding="utf-8") as log:
+        log.write('\n[[edit]]\nfile = "cinahl.ris"\nquery = "care plan* OR careplan*"\n')
+    opened = open_review(project)
+    [search] = opened.library.searches()
+    opened.library.close()
+    assert search.query == "care plan* OR careplan*" and search.search_date == "2016-08-01"
+    assert opened.reconciled == ["Corrected S1's query (searches/cinahl.ris), as "
+                                 "searches/log.toml says"]
+    again = open_review(project)  # in line now: nothing more to do
+    again.library.close()
+    assert again.reconciled == []
+
+
+@pytest.mark.parametrize(("search_id", "changes", "message"), [
+    (1, {"date": "2016-02-30"}, "'2016-02-30' is not a date"),
+    (1, {"query": " "}, "--query: give the corrected value"),
+    (1, {"database": "CINAHL"}, "S1 already says that; nothing was changed"),
+    (1, {}, "say what to correct"),
+    (7, {"date": "2016-08-01"}, "there is no search S7"),
+])
+def test_a_correction_that_cannot_be_made_changes_nothing(
+        project: Project, export: Path, search_id: int, changes: dict[str, str],
+        message: str) -> None:
+    _import(project, export, database="CINAHL")
+    before = snapshot(project)
+    library = Library.open(project.database_file)
+    try:
+        with pytest.raises(MnrError, match=message):
+            edit(project, library, search_id, changes)
+    finally:
+        library.close()
+    assert snapshot(project) == before
+
+
+def test_a_correction_whose_log_cannot_be_written_changes_nothing(
+        project: Project, export: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    _import(project, export, database="CINAHL", date="2016-08-01")
+    before = snapshot(project)
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    library = Library.open(project.database_file)
+    try:
+        with pytest.raises(MnrError, match="could not be written .No space left on device"):
+            edit(project, library, 1, {"date": "2016-08-02"})
+    finally:
+        library.close()
+    monkeypatch.undo()
+    assert snapshot(project) == before
+    library = Library.open(project.database_file)
+    assert library.searches()[0].search_date == "2016-08-01"
+    library.close()

@@ -68,7 +68,9 @@ def screen(stage: str | None, reviewer: str | None) -> None:
 @click.argument("decision", type=click.Choice(["y", "n", "m"], case_sensitive=False))
 @_STAGE
 @REVIEWER
-@click.option("--reason", help="Why the work is excluded (one of review.toml's reasons).")
+@click.option("--reason", help="Why the work is excluded: one of review.toml's "
+                               "exclusion_reasons at a stage that needs a reason "
+                               "(reason_required); free text elsewhere.")
 @click.option("--note", help="A note kept with the decision.")
 @handles_errors
 def decide(work: str, decision: str, stage: str | None, reviewer: str | None,
@@ -148,7 +150,9 @@ def conflicts(stage: str | None, as_json: bool) -> None:
 @click.argument("decision", type=click.Choice(["y", "n", "m"], case_sensitive=False))
 @_STAGE
 @REVIEWER
-@click.option("--reason", required=True, help="Why the conflict was resolved this way.")
+@click.option("--reason", required=True,
+              help="Why the conflict was resolved this way (n at a stage that needs a "
+                   "reason: one of review.toml's exclusion_reasons, which PRISMA counts).")
 @handles_errors
 def resolve(work: str, decision: str, stage: str | None, reviewer: str | None,
             reason: str) -> None:
@@ -189,7 +193,7 @@ def agreement(stage: str | None, as_json: bool) -> None:
         print_json([r.as_dict() for r in results])
         return
     for result in results:
-        out.print(f"[bold]{result.stage}[/bold]", highlight=False)
+        out.print(result.stage, style="bold", highlight=False)
         if not result.pairs:
             out.print("  no two reviewers have decided the same works yet")
         for pair in result.pairs:

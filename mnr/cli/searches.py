@@ -9,12 +9,27 @@ import click
 from rich.table import Table
 
 from mnr.cli import main
-from mnr.cli.common import err, handles_errors, open_library, out, print_json, progress
+from mnr.cli.common import (
+    err,
+    error_line,
+    handles_errors,
+    open_library,
+    out,
+    print_json,
+    progress,
+)
 from mnr.errors import MnrError
 from mnr.library import Library, Search
 from mnr.project import Project, find_project
 from mnr.review import search_id
-from mnr.searches import ImportOptions, ImportResult, import_file, import_log, withdraw
+from mnr.searches import (
+    ImportOptions,
+    ImportResult,
+    edit,
+    import_file,
+    import_log,
+    withdraw,
+)
 
 
 def _report_import(result: ImportResult) -> None:
@@ -28,6 +43,8 @@ def _report_import(result: ImportResult) -> None:
         err.print(f"  {result.untitled} record(s) have no title; they are kept and flagged.")
     if result.copied_to:
         err.print(f"  Kept a copy in searches/{result.copied_to.name}.")
+    for note in result.notes:
+        err.print(f"  {note}")
 
 
 def _import_each(project: Project, library: Library, files: tuple[Path, ...],
@@ -39,7 +56,7 @@ def _import_each(project: Project, library: Library, files: tuple[Path, ...],
             with progress(f"Importing {path.name}") as advance:
                 result = import_file(project, library, path, options, advance)
         except MnrError as error:
-            err.print(f"[red]error:[/red] {error.message}", highlight=False)
+            err.print(error_line(error.message), highlight=False)
             failures.append(error)
             continue
         _report_import(result)
@@ -114,6 +131,7 @@ def searches(ctx: click.Context, as_json: bool) -> None:
       mnr searches
       mnr searches --json
       mnr searches withdraw S3 --reason "wrong date limits"
+      mnr searches edit S3 --date 2016-08-01
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -160,3 +178,35 @@ def searches_withdraw(search: str, reason: str) -> None:
         withdrawn = withdraw(project, library, search_id(search), reason)
     err.print(f"Withdrew {withdrawn.label} ({withdrawn.database}, "
               f"{withdrawn.record_count:,} records).")
+
+
+@searches.command("edit")
+@click.argument("search")
+@click.option("--database", help="The database searched, e.g. MEDLINE.")
+@click.option("--platform", help="The interface used, e.g. PubMed, Ovid.")
+@click.option("--date", "search_date", help="When the search was run, YYYY-MM-DD.")
+@click.option("--query", help="The search string as run.")
+@click.option("--limits", help="Limits applied, e.g. 'English; 1995-2016'.")
+@click.option("--notes", help="Anything else worth logging.")
+@handles_errors
+def searches_edit(search: str, database: str | None, platform: str | None,
+                  search_date: str | None, query: str | None, limits: str | None,
+                  notes: str | None) -> None:
+    """Correct what was logged of a search (its date, query, database...): the correction
+    is appended to searches/log.toml as an [[edit]], and kept when the library is rebuilt.
+
+    \b
+    Example:
+      mnr searches edit S3 --date 2016-08-01 --query "care plan* AND mental health"
+    """
+    given = {"database": database, "platform": platform, "date": search_date, "query": query,
+             "limits": limits, "notes": notes}
+    project = find_project()
+    with open_library(project) as library:
+        edited, changed = edit(project, library, search_id(search),
+                               {key: value for key, value in given.items() if value is not None})
+    for key, (before, after) in changed.items():
+        err.print(f"{edited.label} {key}: {before or '(none)'} -> {after}", highlight=False,
+                  markup=False)
+    err.print(f"Corrected {edited.label} ({edited.database}); searches/log.toml has the "
+              "correction.", highlight=False)

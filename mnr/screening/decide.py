@@ -31,6 +31,27 @@ def check_reviewer(stage: Stage, reviewer: str) -> None:
         raise ScreeningError(error.message) from None
 
 
+def protocol_reason(stage: Stage, reason: str | None) -> str | None:
+    """The protocol's own spelling of an exclusion reason typed in another case or with
+    spaces around it ("wrong population" for "Wrong population"); other text as given."""
+    if not reason:
+        return reason
+    wanted = reason.strip().casefold()
+    return next((r for r in stage.settings.exclusion_reasons if r.casefold() == wanted),
+                reason)
+
+
+def check_reason(stage: Stage, reason: str, label: str) -> None:
+    """Refuse an exclusion reason review.toml does not list, when it lists reasons: at a
+    stage that needs a reason (``reason_required``), exclusions are counted by reason
+    (PRISMA's reports excluded, with reasons). Elsewhere a reason is a free note."""
+    reasons = stage.settings.exclusion_reasons
+    if reasons and reason not in reasons:
+        raise ScreeningError(f"{label}: {reason!r} is not one of review.toml's exclusion "
+                             f"reasons: {'; '.join(reasons)} (add it under [screening] "
+                             "exclusion_reasons, or use one of these)")
+
+
 def check(stage: Stage, entry: NewEntry) -> None:
     """Refuse an entry the protocol or the state does not allow, saying why."""
     check_reviewer(stage, entry.reviewer)
@@ -46,6 +67,9 @@ def check(stage: Stage, entry: NewEntry) -> None:
                 and stage.name in stage.settings.reason_required):
             raise ScreeningError(f"{label}: an exclusion at the {stage.name} stage needs a "
                                  "reason (--reason)")
+        if (entry.decision == "n" and entry.reason  # a resolution's too: PRISMA counts it
+                and stage.name in stage.settings.reason_required):
+            check_reason(stage, entry.reason, label)
     if entry.kind == "resolution" and not stage.needs_resolution(entry.work_id):
         raise ScreeningError(f"{label} has no conflict to resolve at the {stage.name} stage")
     if entry.kind == "note" and not (entry.note or "").strip():
@@ -64,6 +88,8 @@ def record(library: Library, stage: Stage, entries: list[NewEntry]) -> list[LogE
 
 def decide(library: Library, stage: Stage, work_id: int, reviewer: str, decision: str,
            reason: str | None = None, note: str | None = None, origin: str = "cli") -> LogEntry:
+    if decision.lower() == "n":
+        reason = protocol_reason(stage, reason)
     entry = NewEntry(work_id=work_id, stage=stage.name, reviewer=reviewer, kind="decision",
                      decision=decision.lower(), reason=reason or None, note=note or None,
                      origin=origin)
@@ -72,7 +98,10 @@ def decide(library: Library, stage: Stage, work_id: int, reviewer: str, decision
 
 def resolve(library: Library, stage: Stage, work_id: int, reviewer: str, decision: str,
             reason: str | None = None, origin: str = "cli") -> LogEntry:
-    """A conflict's resolution: who resolved it, the outcome and why, as its own entry."""
+    """A conflict's resolution: who resolved it, the outcome and why, as its own entry
+    (excluding at a stage that needs a reason, the why is one of the protocol's reasons)."""
+    if decision.lower() == "n":
+        reason = protocol_reason(stage, reason)
     entry = NewEntry(work_id=work_id, stage=stage.name, reviewer=reviewer, kind="resolution",
                      decision=decision.lower(), reason=reason or None, origin=origin)
     return record(library, stage, [entry])[0]

@@ -77,14 +77,23 @@ class MnrApp(App[None]):
         self.library, self.settings = _open(project)
         self.reviewer = reviewer
         self.start, self.start_stage = screen, stage
+        # The first screen's session is made here, before the app runs: a reviewer or a
+        # stage the protocol refuses is then an error the CLI reports in one line.
+        self.first_session: ScreeningSession | None = None
+        if screen == "screening" and reviewer:
+            try:
+                self.first_session = self.session(stage)
+            except BaseException:
+                self.library.close()
+                raise
 
     def session(self, stage: str | None) -> ScreeningSession:
         assert self.reviewer is not None
         return ScreeningSession(self.library, self.settings, self.reviewer, stage)
 
     def on_mount(self) -> None:
-        if self.start == "screening" and self.reviewer:
-            self.push_screen(ScreeningScreen(self.session(self.start_stage)))
+        if self.first_session is not None:
+            self.push_screen(ScreeningScreen(self.first_session))
         else:
             self.push_screen(HomeScreen())
 
@@ -170,8 +179,12 @@ class DedupeReviewApp(App[None]):
 
 def run_app(project: Project, reviewer: str | None = None, screen: str = "home",
             stage: str | None = None) -> None:
-    """Run the TUI in the terminal until the user quits."""
-    MnrApp(project, reviewer, screen, stage).run()
+    """Run the TUI in the terminal until the user quits; an error it stopped on (shown
+    by Textual) makes a non-zero exit."""
+    app = MnrApp(project, reviewer, screen, stage)
+    app.run()
+    if app.return_code:
+        raise SystemExit(app.return_code)
 
 
 def run_dedupe_review(project: Project, reviewer: str) -> None:

@@ -100,11 +100,11 @@ def test_works_move_through_the_stages_on_y_and_m(review: Review) -> None:
     fulltext = load(lib, review.settings).stage("fulltext")
     with pytest.raises(ScreeningError, match="needs a reason"):
         actions.decide(lib, fulltext, w1, "BH", "n")
-    actions.decide(lib, fulltext, w1, "BH", "n", reason="Inpatient sample")
-    actions.decide(lib, fulltext, w1, "MC", "n", reason="Inpatient sample")
+    actions.decide(lib, fulltext, w1, "BH", "n", reason="Wrong setting")
+    actions.decide(lib, fulltext, w1, "MC", "n", reason="Wrong setting")
     summary = summarise(load(lib, review.settings).stage("fulltext"))
     assert (summary.works, summary.excluded, summary.reasons) == (
-        1, 1, {"Inpatient sample": 1})
+        1, 1, {"Wrong setting": 1})
 
 
 def test_the_protocol_refuses_what_it_does_not_allow(review: Review) -> None:
