@@ -1,7 +1,9 @@
 """How far the synthesis has got with the included studies: appraised, extracted, mapped.
 
 What the home screen shows beside Appraisal, Extraction and Traditions; like every
-count, derived from the logs each time it is asked for.
+count, derived from the logs each time it is asked for. An appraisal is complete when
+every yes / no / can't tell question has an answer (free-text ones may stay empty); a
+saved appraisal with such questions left open is partial, and not counted as appraised.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from mnr.library import Library
+from mnr.library.models import Appraisal
 from mnr.project import Settings
 from mnr.screening.state import load
 from mnr.synthesis import extraction, traditions
 from mnr.synthesis.appraisal import appraise
+from mnr.synthesis.appraisal.checklists import Checklist
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,22 @@ class SynthesisProgress:
     extracted: int  # included works with a saved extraction
     in_tradition: int  # included works tagged with at least one tradition
     traditions: int  # the review's traditions (review.toml's and those made in mnr)
+    complete: int  # included works with at least one complete appraisal
+    complete_by: dict[str, int]  # reviewer -> included works they appraised completely
+
+    @property
+    def partial(self) -> int:
+        """Included works appraised, but with questions left open by everyone."""
+        return self.appraised - self.complete
+
+
+def unanswered(appraisal: Appraisal, checklist: Checklist | None) -> int:
+    """How many yes / no / can't tell questions the appraisal leaves open (0: complete). An
+    appraisal with a checklist review.toml no longer lists counts as complete."""
+    if checklist is None:
+        return 0
+    return sum(1 for q in checklist.questions if q.answers != "free_text"
+               and not appraisal.answers.get(q.number, {}).get("answer", "").strip())
 
 
 def synthesis_progress(library: Library, settings: Settings,
@@ -34,13 +54,21 @@ def synthesis_progress(library: Library, settings: Settings,
     if the caller has already folded the screening log)."""
     wanted = set(load(library, settings).included() if included is None else included)
     appraised = {w: by for w, by in appraise.current(library).items() if w in wanted and by}
+    known = appraise.checklists(settings)
     by_reviewer: dict[str, int] = {}
+    complete_by: dict[str, int] = {}
+    complete = 0
     for reviewers in appraised.values():
+        done = [r for r, a in reviewers.items() if not unanswered(a, known.get(a.checklist))]
+        complete += bool(done)
         for reviewer in reviewers:
             by_reviewer[reviewer] = by_reviewer.get(reviewer, 0) + 1
+        for reviewer in done:
+            complete_by[reviewer] = complete_by.get(reviewer, 0) + 1
     tags = traditions.current_tags(library)
     return SynthesisProgress(
         included=len(wanted), appraised=len(appraised), appraised_by=by_reviewer,
         extracted=sum(1 for w in extraction.current(library) if w in wanted),
         in_tradition=sum(1 for w in wanted if tags.get(w, {}).get("tradition")),
-        traditions=len(traditions.traditions(library, settings)))
+        traditions=len(traditions.traditions(library, settings)),
+        complete=complete, complete_by=complete_by)

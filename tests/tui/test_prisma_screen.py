@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from mnr.library import Library
 from mnr.project import Project
@@ -32,7 +32,13 @@ def test_the_prisma_screen_shows_the_flow(review: tuple[Project, Library]) -> No
             await pilot.pause()
             shown = app.export_screenshot().replace("&#160;", " ")
             assert "Records screened" in shown and "Inpatient sample" in shown
-            await pilot.press("escape")
+            # the duplicate counts say which is which
+            text = str(app.screen.query_one("#flow", Static).content.renderables[-1])
+            counts = library.works.counts()
+            assert (f"{counts.duplicates_removed} records removed before screening (the "
+                    "PRISMA box" in text)
+            assert f"{counts.records_merged} records merged into works in all" in text
+            await pilot.press("q")
             assert not isinstance(app.screen, PrismaScreen)
 
     asyncio.run(run())

@@ -541,7 +541,7 @@ def test_blind_hides_the_other_decision_until_the_reviewer_decides(project: Proj
         assert set(stage.visible_decisions(ids[0], "BH")) == {"BH", "MC"}
         after = detail(screen)
         assert "MC N" in after and "BH Y" in after and "hidden" not in after
-        assert str(screen._row(ids[0])).startswith("Y N !")  # a conflict
+        assert str(screen._row(ids[0])).startswith("Y  N  !")  # a conflict
 
     drive(project, steps)
 
@@ -556,7 +556,7 @@ def test_without_blinding_the_other_decision_shows_at_once(project: Project) -> 
         assert current(screen) == ids[0]
         assert set(screen.session.stage.visible_decisions(ids[0], "BH")) == {"MC"}
         assert "MC N" in detail(screen)
-        assert str(screen._row(ids[0])).startswith("· N")
+        assert str(screen._row(ids[0])).startswith("·  N")
 
     drive(project, steps)
 
@@ -657,7 +657,7 @@ def test_home_lists_each_stage_with_its_counts_and_enter_opens_it(project: Proje
         assert prompts["stage:abstract"].startswith("Abstract")
         assert "0 works" in prompts["stage:abstract"]
         assert prompts["stage:fulltext"].startswith("Fulltext")
-        assert "0 works" in prompts["included"]
+        assert "0 studies" in prompts["included"]
         assert listing.highlighted == list(prompts).index("stage:title")
         await pilot.press("enter")
         screen = await screening(pilot)
@@ -712,7 +712,7 @@ def test_decisions_from_another_process_are_picked_up_by_the_poll(project: Proje
         assert screen.session.decided == 1  # BH's count is BH's alone
         assert "1/8 decided" in plain(screen.query_one("#counts", Static))
         assert stage.outcome(ids[0]) == CONFLICT
-        assert str(screen._row(ids[0])).startswith("Y N !")
+        assert str(screen._row(ids[0])).startswith("Y  N  !")
         assert current(screen) == ids[1]
         assert "MC" not in detail(screen)  # still blind to MC's Y on the work shown
         await pilot.press("f", "f", "f", "f", "f")

@@ -219,7 +219,7 @@ def test_an_appraisal_is_answered_with_the_keyboard_saved_and_shown_again(
         assert question_of(app) == "1"
         await pilot.press("y", "n", "c")  # each answer moves on to the next question
         assert question_of(app) == "4"
-        await pilot.press("up", "enter")  # back to 3, into its comment
+        await pilot.press("up", "tab")  # back to 3, into its comment
         assert isinstance(focused(app), Input)
         await typed(pilot, "no reflexivity")
         await pilot.press("enter")  # the comment done: on to question 4
@@ -229,10 +229,13 @@ def test_an_appraisal_is_answered_with_the_keyboard_saved_and_shown_again(
         await typed(pilot, "Credible, thin on analysis.")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert str(listing.get_option_at_index(0).prompt).startswith("✓")
+        # 3 of 9 questions answered: appraised in part, not counted as appraised
+        assert str(listing.get_option_at_index(0).prompt).startswith("◐")
+        assert "6 questions not answered" in plain(screen.query_one("#saved", Static))
         await pilot.press("escape", "escape")  # to the list, then home (nothing unsaved)
         await shown(pilot, HomeScreen)
-        assert "1 of 3 included appraised · you 1" in home_steps(app)["appraisal"]
+        assert ("0 of 3 included appraised (1 more in part) · you 0 (+1 in part)"
+                in home_steps(app)["appraisal"])
 
         # opened again, the form shows what was saved
         again = await open_from_home(pilot, app, "appraisal", AppraisalScreen)
@@ -254,6 +257,61 @@ def test_an_appraisal_is_answered_with_the_keyboard_saved_and_shown_again(
                                  "2": {"answer": "no", "comment": ""},
                                  "3": {"answer": "cant_tell", "comment": "no reflexivity"}}
     assert appraisal.commentary == "Credible, thin on analysis."
+
+
+def test_enter_after_an_answer_confirms_it_and_types_nothing_into_a_comment(
+        review: Review) -> None:
+    b = review.work["b"]
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await open_from_home(pilot, app, "appraisal", AppraisalScreen)
+        await pilot.press("enter")  # into the form: question 1
+        # a new reviewer confirms each answer with Enter: the answers land in order
+        await pilot.press("y", "enter", "n", "enter", "c", "enter")
+        assert question_of(app) == "4"
+        assert [row.state() for row in screen.rows[:4]] == [
+            ("1", "yes", ""), ("2", "no", ""), ("3", "cant_tell", ""), ("4", "", "")]
+        await pilot.press("enter")  # not right after an answer: on to the next question
+        assert question_of(app) == "5"
+        await pilot.press("y", "y")
+        assert question_of(app) == "7"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    drive(review, steps)
+    answers = review.read(appraise.current)[b]["BH"].answers
+    assert {n: a["answer"] for n, a in answers.items()} == {
+        "1": "yes", "2": "no", "3": "cant_tell", "5": "yes", "6": "yes"}
+    assert all(a["comment"] == "" for a in answers.values())
+
+
+def test_only_a_complete_appraisal_is_ticked_and_counted_as_appraised(review: Review) -> None:
+    b, c = review.work["b"], review.work["c"]
+    review.read(lambda lib: appraise.save(  # MC: every yes / no / can't tell question
+        lib, review.project.settings(), c, "MC", "casp-qualitative",
+        {str(n): "yes" for n in range(1, 10)}))
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        assert ("1 of 3 included appraised · you 0"
+                in home_steps(app)["appraisal"])
+        screen = await open_from_home(pilot, app, "appraisal", AppraisalScreen)
+        listing = screen.query_one("#studies", OptionList)
+        await pilot.press("enter", "y", "y", "y", "ctrl+s")  # 3 of 9: in part
+        await pilot.pause()
+        assert str(listing.get_option_at_index(0).prompt).startswith("◐")
+        assert "0 of 3 included appraised by you (1 in part" in plain(
+            screen.query_one("#title", Static))
+        assert "in part: 6 questions not answered" in plain(screen.query_one("#saved", Static))
+        await pilot.press(*["c"] * 6, "ctrl+s")  # the other six: complete
+        await pilot.pause()
+        assert str(listing.get_option_at_index(0).prompt).startswith("✓")
+        assert "1 of 3 included appraised by you" in plain(screen.query_one("#title", Static))
+        await pilot.press("escape", "escape")
+        await shown(pilot, HomeScreen)
+        assert "2 of 3 included appraised · you 1" in home_steps(app)["appraisal"]
+
+    drive(review, steps)
+    assert len(review.read(appraise.current)[b]["BH"].answers) == 9
 
 
 def test_unsaved_answers_follow_the_study_and_escape_twice_leaves_them(review: Review) -> None:

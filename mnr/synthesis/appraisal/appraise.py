@@ -9,11 +9,11 @@ No score: CASP advises against one; counts of Yes / No / Can't tell are given.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from typing import TextIO
 
 from mnr.errors import MnrError
+from mnr.formats.writers import TableWriter
 from mnr.library import Library
 from mnr.library.models import Appraisal
 from mnr.project import Settings
@@ -98,7 +98,7 @@ def export_csv(library: Library, settings: Settings, stream: TextIO) -> int:
     returns the rows written."""
     known = checklists(settings)
     labels = {s.work_id: s.label for s in studies(library, settings, assessed=True)}
-    writer = csv.writer(stream, lineterminator="\n")
+    writer = TableWriter(stream)
     writer.writerow(["study", "work", "reviewer", "checklist", "section", "question", "label",
                      "answer", "comment", "yes", "no", "cant_tell", "saved_at"])
     rows = 0

@@ -30,6 +30,7 @@ from mnr.project import Settings
 from mnr.synthesis import extraction
 from mnr.synthesis.appraisal import appraise
 from mnr.synthesis.appraisal.checklists import Checklist, suggest, tally
+from mnr.synthesis.progress import unanswered
 from mnr.synthesis.studies import Study
 from mnr.synthesis.traditions import current_tags, traditions
 from mnr.tui.screens.study_form import StudyFormScreen
@@ -88,18 +89,32 @@ class AppraisalScreen(StudyFormScreen):
         yield Label("Commentary (what the answers add up to)", classes="field-label")
         yield TextArea(id="commentary", soft_wrap=True, tab_behavior="focus")
 
+    def open_questions(self, work_id: int) -> int | None:
+        """Questions the reviewer's saved appraisal leaves open (None: not appraised)."""
+        mine = self.saved.get(work_id, {}).get(self.reviewer)
+        return None if mine is None else unanswered(mine, self.known.get(mine.checklist))
+
     def mark(self, study: Study) -> Text:
+        """✓ appraised in full by you, ◐ in part, ◦ by someone else only."""
         by = self.saved.get(study.work_id, {})
-        if self.reviewer in by:
+        left = self.open_questions(study.work_id)
+        if left == 0:
             return Text("✓ ", "bold green")
+        if left is not None:
+            return Text("◐ ", "bold yellow")
         return Text("◦ ", "dim") if by else Text("  ")
 
     def title_text(self) -> Text:
-        included = [s for s in self.studies if s.included]
-        mine = sum(1 for s in included if self.reviewer in self.saved.get(s.work_id, {}))
-        return Text.assemble(("Appraisal", "bold"), f"  ·  {self.reviewer}  ·  ",
-                             f"{mine} of {len(included)} included studies appraised by you  ·  "
-                             "Enter: the form · y/n/c answer · Ctrl+S: save · Escape: back")
+        included = [s.work_id for s in self.studies if s.included]
+        left = [self.open_questions(w) for w in included]
+        done, partly = left.count(0), sum(1 for n in left if n)
+        line = Text.assemble(("Appraisal", "bold"), f"  ·  {self.reviewer}  ·  ",
+                             f"{done} of {len(included)} included appraised by you")
+        if partly:
+            line.append(f" ({partly} in part ◐)", "yellow")
+        line.append("  ·  Enter: the form · y/n/c answer · Tab: comment · Ctrl+S: save · "
+                    "Escape: back")
+        return line
 
     def first_field(self) -> Widget | None:
         return self.rows[0].field if self.rows else self.query_one("#checklist", Select)
@@ -146,6 +161,10 @@ class AppraisalScreen(StudyFormScreen):
             note.append(f"Saved by you {mine.saved_at[:16].replace('T', ' ')} with "
                         f"{self.known[mine.checklist].name}: "
                         f"{counts_text(answers, self.known[mine.checklist])}", "green")
+            left = self.open_questions(study.work_id)
+            if left:
+                note.append(f" · in part: {left} {'question' if left == 1 else 'questions'} "
+                            "not answered", "bold yellow")
         else:
             loaded = FormState(suggested, self._blank(suggested), "")
             note.append("Not appraised by you yet.", "dim italic")
@@ -236,26 +255,29 @@ class AppraisalScreen(StudyFormScreen):
                 return index
         return None
 
-    def step_from(self, widget: Widget, step: int, closed_only: bool = False) -> None:
+    def step_from(self, widget: Widget, step: int, closed_only: bool = False) -> Widget | None:
         """Focus the question ``step`` rows from the one holding ``widget`` (past the last:
         the commentary; before the first: the checklist picker). ``closed_only`` skips the
         free-text questions (after y / n / c, so a quick run of keys never types into one);
-        up from a comment goes to its own question."""
+        up from a comment goes to its own question. Returns the widget focused."""
         index = self._row_of(widget)
         if index is None:
-            return
+            return None
         if step < 0 and widget is self.rows[index].comment:
             self.rows[index].field.focus()
-            return
+            return self.rows[index].field
         target = index + step
         while closed_only and 0 <= target < len(self.rows) and self.rows[target].box is None:
             target += 1 if step > 0 else -1
+        focused: Widget
         if target >= len(self.rows):
-            self.focus_commentary()
+            focused = self.query_one("#commentary", TextArea)
         elif target < 0:
-            self.query_one("#checklist", Select).focus()
+            focused = self.query_one("#checklist", Select)
         else:
-            self.focus_question(target)
+            focused = self.rows[target].field
+        focused.focus()
+        return focused
 
     def focus_question(self, index: int) -> None:
         if 0 <= index < len(self.rows):
@@ -284,13 +306,14 @@ class AppraisalScreen(StudyFormScreen):
                       raw, state.commentary)
         self.saved = appraise.current(self.library)
         given = {number: answer for number, answer, _ in state.answers if answer.strip()}
-        closed = [q for q in checklist.questions if q.answers != "free_text"]
-        open_ = sum(1 for q in closed if q.number not in given)
-        self.query_one("#saved", Static).update(Text(
-            f"Saved by you just now with {checklist.name}: {counts_text(given, checklist)}",
-            "green"))
+        open_ = self.open_questions(study.work_id) or 0
+        saved = Text(f"Saved by you just now with {checklist.name}: "
+                     f"{counts_text(given, checklist)}", "green")
         message = (f"Saved {self.reviewer}'s appraisal of {study.label} ({checklist.name}): "
                    f"{counts_text(given, checklist)}")
         if open_:
-            message += f" · {open_} not answered"
+            left = f"{open_} {'question' if open_ == 1 else 'questions'} not answered"
+            saved.append(f" · in part: {left}", "bold yellow")
+            message += f" · in part: {left}"
+        self.query_one("#saved", Static).update(saved)
         return message

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from mnr.display import printable
 from mnr.errors import MnrError
 from mnr.screening import decide as actions
 from mnr.screening.session import ScreeningSession
@@ -35,7 +36,7 @@ class ConflictsScreen(Screen[None]):
         Binding("m", "resolve('m')", "Resolve: maybe"),
         Binding("u", "undo", "Undo resolution"),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("escape", "back", "Back"),
+        Binding("escape,q", "back", "Back", key_display="esc"),
     ]
 
     def __init__(self, session: ScreeningSession) -> None:
@@ -77,7 +78,7 @@ class ConflictsScreen(Screen[None]):
         said = " ".join(f"{r}:{(e.decision or '?').upper()}"
                         for r, e in self.session.stage.works[work_id].current().items())
         return Text.assemble((f"{said}  ", "bold"), f"{line.year or ''} ",
-                             line.title[:70])
+                             printable(line.title[:70]))
 
     @property
     def current(self) -> int | None:

@@ -136,12 +136,16 @@ class HelpScreen(ModalScreen[None]):
                                                      "Close")]
 
     def __init__(self, keys: Sequence[tuple[str, str]], include: Sequence[str],
-                 exclude: Sequence[str]) -> None:
+                 exclude: Sequence[str], notes: Text | None = None) -> None:
         super().__init__()
         self.keys, self.include, self.exclude = keys, include, exclude
+        self.notes = notes  # what else the screen needs explained (its columns, say)
 
     def compose(self) -> ComposeResult:
         text = Text()
+        if self.notes is not None:  # first: what is on the screen, then the keys
+            text.append_text(self.notes)
+            text.append("\n")
         text.append("Keys\n", style="bold")
         for key, description in self.keys:
             text.append(f"  {key:<14}", style="bold cyan")
@@ -163,6 +167,11 @@ def criteria_text(include: Sequence[str], exclude: Sequence[str]) -> Text:
     for line in exclude or ["(none in review.toml)"]:
         text.append(f"  • {line}\n")
     return text
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """"1 pair", "2 pairs", "1 study", "3 studies" (with ``nouns``), "1,204 records"."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def busy(error: LibraryUnavailable) -> str:

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
@@ -40,15 +40,23 @@ from mnr.tui.screens.prompts import (
     criteria_text,
 )
 from mnr.tui.widgets.text_pane import TextPane, Wrapped
+from mnr.tui.widgets.work_columns import (
+    SORTS,
+    column_help,
+    columns_header,
+    shown_surname,
+    sort_rows,
+)
 from mnr.tui.widgets.work_detail import DECISION_STYLE, describe_work, highlighted
 from mnr.tui.widgets.work_list import WorkList
 
 FILTERS = ["all", "undecided", "y", "n", "m", "conflicts", "mine"]
 POLL_SECONDS = 2.0
 
-
 class ScreeningScreen(Screen[None]):
     """Screen one stage as one reviewer."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # mnr.tcss widens a narrow list
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "decide('y')", "Include"),
@@ -60,11 +68,12 @@ class ScreeningScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("f", "filter(1)", "Filter"),
         Binding("F", "filter(-1)", "Filter back", show=False),
+        Binding("s", "sort", "Sort"),
         Binding("c", "criteria", "Criteria"),
         Binding("t", "attach", "Attach full text"),
         Binding("o", "open_fulltext", "Open full text"),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("escape", "back", "Back"),
+        Binding("escape,q", "back", "Back", key_display="esc"),
         Binding("j,down", "move(1)", "Next", show=False),
         Binding("k,up", "move(-1)", "Previous", show=False),
     ]
@@ -76,7 +85,9 @@ class ScreeningScreen(Screen[None]):
         self.include = pattern(settings.highlight_include)
         self.exclude = pattern(settings.highlight_exclude)
         self.filter = "all"
+        self.sort = "list"
         self.search = ""
+        self._texts: dict[int, str] | None = None  # abstracts, keywords, authors: searched
         self.latencies_ms: list[float] = []
         self.ready_at: float | None = None  # perf_counter() when first drawn
         self._shown: int | None = None  # the work in the detail pane
@@ -97,7 +108,9 @@ class ScreeningScreen(Screen[None]):
             yield ProgressBar(id="progress", show_eta=False)
             yield Static(id="counts")
         with Horizontal(id="body"):
-            yield WorkList(self._row, id="works")
+            with Vertical(id="list"):
+                yield Static(id="columns")
+                yield WorkList(self._row, id="works")
             yield TextPane(id="detail")
             with VerticalScroll(id="criteria"):
                 yield Static(criteria_text(self.session.settings.include,
@@ -112,6 +125,7 @@ class ScreeningScreen(Screen[None]):
         works = self.query_one(WorkList)
         works.set_rows(self._rows())
         works.focus()
+        self.call_after_refresh(self._update_columns)
         self._show_detail(works.current)
         self._update_progress()
         self.set_interval(POLL_SECONDS, self._poll)
@@ -121,8 +135,25 @@ class ScreeningScreen(Screen[None]):
 
     # -- what the list shows ----------------------------------------------------------
 
+    def _author_width(self) -> int:
+        """The author column: 16 wide, less in a narrow list (the title needs the room).
+        From the list's box, not its rows' width, which loses the scrollbar's columns when
+        the rows fit: the header and the rows then stay aligned."""
+        width = self.query_one("#list").size.width - 2
+        return max(8, min(16, (width - 14) // 4))
+
+    def _update_columns(self) -> None:
+        """The header over the list's columns, aligned with its rows."""
+        self.query_one("#columns", Static).update(columns_header(
+            self.session.reviewer, self.session.settings.reviewers, self.sort,
+            self._author_width()))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._update_columns)
+
     def _row(self, work_id: int) -> Text:
-        """One row: my decision, the others' (as blinding allows), year, author, title."""
+        """One row: my decision, the others' (as blinding allows), whether it waits for a
+        resolution (or the resolution's outcome), year, author, title."""
         session = self.session
         line = session.lines[work_id]
         visible = session.stage.visible_decisions(work_id, session.reviewer)
@@ -131,14 +162,22 @@ class ScreeningScreen(Screen[None]):
         text.append((mine.decision or " ").upper() if mine else "·",
                     DECISION_STYLE.get(mine.decision or "", "dim") if mine else "dim")
         others = [e for r, e in visible.items() if r != session.reviewer]
-        text.append(" ")
-        text.append("".join((e.decision or "?").upper() for e in others).ljust(2)[:2],
+        text.append("  ")
+        text.append("".join((e.decision or "?").upper() for e in others).ljust(3)[:3],
                     "dim" if not others else "")
         outcome = session.stage.outcome(work_id) if mine else ""
-        text.append("!" if outcome in (CONFLICT, UNRESOLVED_MAYBE) else " ", "bold red")
+        resolution = session.stage.works[work_id].resolution if mine else None
+        if outcome in (CONFLICT, UNRESOLVED_MAYBE):
+            text.append("!", "bold red")
+        elif resolution is not None and resolution.decision:
+            text.append(resolution.decision.upper(),
+                        f"{DECISION_STYLE.get(resolution.decision, 'bold')} reverse")
+        else:
+            text.append(" ")
         text.append(f" {line.year or '    '} ", "dim")
-        author = line.first_author.split(",")[0][:16]
-        text.append(f"{author:<16} ", "italic")
+        width = self._author_width()
+        author = shown_surname(line.first_author)[:width]
+        text.append(f"{author:<{width}} ", "italic")
         text.append_text(highlighted(line.title, self.include, self.exclude))
         if line.journal:
             text.append(f" — {line.journal}", "dim")
@@ -152,7 +191,7 @@ class ScreeningScreen(Screen[None]):
                 line = session.lines[work_id]
                 self._haystack[work_id] = " ".join(
                     (line.title, line.first_author, line.journal, str(line.year or ""),
-                     f"w{work_id}")).lower()
+                     f"w{work_id}", (self._texts or {}).get(work_id, ""))).lower()
             if self.search not in self._haystack[work_id]:
                 return False
         if wanted == "all":
@@ -167,9 +206,24 @@ class ScreeningScreen(Screen[None]):
         return mine == wanted
 
     def _rows(self) -> list[int]:
-        if self.search:
-            self.session.lines.read()  # every title, in one query
-        return [w for w in self.session.stage.work_ids if self._matches(w)]
+        lines = self.session.lines
+        if self.search or self.sort != "list":
+            lines.read()  # every title, in one query
+        if self.search and self._texts is None:
+            self._texts = self._searched_texts()
+        return sort_rows([w for w in self.session.stage.work_ids if self._matches(w)],
+                         lines, self.sort)
+
+    def _searched_texts(self) -> dict[int, str]:
+        """Each work's abstracts, keywords and authors (all its records'), for `/`: read
+        once, when the first search is made."""
+        texts: dict[int, list[str]] = {}
+        for record in self.session.library.records():
+            if record.work_id is not None:
+                texts.setdefault(record.work_id, []).extend(
+                    [record.abstract or "", *record.keywords, *record.authors])
+        self._haystack.clear()
+        return {work_id: " ".join(parts) for work_id, parts in texts.items()}
 
     def _update_progress(self) -> None:
         session = self.session
@@ -321,13 +375,20 @@ class ScreeningScreen(Screen[None]):
                 self.search = text.lower()
                 self._refilter()
 
-        self.app.push_screen(TextPrompt("Search titles, authors, journals (empty: all)",
-                                        self.search), apply)
+        self.app.push_screen(TextPrompt("Search titles, authors, journals, abstracts and "
+                                        "keywords (empty: all)", self.search), apply)
 
     def action_filter(self, step: int) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + step) % len(FILTERS)]
         self._refilter()
         self.notify(f"Showing: {self.filter}", timeout=1.5)
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._refilter()
+        self._update_columns()
+        self.notify("Sorted: " + ("in the list's own order" if self.sort == "list"
+                                  else f"by {self.sort}"), timeout=1.5)
 
     def _refilter(self) -> None:
         self.query_one(WorkList).set_rows(self._rows())
@@ -343,7 +404,9 @@ class ScreeningScreen(Screen[None]):
     def action_help(self) -> None:
         settings = self.session.settings
         self.app.push_screen(HelpScreen(binding_keys(self.BINDINGS), settings.include,
-                                        settings.exclude))
+                                        settings.exclude,
+                                        notes=column_help(self.session.reviewer,
+                                                          settings.reviewers)))
 
     def action_attach(self) -> None:
         work_id = self.query_one(WorkList).current

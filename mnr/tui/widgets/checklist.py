@@ -1,8 +1,10 @@
 """A checklist's questions as a form: one row per question, answered with a key.
 
 A yes / no / can't tell question is an :class:`AnswerBox` (focused, ``y``, ``n`` or ``c``
-answers it and moves on) with a comment below it; a free-text question is a line of
-text. The rows ask the form they sit in (the Appraisal screen) to move the focus.
+answers it and moves on; Enter moves on too, but right after an answer it only confirms
+it, so ``y Enter n Enter`` answers two questions in a row) with a comment below it, reached
+with Tab; a free-text question is a line of text. The rows ask the form they sit in (the
+Appraisal screen) to move the focus.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ CHOSEN_STYLE = {"yes": "bold reverse green", "no": "bold reverse red",
 class QuestionForm(Protocol):
     """What the rows need of the form around them: moving the focus."""
 
-    def step_from(self, widget: Widget, step: int, closed_only: bool = False) -> None: ...
+    def step_from(self, widget: Widget, step: int,
+                  closed_only: bool = False) -> Widget | None: ...
 
     def focus_question(self, index: int) -> None: ...
 
@@ -43,7 +46,7 @@ class AnswerBox(Widget, can_focus=True):
         Binding("n", "answer('no')", "No"),
         Binding("c", "answer('cant_tell')", "Can't tell"),
         Binding("x,delete,backspace", "answer('')", "Clear answer", key_display="x / del"),
-        Binding("enter", "comment", "Comment"),
+        Binding("enter", "next", "Next question"),
         Binding("j,down", "step(1)", "Next question", show=False),
         Binding("k,up", "step(-1)", "Previous question", show=False),
         Binding("home", "first", "First question", show=False),
@@ -56,6 +59,11 @@ class AnswerBox(Widget, can_focus=True):
         super().__init__(classes="answer-box")
         self.question, self.form = question, form
         self.set_reactive(AnswerBox.answer, answer)
+        # focused by the answer to the question before: an Enter now confirms that answer
+        self.after_answer = False
+
+    def on_blur(self) -> None:
+        self.after_answer = False
 
     def render(self) -> Table:
         question = self.question
@@ -80,15 +88,21 @@ class AnswerBox(Widget, can_focus=True):
             self.notify(f"Question {self.question.number} is a screening question: with a No, "
                         "CASP suggests the study may not be worth appraising further.",
                         severity="warning", timeout=4)
+        self.after_answer = False
         if value:
-            self.form.step_from(self, 1, closed_only=True)
+            following = self.form.step_from(self, 1, closed_only=True)
+            if isinstance(following, AnswerBox) and following is not self:
+                following.after_answer = True
 
-    def action_comment(self) -> None:
-        row = self.parent
-        if isinstance(row, QuestionRow) and row.comment is not None:
-            row.comment.focus()
+    def action_next(self) -> None:
+        """The next question; right after an answer moved here, Enter only confirms it."""
+        if self.after_answer:
+            self.after_answer = False
+            return
+        self.form.step_from(self, 1)
 
     def action_step(self, step: int) -> None:
+        self.after_answer = False
         self.form.step_from(self, step)
 
     def action_first(self) -> None:
