@@ -279,3 +279,26 @@ def test_graph_files_are_well_formed_xml(tmp_path: Path) -> None:
     for kind in ("graphml", "gexf"):
         write_graph(found, tmp_path / f"net.{kind}", kind)
         ElementTree.parse(tmp_path / f"net.{kind}")  # an ESC makes the XML unreadable
+
+
+def test_the_tuis_study_lists_and_pair_view_show_record_text_without_controls() -> None:
+    """The appraisal and extraction forms, the traditions screen and the duplicate pair
+    view show a title with escape sequences as text."""
+    from mnr.records import StoredRecord
+    from mnr.synthesis.studies import Study
+    from mnr.tui.screens.study_form import study_heading
+    from mnr.tui.widgets.pair_view import field_value
+    from mnr.works import merge
+
+    record = StoredRecord(
+        record_id=1, search_id=1, database="MEDLINE", position=1, locator="line 1",
+        source_id=None, source_database=None, title=EVIL_TITLE, authors=[f"Ro{ESC}[2Jse, D."],
+        year=2003, journal=f"J {ESC}]0;x{ESC}\\Care", volume=None, issue=None, pages=None,
+        doi=None, pmid=None, issn=None, isbn=None, abstract=None, keywords=[], language=None,
+        pub_type=None, url=None, cited_refs=[], work_id=1)
+    study = Study(merge(1, [record]), f"Rose{ESC}[2J 2003", True)
+    shown = [study_heading(study).plain, field_value(record, "title"),
+             field_value(record, "authors"), field_value(record, "journal")]
+    for text in shown:
+        assert ESC not in text and "\x9b" not in text, text
+    assert "[corrected]" in shown[0] and "Rose" in shown[0]

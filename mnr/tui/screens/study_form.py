@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from mnr.display import printable
 from mnr.errors import LibraryUnavailable, MnrError
 from mnr.library import Library
 from mnr.project import Settings
@@ -31,10 +32,10 @@ from mnr.tui.screens.prompts import HelpScreen, binding_keys, busy
 def study_heading(study: Study) -> Text:
     """The study's label, title and where it stands (included or only assessed)."""
     merged = study.work.merged
-    text = Text.assemble((study.label, "bold"), "  ", (f"W{study.work_id}", "dim"), "\n",
-                         (study.title, "italic"))
+    text = Text.assemble((printable(study.label), "bold"), "  ", (f"W{study.work_id}", "dim"),
+                         "\n", (printable(study.title), "italic"))
     if merged.journal:
-        text.append(f"\n{merged.journal}", "dim")
+        text.append(f"\n{printable(merged.journal)}", "dim")
     if not study.included:
         text.append("\nAt the last screening stage, not included (yet)", "yellow")
     return text
@@ -103,10 +104,11 @@ class StudyFormScreen(Screen[None]):
             text.append("* ", "bold yellow")
         else:
             text.append_text(self.mark(study))
-        text.append(f"{study.label:<{self.label_width}} ", "bold" if study.included else "dim")
+        text.append(f"{printable(study.label):<{self.label_width}} ",
+                    "bold" if study.included else "dim")
         if not study.included:
             text.append("not included · ", "italic yellow")
-        text.append(study.title, "" if study.included else "dim")
+        text.append(printable(study.title), "" if study.included else "dim")
         return text
 
     def mark(self, study: Study) -> Text:

@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from mnr.dedupe.queue import ReviewItem
+from mnr.display import printable
 from mnr.records import StoredRecord
 
 ABSTRACT_CHARS = 320
@@ -39,13 +40,13 @@ CONTEXT = {"database", "source_id", "work"}
 def field_value(record: StoredRecord, name: str) -> str:
     """The text shown for one field of a record ("" when it is missing)."""
     if name == "authors":
-        return "; ".join(record.authors)
+        return printable("; ".join(record.authors))
     if name == "volume_issue":
         return f"{record.volume or ''}({record.issue})" if record.issue else record.volume or ""
     if name == "work":
         return record.work_label or ""
     value = getattr(record, name)
-    text = "" if value is None else str(value)
+    text = "" if value is None else printable(str(value))
     return shorten(text, ABSTRACT_CHARS) if name == "abstract" else text
 
 

@@ -14,6 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from mnr.display import printable
 from mnr.library.models import Memo, Theme
 from mnr.synthesis.studies import Study
 from mnr.synthesis.traditions import Tradition
@@ -75,13 +76,13 @@ class TraditionMap:
 
     def study_row(self, study: Study, label_width: int) -> Text:
         numbers = [str(self.number(t) or "?") for t in self.tags_of(study.work_id, "tradition")]
-        text = Text(f"{study.label:<{label_width}} ", "bold")
+        text = Text(f"{printable(study.label):<{label_width}} ", "bold")
         text.append(f"[{','.join(numbers)}]" if numbers else "[ ]",
                     "bold cyan" if numbers else "dim")
         for kind in ("method", "country"):
             values = self.tags_of(study.work_id, kind)
             text.append(f" {values[0] if values else '·'}", "" if values else "dim")
-        text.append(f"  {study.title}", "dim")
+        text.append(f"  {printable(study.title)}", "dim")
         return text
 
     # -- the right pane -----------------------------------------------------------------
@@ -122,7 +123,8 @@ class TraditionMap:
         parts = self._about(tradition)
         members = self.members(tradition.name)
         parts += [Text(""), Text(f"Studies ({len(members)})", "bold underline")]
-        parts += [hanging(Text("•", "dim"), Text.assemble(f"{s.label}  ", (s.title, "dim")))
+        parts += [hanging(Text("•", "dim"), Text.assemble(f"{printable(s.label)}  ",
+                                                          (printable(s.title), "dim")))
                   for s in members] or [
             Text("  none yet: highlight a study and press t", "dim italic")]
         found = [t for t in self.themes if t.tradition == tradition.name]
@@ -137,10 +139,10 @@ class TraditionMap:
     def study_text(self, study: Study) -> Group:
         merged = study.work.merged
         parts: list[RenderableType] = [
-            Text.assemble((study.label, "bold"), "  ", (f"W{study.work_id}", "dim")),
-            Text(study.title, "italic")]
+            Text.assemble((printable(study.label), "bold"), "  ", (f"W{study.work_id}", "dim")),
+            Text(printable(study.title), "italic")]
         if merged.journal:
-            parts.append(Text(merged.journal, "dim"))
+            parts.append(Text(printable(merged.journal), "dim"))
         parts.append(Text(""))
         names = self.tags_of(study.work_id, "tradition")
         parts.append(Text.assemble(("Traditions: ", "bold"), "; ".join(
