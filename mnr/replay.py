@@ -22,6 +22,7 @@ from mnr.dedupe.passes import deduplicate, replay_decisions, undo_pass
 from mnr.errors import MnrError
 from mnr.journal import Line, Seen, batch_of, stamp_of
 from mnr.library import Library
+from mnr.library.acts import AlreadyApplied
 from mnr.library.models import LogEntry, NewEntry
 from mnr.library.works import NewDecision
 
@@ -82,6 +83,11 @@ class Replayer:
             return
         try:
             _HANDLERS[ready[0][1]["act"]](self, ready)
+        except AlreadyApplied:
+            if len(ready) > 1:  # some of them: the others still are
+                for item in ready:
+                    self._apply_group([item])
+            return
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
             if len(ready) > 1:
                 for item in ready:

@@ -793,3 +793,31 @@ def test_a_search_withdrawn_after_a_pass_keeps_the_works_in_a_rebuild(tmp_path: 
     assert mnr(root, "export", "csv", "--what", "works").stdout == works
     assert views(root) == before
     agreeing(root)
+
+
+def test_lines_another_process_applied_meanwhile_are_not_applied_twice(
+        base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two commands catching up at once: a line the other applied after this one looked
+    is skipped, not applied twice (nor a traceback); the lines around it are applied."""
+    from mnr.library.acts import ActStore
+
+    made = copy_of(base, tmp_path, "made")
+    screen_in_turn(made)
+    root = copy_of(base, tmp_path, "copy")
+    opened(root)
+    arrive(made, root, "MC.jsonl")
+    first = next(iter(lines_of(root)[line_id] for line_id in sorted(lines_of(root))
+                      if lines_of(root)[line_id].get("by") == "MC"))
+    library = Library.open(root / "library" / "library.sqlite")
+    try:
+        with library.engine.begin() as conn:  # as the other process left it
+            conn.exec_driver_sql(
+                "INSERT INTO journal (line_id, source, row_table, row_id) "
+                f"VALUES ('{first['id']}', 'MC.jsonl', 'screening_log', 999)")
+    finally:
+        library.close()
+    monkeypatch.setattr(ActStore, "applied", lambda self, ids: set())  # looked before
+    said = opened(root)
+    mc_lines = sum(1 for line in lines_of(root).values() if line.get("by") == "MC")
+    assert said == [f"Applied {mc_lines - 1} new judgement lines from judgements/ (MC)"]
+    assert rows(root)["screening_log"] == mc_lines - 2  # the tag is not a screening line

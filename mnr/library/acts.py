@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 _AT_ONCE = 500  # ids per IN (...)
 
 
+class AlreadyApplied(Exception):
+    """A line being replayed was applied meanwhile by another process (two commands
+    catching up at once): the transaction is given up, the line is not applied twice."""
+
+
 class WorkRef(int):
     """A work id in a line being made: written as the reference of one of its records."""
 
@@ -40,6 +45,10 @@ def note_acts(library: Library, conn: Connection, table: str, row_ids: Sequence[
     replaying = library.replaying_lines
     if replaying is not None:
         taken, replaying[:] = replaying[:len(row_ids)], replaying[len(row_ids):]
+        j = schema.journal
+        if conn.execute(select(j.c.line_id).where(
+                j.c.line_id.in_([line_id for line_id, _ in taken])).limit(1)).first():
+            raise AlreadyApplied  # by another process, since this one read the lines
         rows = [{"line_id": line_id, "source": source, "row_table": table, "row_id": row_id}
                 for (line_id, source), row_id in zip(taken, row_ids, strict=True)]
     else:
