@@ -166,6 +166,7 @@ class ActStore:
     """Reached as ``library.acts``: what has been applied, and names resolved."""
 
     def __init__(self, library: Library) -> None:
+        self._library = library
         self._engine = library.engine
 
     def seen(self) -> dict[str, Seen]:
@@ -187,11 +188,16 @@ class ActStore:
     def note_copies(self, copies: Sequence[tuple[str, str, str, int]]) -> None:
         """Note lines (id, file, table, row id) that repeat an act the library has (under
         another line): applied, as that row."""
-        if copies:
-            with self._engine.begin() as conn:
-                conn.execute(insert(schema.journal), [
-                    {"line_id": line_id, "source": source, "row_table": table, "row_id": row}
-                    for line_id, source, table, row in copies])
+        if not copies:
+            return
+        j = schema.journal
+        with self._library.writing() as conn:
+            there = set(conn.execute(select(j.c.line_id).where(
+                j.c.line_id.in_([copy[0] for copy in copies]))).scalars())
+            rows = [{"line_id": line_id, "source": source, "row_table": table, "row_id": row}
+                    for line_id, source, table, row in copies if line_id not in there]
+            if rows:  # (those there: noted by another process meanwhile)
+                conn.execute(insert(j), rows)
 
     def applied(self, line_ids: Collection[str]) -> set[str]:
         """Which of these lines the library has applied."""
