@@ -786,3 +786,40 @@ def test_the_screenshot_shows_the_list_the_work_and_the_counts(project: Project)
                           "community mental health": "bold green underline"}
 
     drive(project, steps)
+
+
+def test_lines_a_pull_brings_reach_the_running_screen_and_are_said(
+        project: Project, tmp_path: Path) -> None:
+    """MC screened in their own copy of the review; their judgement file arrives (a pull,
+    a synced folder) while BH screens: the next poll applies it, says so, and BH sees
+    MC's decision beside theirs."""
+    import shutil
+
+    from mnr.review import open_review
+
+    first = work_ids(project)[0]
+    colleague = tmp_path / "colleague"
+    shutil.copytree(project.root, colleague)
+    theirs = Project(colleague)
+    library = open_review(theirs).library
+    try:
+        here = load(library, theirs.settings()).stage("title")
+        decide.decide(library, here, first, "MC", "n")
+    finally:
+        library.close()
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await screening(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        (project.root / "judgements").mkdir(exist_ok=True)
+        shutil.copy(colleague / "judgements" / "MC.jsonl",
+                    project.root / "judgements" / "MC.jsonl")
+        screen._poll()
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert "Applied 1 new judgement lines from judgements/ (MC)" in said
+        mine = screen.session.stage.visible_decisions(first, "BH")
+        assert {name: entry.decision for name, entry in mine.items()} == {"BH": "y", "MC": "n"}
+
+    drive(project, steps)

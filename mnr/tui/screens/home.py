@@ -18,11 +18,10 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mnr.errors import LibraryUnavailable
-from mnr.replay import catch_up
 from mnr.review import ReviewStatus, status
 from mnr.screening.summary import StageSummary
 from mnr.synthesis.progress import SynthesisProgress, synthesis_progress
-from mnr.tui.screens.prompts import HelpScreen, binding_keys, plural
+from mnr.tui.screens.prompts import HelpScreen, binding_keys, catch_up_and_tell, plural
 
 if TYPE_CHECKING:
     from mnr.tui.app import MnrApp
@@ -98,7 +97,7 @@ class HomeScreen(Screen[None]):
         if self.app.screen is not self:
             return
         try:
-            catch_up(self.mnr.library)
+            catch_up_and_tell(self, self.mnr.library)
             seen = self.mnr.library.acts.seen()
         except LibraryUnavailable:
             return  # busy: next time

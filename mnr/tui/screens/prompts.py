@@ -4,18 +4,20 @@ text, help."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mnr.errors import LibraryUnavailable
+from mnr.library import Library
+from mnr.replay import catch_up
 
 OTHER = "\0other"
 
@@ -187,3 +189,17 @@ def binding_keys(bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
             keys.append((binding.key_display or binding.key.replace(",", " / "),
                          binding.description))
     return keys
+
+
+def catch_up_and_tell(screen: Screen[Any], library: Library) -> None:
+    """Apply the judgement lines a pull or a synced folder brought, saying so; when they
+    need the library rebuilt (they must come before acts applied here), say once how.
+    Raises LibraryUnavailable when the library is busy (the caller tries again later)."""
+    caught = catch_up(library)
+    for line in caught.said:
+        screen.notify(line, timeout=6)
+    told: set[str] = screen.app.__dict__.setdefault("_mnr_told", set())
+    if caught.rebuild and caught.rebuild not in told:
+        told.add(caught.rebuild)
+        screen.notify(f"{caught.rebuild}: quit and run any mnr command (e.g. `mnr status`) "
+                      "to rebuild the library in order", severity="warning", timeout=15)

@@ -26,7 +26,6 @@ from textual.widgets import Footer, ProgressBar, Static
 from mnr.collector import IdleCollector
 from mnr.errors import LibraryUnavailable, MnrError
 from mnr.library.models import LogEntry
-from mnr.replay import catch_up
 from mnr.screening.fulltexts import attach, fulltexts, open_fulltext
 from mnr.screening.highlight import pattern
 from mnr.screening.session import ScreeningSession
@@ -37,6 +36,7 @@ from mnr.tui.screens.prompts import (
     TextPrompt,
     binding_keys,
     busy,
+    catch_up_and_tell,
     criteria_text,
 )
 from mnr.tui.widgets.text_pane import TextPane, Wrapped
@@ -450,7 +450,7 @@ class ScreeningScreen(Screen[None]):
         """Show what other reviewers decided meanwhile (as blinding allows): in this
         library, or in judgement lines a pull or a synced folder brought."""
         try:
-            catch_up(self.session.library)
+            catch_up_and_tell(self, self.session.library)
             touched = self.session.poll()
         except LibraryUnavailable:
             return  # busy: next time
