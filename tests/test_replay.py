@@ -378,6 +378,8 @@ def test_a_judgement_file_that_cannot_be_written_saves_nothing_and_says_which(
         judged: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         command: tuple[str, ...], file_name: str) -> None:
     root = copy_of(judged, tmp_path)
+    if command == ("dedupe",):  # a pass that changes nothing is not logged: make one that does
+        mnr(root, "dedupe", "--undo")
     before = (rows(root), views(root), lines_of(root))
     monkeypatch.setattr(os, "open", _refuse_logs(os.open))
     result = run(root, *command)
@@ -821,3 +823,13 @@ def test_lines_another_process_applied_meanwhile_are_not_applied_twice(
     mc_lines = sum(1 for line in lines_of(root).values() if line.get("by") == "MC")
     assert said == [f"Applied {mc_lines - 1} new judgement lines from judgements/ (MC)"]
     assert rows(root)["screening_log"] == mc_lines - 2  # the tag is not a screening line
+
+
+def test_a_pass_that_changes_nothing_is_not_logged(judged: Path, tmp_path: Path) -> None:
+    """Running `mnr dedupe` again on a deduplicated review writes no judgement line (the
+    demo's README command leaves the folder as it was)."""
+    root = copy_of(judged, tmp_path)
+    before = lines_of(root)
+    said = mnr(root, "dedupe").stderr
+    assert "nothing changed since the last pass" in " ".join(said.split())
+    assert lines_of(root) == before

@@ -104,7 +104,9 @@ def _change(library: Library, decide: tuple[str, str, str] | None, split: str | 
         err.print(f"Compared {result.records:,} records in {result.seconds:.1f} s: "
                   f"{result.duplicate_pairs:,} duplicate pairs merged, "
                   f"{result.review_pairs:,} uncertain pairs to review "
-                  "(`mnr dedupe --review --reviewer YOU`).", highlight=False)
+                  "(`mnr dedupe --review --reviewer YOU`)"
+                  + ("." if result.changed else "; nothing changed since the last pass."),
+                  highlight=False)
 
 
 def _print_counts(state: ReviewStatus, overlapping: dict[tuple[str, str], int],

@@ -32,6 +32,7 @@ class PassResult:
     duplicate_pairs: int
     review_pairs: int
     seconds: float
+    changed: bool = True  # False: the same pairs and works as the current pass (not logged)
 
 
 def _groups(dois: dict[int, str | None], pairs: Sequence[CandidatePair],
@@ -58,15 +59,35 @@ def deduplicate(library: Library, at: str | None = None) -> PassResult:
     found = [CandidatePair(p.record_a, p.record_b, p.score, p.verdict, p.reason) for p in pairs]
     standing = effective_decisions(library.works.decisions())
     groups = _groups({f.record_id: f.doi for f in fields}, found, standing)
-    library.works.commit(groups, pairs=found, records=len(fields),
-                         seconds=time.perf_counter() - started, at=at)
+    # A pass that would find what the current one found changes nothing: it is not logged
+    # (running `mnr dedupe` again writes no judgement line). A replayed pass always is.
+    changed = at is not None or not _as_now(library, found, groups)
+    if changed:
+        library.works.commit(groups, pairs=found, records=len(fields),
+                             seconds=time.perf_counter() - started, at=at)
     seconds = time.perf_counter() - started  # works written included
     return PassResult(
         records=len(fields),
         duplicate_pairs=sum(1 for p in found if p.verdict == "duplicate"),
         review_pairs=sum(1 for p in found if p.verdict == "review"),
         seconds=seconds,
+        changed=changed,
     )
+
+
+def _as_now(library: Library, pairs: Sequence[CandidatePair],
+            groups: Sequence[Sequence[int]]) -> bool:
+    """Whether these pairs and groups are those of the current pass and works."""
+    def key(pair: CandidatePair) -> tuple[int, int, float, str, str]:
+        return (pair.record_a, pair.record_b, pair.score, pair.verdict, pair.reason)
+
+    if sorted(map(key, pairs)) != sorted(map(key, library.works.current_pairs())):
+        return False
+    works: dict[int, set[int]] = {}
+    for record_id, work_id in library.works.memberships().items():
+        works.setdefault(work_id, set()).add(record_id)
+    return {frozenset(members) for members in works.values()} == {
+        frozenset(group) for group in groups}
 
 
 def _regroup(library: Library, decisions: Sequence[NewDecision] = (),
