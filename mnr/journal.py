@@ -122,15 +122,28 @@ class Journal:
                     before = _seen(descriptor)
                     if before.size and not bytes.fromhex(before.tail).endswith(b"\n"):
                         data = b"\n" + data  # a line cut short by a crash stays on its own
-                    os.write(descriptor, data)
+                    written[name] = (before, before)
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(descriptor, view):]
                     os.fsync(descriptor)
                     written[name] = (before, _seen(descriptor))
                 finally:
                     os.close(descriptor)
             except OSError as error:
+                self._take_back(written)
                 raise MnrError(f"{path}: could not be written ({error.strerror or error}); "
                                "nothing was saved") from None
         return written
+
+    def _take_back(self, written: dict[str, tuple[Seen, Seen]]) -> None:
+        """Cut the files this append wrote (to other people's files, before one failed)
+        back to where they were: the act is saved in all of them or none."""
+        for name, (before, _) in written.items():
+            try:
+                os.truncate(self.path(name), before.size)
+            except OSError:
+                pass  # what stays is applied at the next opening, as after a crash
 
     def prepare(self) -> None:
         """The folder, with the .gitattributes that lets git merge two copies of a file."""

@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 from mnr import review
 from mnr.cli import main
 from mnr.dedupe.passes import deduplicate
+from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library import acts as acts_module
 from mnr.library.acts import JUDGEMENT_KEYS
@@ -833,3 +834,34 @@ def test_a_pass_that_changes_nothing_is_not_logged(judged: Path, tmp_path: Path)
     said = mnr(root, "dedupe").stderr
     assert "nothing changed since the last pass" in " ".join(said.split())
     assert lines_of(root) == before
+
+
+def test_acts_of_two_people_saved_together_are_in_both_files_or_neither(
+        judged: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch for BH and MC (a decisions import) whose second file cannot be written
+    leaves the first as it was: nothing saved, in the library or in the folder."""
+    from mnr.library.models import NewEntry
+
+    root = copy_of(judged, tmp_path)
+    before = (rows(root), lines_of(root),
+              (root / "judgements" / "BH.jsonl").read_bytes())
+    real = os.open
+
+    def refusing(path: object, *args: object, **kwargs: object) -> int:
+        if str(path).endswith("MC.jsonl"):
+            raise OSError(28, "No space left on device")
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    library = review.open_review(Project(root)).library
+    try:
+        monkeypatch.setattr(os, "open", refusing)
+        work = library.screening.work_ids().pop()
+        with pytest.raises(MnrError, match="MC.jsonl: could not be written"):
+            library.screening.append([
+                NewEntry(work, "title", "BH", "note", note="first"),
+                NewEntry(work, "title", "MC", "note", note="second")])
+        monkeypatch.undo()
+    finally:
+        library.close()
+    assert (rows(root), lines_of(root),
+            (root / "judgements" / "BH.jsonl").read_bytes()) == before
