@@ -23,7 +23,7 @@ from mnr.display import printable
 from mnr.errors import MnrError
 from mnr.screening import decide as actions
 from mnr.screening.session import ScreeningSession
-from mnr.tui.screens.prompts import HelpScreen, TextPrompt, binding_keys
+from mnr.tui.screens.prompts import HelpScreen, TextPrompt, binding_keys, leave
 from mnr.tui.widgets.work_detail import decision_text, describe_work
 
 
@@ -136,7 +136,4 @@ class ConflictsScreen(Screen[None]):
                                         settings.exclude))
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
+        leave(self)

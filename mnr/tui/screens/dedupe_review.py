@@ -34,6 +34,7 @@ from mnr.dedupe.queue import ReviewItem, review_queue
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.records import StoredRecord
+from mnr.tui.screens.prompts import leave
 from mnr.tui.widgets.pair_view import PairView, shorten
 
 PairKey = tuple[int, int]
@@ -210,14 +211,7 @@ class DedupeReviewScreen(Screen[None]):
             self._quit_requested = True
             self._update_header()
         else:
-            self._leave()
-
-    def _leave(self) -> None:
-        """Back to the home screen if opened from it; otherwise the app ends."""
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
+            leave(self)
 
     # -- saving -----------------------------------------------------------------------
 
@@ -273,4 +267,4 @@ class DedupeReviewScreen(Screen[None]):
         if self._pending:
             self._start_saving()
         elif self._quit_requested:
-            self._leave()
+            leave(self)

@@ -22,7 +22,7 @@ from mnr.display import printable
 from mnr.library import Library
 from mnr.project import Settings
 from mnr.synthesis.studies import Study, studies
-from mnr.tui.screens.prompts import HelpScreen, binding_keys, plural
+from mnr.tui.screens.prompts import HelpScreen, binding_keys, leave, plural
 from mnr.tui.widgets.work_detail import describe_work
 
 
@@ -77,7 +77,4 @@ class IncludedScreen(Screen[None]):
                                         self.settings.exclude))
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
+        leave(self)

@@ -203,3 +203,12 @@ def catch_up_and_tell(screen: Screen[Any], library: Library) -> None:
         told.add(caught.rebuild)
         screen.notify(f"{caught.rebuild}: quit and run any mnr command (e.g. `mnr status`) "
                       "to rebuild the library in order", severity="warning", timeout=15)
+
+
+def leave(screen: Screen[Any]) -> None:
+    """Back to the screen below (the home screen, if the screen was opened from it);
+    otherwise the app ends."""
+    if len(screen.app.screen_stack) > 2:
+        screen.app.pop_screen()
+    else:
+        screen.app.exit()

@@ -38,6 +38,7 @@ from mnr.tui.screens.prompts import (
     busy,
     catch_up_and_tell,
     criteria_text,
+    leave,
 )
 from mnr.tui.widgets.text_pane import TextPane, Wrapped
 from mnr.tui.widgets.work_columns import (
@@ -441,10 +442,7 @@ class ScreeningScreen(Screen[None]):
             self.notify(error.message, severity="error")
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
+        leave(self)
 
     def _poll(self) -> None:
         """Show what other reviewers decided meanwhile (as blinding allows): in this

@@ -26,7 +26,7 @@ from mnr.errors import LibraryUnavailable, MnrError
 from mnr.library import Library
 from mnr.project import Settings
 from mnr.synthesis.studies import Study, studies
-from mnr.tui.screens.prompts import HelpScreen, binding_keys, busy
+from mnr.tui.screens.prompts import HelpScreen, binding_keys, busy, leave
 
 
 def study_heading(study: Study) -> Text:
@@ -228,7 +228,4 @@ class StudyFormScreen(Screen[None]):
             self.notify(f"Not saved: {names}. Ctrl+S saves the study shown; Escape again "
                         "leaves without saving.", severity="warning", timeout=6)
             return
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
+        leave(self)

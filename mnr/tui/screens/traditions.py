@@ -27,7 +27,15 @@ from mnr.library import Library
 from mnr.project import Settings
 from mnr.synthesis import traditions as core
 from mnr.synthesis.studies import Study, parse_works, studies
-from mnr.tui.screens.prompts import OTHER, ChoicePicker, HelpScreen, TextPrompt, binding_keys, busy
+from mnr.tui.screens.prompts import (
+    OTHER,
+    ChoicePicker,
+    HelpScreen,
+    TextPrompt,
+    binding_keys,
+    busy,
+    leave,
+)
 from mnr.tui.widgets.tradition_detail import TraditionMap
 
 
@@ -349,7 +357,4 @@ class TraditionsScreen(Screen[None]):
                                         self.settings.exclude))
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
+        leave(self)
