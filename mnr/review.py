@@ -70,9 +70,13 @@ def open_review(project: Project, progress: Progress | None = None) -> Opened:
     said: list[str] = []
     if not first_use:
         try:
-            rebuild = _late_search(project, library)
+            try:  # read once: the checks below and reconcile share it
+                found: Drift | MnrError = drift(project, library)
+            except MnrError as error:
+                found = error
+            rebuild = _late_search(found, library) if isinstance(found, Drift) else None
             if rebuild is None:
-                said = reconcile(project, library, progress)
+                said = reconcile(project, library, progress, found)
                 rebuild = _catch_up(library, said)
         except BaseException:
             library.close()
@@ -141,15 +145,11 @@ def _remove(database: Path) -> None:
         Path(f"{database}{suffix}").unlink(missing_ok=True)
 
 
-def _late_search(project: Project, library: Library) -> str | None:
+def _late_search(found: Drift, library: Library) -> str | None:
     """Why the library must be rebuilt, if a logged search it lacks was imported (on
     another machine) before a deduplication pass it has already run: the works must be
     made again in the order things happened."""
-    try:
-        unimported = drift(project, library).unimported
-    except MnrError:
-        return None  # reconcile says why
-    timed = [entry for entry in unimported if entry.imported and entry.file.is_file()]
+    timed = [entry for entry in found.unimported if entry.imported and entry.file.is_file()]
     if not timed:
         return None
     passes = library.acts.newest(["dedupe_runs"])
@@ -306,17 +306,21 @@ def _content_sha256(path: Path) -> str | None:
         return None
 
 
-def reconcile(project: Project, library: Library,
-              progress: Progress | None = None) -> list[str]:
+def reconcile(project: Project, library: Library, progress: Progress | None = None,
+              found: Drift | MnrError | None = None) -> list[str]:
     """Bring the library in line with the search log, in favour of the log: a logged
     search the library lacks is imported, a search the log does not list is withdrawn
     (its records are kept), a logged withdrawal is applied. Returns what was done (or
     could not be), one line each; nothing when they agree, which is the usual case and
-    costs one small query and reading the log."""
-    try:
-        found = drift(project, library)
-    except MnrError as error:
-        return [f"the library was not checked against the search log: {error.message}"]
+    costs one small query and reading the log (``found``: the drift, or why it could not
+    be read, when the caller has it already)."""
+    if found is None:
+        try:
+            found = drift(project, library)
+        except MnrError as error:
+            found = error
+    if isinstance(found, MnrError):
+        return [f"the library was not checked against the search log: {found.message}"]
     if not found and not found.strays:
         return []
     done = [f"searches/{name} is not in searches/log.toml, so it is not part of the review: "

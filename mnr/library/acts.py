@@ -151,6 +151,13 @@ def _record_names(conn: Connection, record_ids: Collection[int]) -> dict[int, st
     return names
 
 
+def line_of(conn: Connection, table: str, row_id: int) -> str | None:
+    """The (first) line that made a row of ``table``: what an undo names."""
+    j = schema.journal
+    return conn.execute(select(j.c.line_id).where(j.c.row_table == table, j.c.row_id == row_id)
+                        .order_by(j.c.line_id).limit(1)).scalar()
+
+
 def record_name(sha256: str, position: int) -> str:
     """How a judgement line names a record: its export's SHA-256 (16 hex digits) and its
     position in the export."""
@@ -243,13 +250,6 @@ class ActStore:
                 log.c.kind == "resolution")
         with self._engine.connect() as conn:
             return conn.execute(query).scalar() or ""
-
-    def line_of(self, table: str, row_id: int) -> str | None:
-        """The line that made a row (e.g. a theme's first version)."""
-        j = schema.journal
-        with self._engine.connect() as conn:
-            return conn.execute(select(j.c.line_id).where(
-                j.c.row_table == table, j.c.row_id == row_id)).scalar()
 
     def records(self, names: Collection[str]) -> dict[str, tuple[int, int | None]]:
         """Record references -> (record id, its work now, None before deduplication);

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from mnr.journal import Line
 from mnr.library import schema
-from mnr.library.acts import RecordRef, note_acts
+from mnr.library.acts import RecordRef, line_of, note_acts
 from mnr.library.models import CandidatePair, MatchFields, PairDecision
 
 if TYPE_CHECKING:
@@ -243,7 +243,7 @@ class WorkStore:
                              .values(undone_at=stamp))
                 note_acts(self._library, conn, UNDONE_PASSES, [undo_run], lambda: [{
                     "at": stamp, "by": None, "act": "dedupe-undo",
-                    "pass": _line_of(conn, "dedupe_runs", undo_run)}])
+                    "pass": line_of(conn, "dedupe_runs", undo_run)}])
             if decisions:
                 _log_decisions(self._library, conn, decisions)
             _regroup(conn, groups)
@@ -252,12 +252,6 @@ class WorkStore:
 
 _AT_ONCE = 500  # record ids per DELETE ... IN (...)
 UNDONE_PASSES = "dedupe_undos"  # how the journal names the undoing of a pass (its run id)
-
-
-def _line_of(conn: Connection, table: str, row_id: int) -> str | None:
-    j = schema.journal
-    return conn.execute(select(j.c.line_id).where(j.c.row_table == table, j.c.row_id == row_id)
-                        .order_by(j.c.line_id).limit(1)).scalar()
 
 
 def _log_decisions(library: Library, conn: Connection, decisions: Sequence[NewDecision]
@@ -272,7 +266,7 @@ def _log_decisions(library: Library, conn: Connection, decisions: Sequence[NewDe
 
     def lines() -> list[Line]:
         return [decision_line(row, None if row["undoes"] is None
-                              else _line_of(conn, "dedupe_decisions", row["undoes"]))
+                              else line_of(conn, "dedupe_decisions", row["undoes"]))
                 for row in rows]
 
     note_acts(library, conn, "dedupe_decisions", [row["decision_id"] for row in rows], lines)
