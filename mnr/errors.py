@@ -27,6 +27,11 @@ class LibraryUnavailable(MnrError):
     exit_code = 5
 
 
+class NotPermitted(LibraryUnavailable):
+    """The library's server refused a write this user may not make (another reviewer's
+    initials, a read-only role, a change to a log): nothing was written."""
+
+
 class LibraryDamaged(LibraryUnavailable):
     """The library's file is damaged (or is not a library): it is a cache of the review
     folder, so moving it away lets mnr build it again."""

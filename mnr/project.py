@@ -8,6 +8,7 @@ Commands find it by walking up from the working directory, as git does.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ SEARCHES_DIR = "searches"
 LIBRARY_DIR = "library"
 LOG_FILE = "log.toml"
 DATABASE_FILE = "library.sqlite"
+LIBRARY_URL_VARIABLE = "MNR_LIBRARY_URL"
 
 LOG_HEADER = """\
 # Search log (PRISMA-S): one [[search]] per export in this folder, in import order.
@@ -89,6 +91,7 @@ class Settings:
     country_group: list[str] = field(default_factory=lambda: list(UK))  # shown apart
     country_group_label: str = "UK"
     mailto: str = ""  # the contact address OpenAlex's polite pool asks for (`mnr chase`)
+    library_url: str = ""  # a PostgreSQL server's library (``[library] url``); "": the file
 
     def check_reviewer(self, name: str) -> None:
         """Refuse initials that review.toml, when it lists reviewers, does not list."""
@@ -131,6 +134,17 @@ class Project:
 
     def settings(self) -> Settings:
         return load_settings(self.review_file)
+
+    def library_url(self) -> str | None:
+        """The PostgreSQL server the review's library is on, if it is on one:
+        ``MNR_LIBRARY_URL`` (which wins, so that a password need never be in a file that
+        goes into git), else review.toml's ``[library] url``; None: the library file."""
+        url = os.environ.get(LIBRARY_URL_VARIABLE, "").strip()
+        if url:
+            return url
+        if not self.review_file.is_file():
+            return None
+        return load_settings(self.review_file).library_url or None
 
 
 def find_project(start: Path | None = None) -> Project:
@@ -318,6 +332,7 @@ def load_settings(path: Path) -> Settings:
         country_group=toml.strings("traditions_timeline.group", UK),
         country_group_label=toml.string("traditions_timeline.label", "UK"),
         mailto=toml.string("openalex.mailto").strip(),
+        library_url=toml.string("library.url").strip(),
     )
 
 

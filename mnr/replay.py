@@ -119,7 +119,7 @@ class Replayer:
     def save(self, group: Sequence[Sourced], save: Callable[..., object], *args: Any,
              **kwargs: Any) -> None:
         """Call ``save(*args, **kwargs)``, its acts noted as made by these lines."""
-        with self.library.replaying([(line["id"], source) for source, line in group]):
+        with self.library.replaying([(line["id"], source, line) for source, line in group]):
             save(*args, **kwargs)
 
 
@@ -177,7 +177,7 @@ def _screen(replayer: Replayer, group: Sequence[Sourced]) -> None:
             origin=line.get("origin", "judgements")))
     stored: list[LogEntry] = []
     if entries:
-        with replayer.library.replaying([(line["id"], source) for source, line in group]):
+        with replayer.library.replaying([(line["id"], source, line) for source, line in group]):
             stored = replayer.library.screening.append(entries)
     for entry in stored:
         if entry.kind != "undo":

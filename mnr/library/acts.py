@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from mnr.journal import Line, Seen, file_name, new_ids
+from mnr.journal import Line, Seen, encode, file_name, new_ids
 from mnr.library import schema
 
 if TYPE_CHECKING:
@@ -43,17 +43,19 @@ def note_acts(library: Library, conn: Connection, table: str, row_ids: Sequence[
     otherwise write their lines (``make_lines``, refs still as WorkRef/RecordRef) to the
     judgement logs first. A library opened without a review folder writes none."""
     replaying = library.replaying_lines
+    keep = library.keeps_lines
     if replaying is not None:
         taken, replaying[:] = replaying[:len(row_ids)], replaying[len(row_ids):]
         j = schema.journal
         if conn.execute(select(j.c.line_id).where(
-                j.c.line_id.in_([line_id for line_id, _ in taken])).limit(1)).first():
+                j.c.line_id.in_([line_id for line_id, _, _ in taken])).limit(1)).first():
             raise AlreadyApplied  # by another process, since this one read the lines
-        rows = [{"line_id": line_id, "source": source, "row_table": table, "row_id": row_id}
-                for (line_id, source), row_id in zip(taken, row_ids, strict=True)]
+        rows = [{"line_id": line_id, "source": source, "row_table": table, "row_id": row_id,
+                 "line": encode(line) if keep else None}
+                for (line_id, source, line), row_id in zip(taken, row_ids, strict=True)]
     else:
         journal = library.journal
-        if journal is None or not row_ids:
+        if (journal is None and not keep) or not row_ids:
             return
         made = make_lines()
         resolve_refs(conn, made)
@@ -62,10 +64,11 @@ def note_acts(library: Library, conn: Connection, table: str, row_ids: Sequence[
         for line in lines:  # "#2": the third line written with this one
             if isinstance(undone := line.get("undoes"), str) and undone.startswith("#"):
                 line["undoes"] = lines[int(undone[1:])]["id"]
-        written = journal.append(lines)
-        _advance(conn, written)
+        if journal is not None:
+            _advance(conn, journal.append(lines))
         rows = [{"line_id": line["id"], "source": file_name(line.get("by")), "row_table": table,
-                 "row_id": row_id} for line, row_id in zip(lines, row_ids, strict=True)]
+                 "row_id": row_id, "line": encode(line) if keep else None}
+                for line, row_id in zip(lines, row_ids, strict=True)]
     if rows:
         conn.execute(insert(schema.journal), rows)
 
@@ -215,6 +218,15 @@ class ActStore:
                 found.update(conn.execute(select(j.c.line_id).where(j.c.line_id.in_(chunk)))
                              .scalars())
         return found
+
+    def kept_lines(self) -> list[tuple[str, str]]:
+        """The judgement lines a server's library keeps, (line id, the line as JSON), in
+        the order they were written: what ``mnr server pull`` writes to a folder."""
+        j = schema.journal
+        with self._engine.connect() as conn:
+            return [(line_id, line) for line_id, line in conn.execute(
+                select(j.c.line_id, j.c.line).where(j.c.line.is_not(None))
+                .order_by(j.c.line_id))]
 
     def applied_from(self, source: str) -> set[str]:
         j = schema.journal

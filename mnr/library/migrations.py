@@ -16,14 +16,28 @@ from mnr.library import schema
 
 
 def _append_only(conn: Connection, table: str, said: str) -> None:
-    """Make SQLite refuse to change or delete the rows of a table that is a log
-    (``said``: what the refusal calls the rows, e.g. "records are")."""
-    if conn.dialect.name != "sqlite":
+    """Make the database refuse to change or delete the rows of a table that is a log
+    (``said``: what the refusal calls the rows, e.g. "records are"). On PostgreSQL the
+    refusal holds for every role, the tables' owner included (a role's grants say the
+    same for the roles ``mnr server setup`` makes)."""
+    if conn.dialect.name == "sqlite":
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(text(
+                f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{said} never changed or deleted'); END"))
         return
-    for event in ("UPDATE", "DELETE"):
-        conn.execute(text(
-            f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{said} never changed or deleted'); END"))
+    conn.execute(text("""
+        CREATE OR REPLACE FUNCTION mnr_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'mnr: % never changed or deleted (table %)', TG_ARGV[0],
+                TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+        END $$"""))
+    conn.execute(text(
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION mnr_append_only('{said}')"))
+    conn.execute(text(
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION mnr_append_only('{said}')"))
 
 
 def _v1_initial(conn: Connection) -> None:
@@ -89,6 +103,34 @@ def _v8_journal(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
+def _v9_kept_lines(conn: Connection) -> None:
+    """Judgement lines kept in the library (a server's), the journal append-only, and, on
+    a server, the searches' own columns never changed (a withdrawal or a correction of
+    what the librarian said is all that changes a search)."""
+    if "line" not in {column["name"] for column in inspect(conn).get_columns("journal")}:
+        conn.execute(text("ALTER TABLE journal ADD COLUMN line TEXT"))
+    _append_only(conn, "journal", "judgement lines are")
+    if conn.dialect.name == "sqlite":
+        return
+    kept = ("search_id", "source_kind", "file_name", "file_sha256", "file_bytes", "encoding",
+            "format", "imported_at")
+    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in kept)
+    conn.execute(text(f"""
+        CREATE OR REPLACE FUNCTION mnr_search_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' OR {changed}
+               OR (OLD.record_count != 0 AND NEW.record_count != OLD.record_count) THEN
+                RAISE EXCEPTION 'mnr: searches are never deleted, nor their files changed'
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RETURN NEW;
+        END $$"""))
+    conn.execute(text("CREATE TRIGGER searches_kept BEFORE UPDATE OR DELETE ON searches "
+                      "FOR EACH ROW EXECUTE FUNCTION mnr_search_kept()"))
+    conn.execute(text("CREATE TRIGGER searches_no_truncate BEFORE TRUNCATE ON searches "
+                      "FOR EACH STATEMENT EXECUTE FUNCTION mnr_append_only('searches are')"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "searches, records and record sources", _v1_initial),
     (2, "works and deduplication", _v2_works),
@@ -98,6 +140,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "screening log index by work", _v6_log_by_work),
     (7, "works merged into others", _v7_work_merges),
     (8, "judgement lines applied and judgement files read", _v8_journal),
+    (9, "judgement lines kept in the library; the journal append-only", _v9_kept_lines),
 ]
 
 LATEST = MIGRATIONS[-1][0]

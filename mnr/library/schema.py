@@ -325,6 +325,9 @@ journal = Table(
     Column("source", Text, nullable=False),  # the file, e.g. "BH.jsonl"
     Column("row_table", String(32), nullable=False),
     Column("row_id", Integer, nullable=False),
+    # the line itself, kept by a server's library (schema version 9): what ``mnr server
+    # pull`` writes to a review folder; NULL in a library file (the folder has the line)
+    Column("line", Text),
     Index("ix_journal_source", "source"),
     Index("ix_journal_row", "row_table", "row_id"),
 )

@@ -6,7 +6,6 @@ current decision, conflicts, progress) is derived from it by mnr.screening.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
@@ -15,10 +14,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, func, insert, select, text
 
 from mnr.journal import Line
-from mnr.library import schema
+from mnr.library import dialect, schema
 from mnr.library.acts import WorkRef, note_acts
 from mnr.library.models import Fulltext, History, LiveEntry, LogEntry, NewEntry, WorkLine
-from mnr.library.works import SPECIAL_WORKS
 
 if TYPE_CHECKING:
     from mnr.library.store import Library
@@ -57,26 +55,25 @@ class ScreeningStore:
         if not entries:
             return []
         stamp = now()
-        with self._library.writing() as conn:
-            first = int(conn.execute(select(func.coalesce(func.max(_LOG.c.entry_id), 0)))
-                        .scalar_one()) + 1
+        # Appends by several reviewers at once go side by side (a shared write).
+        with self._library.writing(shared=True) as conn:
+            ids = dialect.new_ids(conn, _LOG.c.entry_id, len(entries))
             rows: list[dict[str, Any]] = [
                     {"work_id": e.work_id, "stage": e.stage, "reviewer": e.reviewer,
                      "kind": e.kind, "decision": e.decision, "reason": clean_reason(e.reason),
                      "note": e.note,
-                     "undoes": first - e.undoes - 1 if e.undoes is not None and e.undoes < 0
+                     "undoes": ids[-e.undoes - 1] if e.undoes is not None and e.undoes < 0
                      else e.undoes,
                      "decided_at": e.decided_at or stamp, "origin": e.origin}
                     for e in entries]
             if len(rows) == 1:
-                conn.execute(insert(_LOG).values(entry_id=first, **rows[0]))
+                conn.execute(insert(_LOG).values(entry_id=ids[0], **rows[0]))
             else:
-                conn.execute(insert(_LOG), [{"entry_id": first + i, **row}
-                                            for i, row in enumerate(rows)])
-            ids = range(first, first + len(rows))
+                conn.execute(insert(_LOG), [{"entry_id": entry_id, **row}
+                                            for entry_id, row in zip(ids, rows, strict=True)])
             note_acts(self._library, conn, "screening_log", ids,
-                      lambda: _screening_lines(conn, rows, first))
-        return [LogEntry(entry_id=first + i, **row) for i, row in enumerate(rows)]
+                      lambda: _screening_lines(conn, rows, ids))
+        return [LogEntry(entry_id=entry_id, **row) for entry_id, row in zip(ids, rows, strict=True)]
 
     def log(self, stage: str | None = None, after: int = 0) -> list[LogEntry]:
         """The log in order, for one stage or all, from entry ``after + 1`` on."""
@@ -84,8 +81,7 @@ class ScreeningStore:
         if stage is not None:
             query = query.where(_LOG.c.stage == stage)
         with self._engine.connect() as conn:  # plain tuples: the whole log is read at start
-            compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
-            rows = conn.exec_driver_sql(str(compiled)).cursor.fetchall()  # type: ignore[union-attr]
+            rows = dialect.fetch_tuples(conn, query)
         return list(map(LogEntry._make, rows))
 
     def entries_of(self, work_ids: Collection[int]) -> list[LogEntry]:
@@ -117,8 +113,7 @@ class ScreeningStore:
             return [line for at in range(0, len(ordered), _IDS_AT_ONCE)
                     for line in self.work_lines(ids=ordered[at:at + _IDS_AT_ONCE])]
         r, s, rw = schema.records, schema.searches, schema.record_works
-        in_sql = self._engine.dialect.name == "sqlite"
-        first_author = func.json_extract(r.c.authors, "$[0]") if in_sql else r.c.authors
+        first_author = dialect.first_of_json_list(self._engine, r.c.authors)
         query = (
             select(rw.c.work_id, r.c.title, r.c.year, first_author, r.c.journal, s.c.database)
             .select_from(rw.join(r, r.c.record_id == rw.c.record_id)
@@ -132,21 +127,20 @@ class ScreeningStore:
             query = query.where(rw.c.work_id.in_(sorted(ids)))
         lines: list[WorkLine] = []
         with self._engine.connect() as conn:
-            compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
-            rows = conn.exec_driver_sql(str(compiled)).fetchall()
+            rows = dialect.fetch_tuples(conn, query)
         current: int | None = None
         best: Any = None
         databases: dict[str, None] = {}
         for row in rows:
             if row[0] != current:
                 if best is not None:
-                    lines.append(_work_line(best, databases, in_sql))
+                    lines.append(_work_line(best, databases))
                 current, best, databases = row[0], row, {}
             elif _line_score(row) > _line_score(best):
                 best = row
             databases[row[5]] = None
         if best is not None:
-            lines.append(_work_line(best, databases, in_sql))
+            lines.append(_work_line(best, databases))
         return lines
 
     def merged_into(self) -> dict[int, int]:
@@ -188,40 +182,39 @@ class ScreeningStore:
         which would make each resolved work's history its own, and only the reason
         of an exclusion is counted.
         """
-        if self._engine.dialect.name != "sqlite":
-            raise NotImplementedError("histories() uses SQLite's group_concat and printf")
         merged_into = self.merged_into()
         involved = sorted(set(merged_into) | set(merged_into.values()))
         # works that took in another's records: their histories are put together below
-        apart = "AND work_id NOT IN (SELECT value FROM json_each(:involved))" if involved else ""
-        query = text(f"""
-            WITH
-            -- Works with a record from a withdrawn search or from other methods (few,
-            -- usually): do they still exist, and do they come from a database? Every
-            -- other work exists and comes from a database or register search.
-            special AS ({SPECIAL_WORKS}),
-            -- Each work's live entries, in log order (the order of the index).
-            histories AS (
-                SELECT work_id, group_concat(printf(
-                    :piece, stage, kind, reviewer, decision, {_COUNTED_REASON}), :between
-                ) AS history
-                FROM screening_log INDEXED BY ix_screening_log_work
-                WHERE {_LIVE} {apart}
-                GROUP BY work_id)
-            SELECT coalesce(sp.dbr, 1), h.history, count(*)
-            FROM histories h LEFT JOIN special sp ON sp.work_id = h.work_id
-            WHERE coalesce(sp.active, 1)
-              AND EXISTS (SELECT 1 FROM record_works rw WHERE rw.work_id = h.work_id)
-            GROUP BY 1, 2
-            UNION ALL  -- and every existing work, with or without a history
-            SELECT coalesce(sp.dbr, 1), NULL, count(*)
-            FROM (SELECT work_id FROM record_works GROUP BY work_id) w
-            LEFT JOIN special sp ON sp.work_id = w.work_id
-            WHERE coalesce(sp.active, 1)
-            GROUP BY 1""")
+        apart = f"AND work_id NOT IN ({dialect.id_list(involved)})" if involved else ""
+        piece = f" || '{_FIELD}' || ".join(
+            ["stage", "kind", "reviewer", "coalesce(decision, '')",
+             f"coalesce({_COUNTED_REASON}, '')"])
         with self._engine.connect() as conn:
-            rows = conn.execute(query, {"piece": _FIELD.join(["%s"] * 5), "between": _ENTRY,
-                                        "involved": json.dumps(involved)}).all()
+            query = text(f"""
+                WITH
+                -- Works with a record from a withdrawn search or from other methods (few,
+                -- usually): do they still exist, and do they come from a database? Every
+                -- other work exists and comes from a database or register search.
+                special AS ({dialect.special_works(conn)}),
+                -- Each work's live entries, in log order.
+                histories AS (
+                    SELECT work_id, {dialect.ordered_concat(conn, piece, "'" + _ENTRY + "'")}
+                        AS history
+                    FROM screening_log {dialect.indexed_by(conn, "ix_screening_log_work")}
+                    WHERE {_LIVE} {apart}
+                    GROUP BY work_id)
+                SELECT coalesce(sp.dbr, 1), h.history, count(*)
+                FROM histories h LEFT JOIN special sp ON sp.work_id = h.work_id
+                WHERE coalesce(sp.active, 1) = 1
+                  AND EXISTS (SELECT 1 FROM record_works rw WHERE rw.work_id = h.work_id)
+                GROUP BY 1, 2
+                UNION ALL  -- and every existing work, with or without a history
+                SELECT coalesce(sp.dbr, 1), CAST(NULL AS TEXT), count(*)
+                FROM (SELECT work_id FROM record_works GROUP BY work_id) w
+                LEFT JOIN special sp ON sp.work_id = w.work_id
+                WHERE coalesce(sp.active, 1) = 1
+                GROUP BY 1""")
+            rows = conn.execute(query).all()
         found = [History(bool(dbr), _entries(history), int(works))
                  for dbr, history, works in rows if history is not None]
         if involved:
@@ -236,21 +229,21 @@ class ScreeningStore:
                           ) -> list[History]:
         """The histories of works that took in others' records, put together in log
         order from their own entries and those of the works they took in."""
+        ids = dialect.id_list(involved)
         query = text(f"""
             SELECT l.work_id, l.stage, l.kind, l.reviewer, l.decision, {_COUNTED_REASON}
             FROM screening_log l
-            WHERE {_LIVE} AND l.work_id IN (SELECT value FROM json_each(:involved))
+            WHERE {_LIVE} AND l.work_id IN ({ids})
             ORDER BY l.entry_id""")
-        columns = text(f"""
-            WITH special AS ({SPECIAL_WORKS})
-            SELECT w.work_id, coalesce(sp.active, 1), coalesce(sp.dbr, 1)
-            FROM (SELECT DISTINCT work_id FROM record_works
-                  WHERE work_id IN (SELECT value FROM json_each(:involved))) w
-            LEFT JOIN special sp ON sp.work_id = w.work_id""")
         with self._engine.connect() as conn:
-            rows = conn.execute(query, {"involved": json.dumps(involved)}).all()
-            column = {work_id: bool(dbr) for work_id, active, dbr in
-                      conn.execute(columns, {"involved": json.dumps(involved)}) if active}
+            columns = text(f"""
+                WITH special AS ({dialect.special_works(conn)})
+                SELECT w.work_id, coalesce(sp.active, 1), coalesce(sp.dbr, 1)
+                FROM (SELECT DISTINCT work_id FROM record_works WHERE work_id IN ({ids})) w
+                LEFT JOIN special sp ON sp.work_id = w.work_id""")
+            rows = conn.execute(query).all()
+            column = {work_id: bool(dbr) for work_id, active, dbr in conn.execute(columns)
+                      if active}
         entries: dict[int, list[LiveEntry]] = {}
         for work_id, stage, kind, reviewer, decision, reason in rows:
             entries.setdefault(merged_into.get(work_id, work_id), []).append(
@@ -294,14 +287,17 @@ class ScreeningStore:
 _IDS_AT_ONCE = 500  # works named in one query
 
 
-def _screening_lines(conn: Connection, rows: list[dict[str, Any]], first: int) -> list[Line]:
-    """Judgement lines for screening log rows; an undo names the line of what it undoes."""
+def _screening_lines(conn: Connection, rows: list[dict[str, Any]], ids: Sequence[int]
+                     ) -> list[Line]:
+    """Judgement lines for screening log rows (stored as ``ids``); an undo names the line
+    of what it undoes ("#2": the third line written with it)."""
     undone = {row["undoes"] for row in rows if row["undoes"] is not None}
     j = schema.journal
     line_of = dict(conn.execute(select(j.c.row_id, j.c.line_id).where(
         j.c.row_table == "screening_log", j.c.row_id.in_(sorted(undone)))).all())
+    batch = {entry_id: index for index, entry_id in enumerate(ids)}
     return [screening_line(row, None if row["undoes"] is None else
-                           f"#{row['undoes'] - first}" if row["undoes"] >= first
+                           f"#{batch[row['undoes']]}" if row["undoes"] in batch
                            else line_of.get(row["undoes"])) for row in rows]
 
 
@@ -328,7 +324,8 @@ def fulltext_line(row: Any) -> Line:
 _LIVE = """kind IN ('decision', 'resolution')
     AND (entry_id, stage) NOT IN (
         SELECT undoes, stage FROM screening_log WHERE kind = 'undo' AND undoes IS NOT NULL)"""
-_COUNTED_REASON = "CASE WHEN kind = 'resolution' AND decision IS NOT 'n' THEN NULL ELSE reason END"
+_COUNTED_REASON = ("CASE WHEN kind = 'resolution' AND coalesce(decision, '') != 'n' THEN NULL "
+                   "ELSE reason END")
 _FIELD, _ENTRY = "\x1f", "\x1e"  # ASCII unit and record separators
 
 
@@ -351,10 +348,7 @@ def _entries(history: str | None) -> tuple[LiveEntry, ...]:
     return tuple(entries)
 
 
-def _work_line(row: Any, databases: dict[str, None], first_only: bool) -> WorkLine:
+def _work_line(row: Any, databases: dict[str, None]) -> WorkLine:
     author = row[3] or ""
-    if not first_only:  # a database without SQLite's JSON functions gave the whole list
-        names = json.loads(author)
-        author = names[0] if names else ""
     return WorkLine(work_id=row[0], title=row[1] or "(no title)", year=row[2],
                     first_author=author, journal=row[4] or "", databases=tuple(databases))

@@ -20,12 +20,24 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, update
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy import (
+    URL,
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    event,
+    func,
+    make_url,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, OperationalError
 
-from mnr.errors import ImportRefused, LibraryDamaged, LibraryUnavailable
+from mnr.errors import ImportRefused, LibraryDamaged, LibraryUnavailable, NotPermitted
 from mnr.journal import Journal, Line, file_name, new_ids
-from mnr.library import schema
+from mnr.library import dialect, schema
 from mnr.library.acts import JUDGEMENT_KEYS, ActStore, resolve_refs, unjournalled
 from mnr.library.migrations import LATEST, current_version, migrate
 from mnr.library.models import DatabaseCount, NewSearch, Search, Status
@@ -151,6 +163,71 @@ def _sqlite_engine(path: Path, read_only: bool = False) -> Engine:
     return engine
 
 
+def server_url(url: str) -> URL:
+    """A PostgreSQL URL as given (``postgresql://host/db``), for psycopg 3. A password
+    may be in it, but is better kept out of files: ``~/.pgpass`` and ``PGPASSWORD``
+    work as for any PostgreSQL client."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise LibraryUnavailable(f"{shown(url)}: not a database URL (postgresql://host/"
+                                 "database)") from None
+    if parsed.get_backend_name() not in ("postgresql", "postgres"):
+        raise LibraryUnavailable(f"{shown(url)}: mnr's library is a PostgreSQL server "
+                                 "(postgresql://host/database) or the embedded file")
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def shown(url: str | URL) -> str:
+    """A URL as it may be printed: never its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the library URL"
+
+
+# PostgreSQL's error classes that mnr explains in its own words
+_PG_REFUSED = ("42501",)  # insufficient privilege: a grant, or mnr's own check of initials
+_PG_LOCK_WAIT = "55P03"
+
+
+def _postgres_engine(url: URL) -> Engine:
+    try:
+        import psycopg  # noqa: F401  (the optional driver: say how to get it)
+    except ModuleNotFoundError:
+        raise LibraryUnavailable("a library on a PostgreSQL server needs psycopg: "
+                                 "pip install 'mnr[postgres]'") from None
+    where = shown(url)
+    engine = create_engine(url, pool_size=2, connect_args={
+        "application_name": "mnr", "connect_timeout": 10})
+
+    @event.listens_for(engine, "handle_error")
+    def _unavailable(context: Any) -> None:
+        original = context.original_exception
+        state = getattr(original, "sqlstate", None)
+        if state in _PG_REFUSED:
+            said = str(original).strip().splitlines()[0]
+            raise NotPermitted(f"{where}: the server refused ({said}); nothing was "
+                               "written") from original
+        if state == _PG_LOCK_WAIT:
+            try:
+                with engine.connect() as other:
+                    holders = dialect.lock_holders(other)
+            except Exception:  # noqa: BLE001 - the refusal matters, not who
+                holders = "another user"
+            raise LibraryUnavailable(f"{where}: the library was busy for more than "
+                                     f"{dialect.LOCK_WAIT}, held by {holders}; nothing was "
+                                     "changed, try again") from original
+        error = context.sqlalchemy_exception
+        if isinstance(error, OperationalError) or type(error) is DatabaseError:
+            said = str(original).strip().splitlines()[0] if str(original).strip() else (
+                type(original).__name__)
+            raise LibraryUnavailable(f"{where}: the library server could not be used just "
+                                     f"now ({said})") from original
+
+    return engine
+
+
 _WRITE = "mnr_write"
 
 
@@ -201,7 +278,9 @@ class _BulkInsert:
         self.columns = columns
         self.positional = compiled.positional
         assert not self.positional or list(compiled.positiontup or []) == columns
-        self.multirow = conn.dialect.name == "sqlite" and self.sql.endswith(")")
+        self.multirow = dialect.is_sqlite(conn) and self.sql.endswith(")")
+        self.copy = None if dialect.is_sqlite(conn) else (
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN")
         self.max_rows = SQLITE_MAX_VARIABLES // len(columns)
         self._multirow_sql: dict[int, str] = {}
 
@@ -212,6 +291,12 @@ class _BulkInsert:
         return self._multirow_sql[rows]
 
     def run(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+        if self.copy:  # PostgreSQL: COPY, its own bulk path
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            with cursor.copy(self.copy) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
         if not self.multirow:
             params: list[Any] = rows if self.positional else [
                 dict(zip(self.columns, row, strict=True)) for row in rows]
@@ -238,9 +323,10 @@ class RecordSink:
         self._keep_fields = keep_fields
         self.count = 0
         # The search row was written first, so this transaction holds the write lock
-        # and the ids below cannot be taken by anyone else.
-        self._next_id = int(conn.execute(select(func.max(schema.records.c.record_id))).scalar()
-                            or 0) + 1
+        # (on PostgreSQL, the exclusive advisory lock): the block of ids from here on
+        # cannot be taken by anyone else; ``close`` moves the sequence past it.
+        self._first_id = dialect.reserve_ids(conn, schema.records.c.record_id)
+        self._next_id = self._first_id
         self._records = _BulkInsert(conn, schema.records, _RECORD_COLUMNS)
         self._sources = _BulkInsert(conn, schema.record_sources, _SOURCE_COLUMNS)
         self._queue: queue.Queue[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None] = (
@@ -264,6 +350,10 @@ class RecordSink:
             error = self._error
             if isinstance(error, sqlite3.Error):  # the driver's own, written past SQLAlchemy
                 raise unavailable(str(self._conn.engine.url.database), error) from error
+            if type(error).__module__.startswith("psycopg"):
+                raise LibraryUnavailable(f"{shown(self._conn.engine.url)}: the records could "
+                                         f"not be stored ({error}); nothing was imported"
+                                         ) from error
             raise error
 
     def add(self, batch: Sequence[ParsedRecord]) -> None:
@@ -292,6 +382,8 @@ class RecordSink:
         self._queue.put(None)
         self._writer.join()
         self._raise_pending()
+        dialect.reserve_ids(self._conn, schema.records.c.record_id, self._first_id,
+                            self._next_id - 1)
 
 
 def _search(row: Any) -> Search:
@@ -305,13 +397,16 @@ class Library:
         self.engine = engine
         self.read_only = read_only  # opened for reading only: its file cannot be written
         self.journal: Journal | None = None  # where acts are written; None: nowhere
-        # while replaying: the (line id, file) of the lines the next acts come from
-        self.replaying_lines: list[tuple[str, str]] | None = None
+        # a server's library keeps each act's judgement line itself (``mnr server pull``
+        # writes them to a review folder); a library file is a cache of the folder's
+        self.keeps_lines = not dialect.is_sqlite(engine)
+        # while replaying: the (line id, file, line) of the lines the next acts come from
+        self.replaying_lines: list[tuple[str, str, Line]] | None = None
 
     @contextmanager
-    def replaying(self, lines: Sequence[tuple[str, str]]) -> Iterator[None]:
-        """Save acts that come from existing judgement lines (id, file), in order: they
-        are noted as applied, not written again."""
+    def replaying(self, lines: Sequence[tuple[str, str, Line]]) -> Iterator[None]:
+        """Save acts that come from existing judgement lines (id, file, line), in order:
+        they are noted as applied, not written again."""
         self.replaying_lines = list(lines)
         try:
             yield
@@ -321,11 +416,23 @@ class Library:
             self.replaying_lines = None
 
     @contextmanager
-    def writing(self) -> Iterator[Connection]:
-        """A write transaction holding SQLite's write lock from its start (library use only)."""
+    def writing(self, shared: bool = False, holding: str | None = None
+                ) -> Iterator[Connection]:
+        """A write transaction (library use only). On SQLite it holds the write lock from
+        its start. On PostgreSQL it holds the advisory write lock: ``shared`` for appends
+        that many reviewers make at once, exclusive otherwise; ``holding`` (what this
+        write is, e.g. "an import of medline.ris") refuses at once, naming who holds the
+        lock, rather than wait."""
         with self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with conn.begin():
+                try:
+                    dialect.take_write_lock(conn, shared, holding)
+                except dialect.Busy as busy:
+                    raise LibraryUnavailable(
+                        f"{shown(self.engine.url)}: {holding} needs the library to itself, "
+                        f"and it is in use by {busy.holders}; nothing was changed, try "
+                        "again when that is done") from None
                 yield conn
 
     @classmethod
@@ -364,6 +471,27 @@ class Library:
             library.close()
             raise
         return library
+
+    @classmethod
+    def connect(cls, url: str) -> Library:
+        """Open the library on a PostgreSQL server (creating its tables on first use, which
+        needs a role that may create them); a role that may not write is read-only."""
+        library = cls(_postgres_engine(server_url(url)))
+        try:
+            with library.writing() as conn:  # one first use at a time makes the tables
+                migrate(conn)
+                library.read_only = not conn.execute(text(
+                    "SELECT has_table_privilege('screening_log', 'INSERT')")).scalar_one()
+        except BaseException:
+            library.close()
+            raise
+        return library
+
+    @property
+    def where(self) -> str:
+        """The library, as it may be printed (a server's URL without its password)."""
+        url = self.engine.url
+        return str(url.database) if dialect.is_sqlite(self.engine) else shown(url)
 
     def quick_check(self, path: Path, limit: int | None = None) -> None:
         """Refuse a damaged library (SQLite's ``quick_check``), if it is no larger than
@@ -435,11 +563,13 @@ class Library:
     @contextmanager
     def importing(self, new: NewSearch, keep_fields: bool = False) -> Iterator[RecordSink]:
         """One transaction for a whole import: commit on success, roll back on any exception
-        (KeyboardInterrupt included), so the library is never left half-imported.
+        (KeyboardInterrupt included), so the library is never left half-imported. On a
+        server, an import needs the library to itself: another user's import or pass
+        makes it refuse at once, saying whose.
 
         ``keep_fields`` stores each record's field map beside its raw text, for
         formats whose raw records cannot be read without the file's header."""
-        with self.writing() as conn:
+        with self.writing(holding=f"an import of {new.file_name}") as conn:
             values = {key: getattr(new, key) for key in NewSearch.__slots__}  # type: ignore[attr-defined]
             try:
                 inserted = conn.execute(

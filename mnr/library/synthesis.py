@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert, select
 
 from mnr.journal import Line
-from mnr.library import schema
+from mnr.library import dialect, schema
 from mnr.library.acts import JUDGEMENT_KEYS, WorkRef, note_acts
 from mnr.library.models import Appraisal, Extraction, Memo, TagEntry, Theme
 from mnr.library.screening import now
@@ -82,9 +82,8 @@ class SynthesisStore:
             return []
         key = table.c[JUDGEMENT_KEYS[table.name]]
         make = LINES[table.name]
-        with self._library.writing() as conn:
-            first = int(conn.execute(select(func.coalesce(func.max(key), 0))).scalar_one()) + 1
-            ids = list(range(first, first + len(rows)))
+        with self._library.writing(shared=True) as conn:
+            ids = dialect.new_ids(conn, key, len(rows))
             conn.execute(insert(table), [{key.name: row_id, **row}
                                          for row_id, row in zip(ids, rows, strict=True)])
             note_acts(self._library, conn, table.name, ids, lambda: [make(r) for r in rows])

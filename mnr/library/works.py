@@ -18,31 +18,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from mnr.journal import Line
-from mnr.library import schema
+from mnr.library import dialect, schema
 from mnr.library.acts import RecordRef, line_of, note_acts
 from mnr.library.models import CandidatePair, MatchFields, PairDecision
 
 if TYPE_CHECKING:
     from mnr.library.store import Library
-
-
-# Works with a record from a withdrawn search or from other methods (few, usually): do they
-# still exist (a record in an active search), and do they come from a database or register?
-# Every other work exists and comes from one.
-SPECIAL_WORKS = """
-    SELECT rw.work_id,
-           max(s.withdrawn_at IS NULL) AS active,
-           max(s.withdrawn_at IS NULL AND s.source_kind != 'other') AS dbr
-    FROM record_works rw
-    JOIN records r ON r.record_id = rw.record_id
-    JOIN searches s ON s.search_id = r.search_id
-    WHERE rw.work_id IN (
-        SELECT aside.work_id FROM records r INDEXED BY ix_records_search
-        JOIN record_works aside ON aside.record_id = r.record_id
-        WHERE r.search_id IN (
-            SELECT search_id FROM searches
-            WHERE withdrawn_at IS NOT NULL OR source_kind = 'other'))
-    GROUP BY rw.work_id"""
 
 
 def _now() -> str:
@@ -183,11 +164,13 @@ class WorkStore:
         records_query = (select(func.count(), func.count(rw.c.work_id),
                                 func.count().filter(grouped_from_databases))
                          .select_from(joined).where(s.c.withdrawn_at.is_(None)))
+        with self._engine.connect() as conn:
+            special = dialect.special_works(conn)
         works_query = text(f"""
-            WITH special AS ({SPECIAL_WORKS}),
+            WITH special AS ({special}),
             every AS (SELECT count(DISTINCT work_id) AS n FROM record_works)
-            SELECT every.n - (SELECT count(*) FROM special WHERE NOT active),
-                   every.n - (SELECT count(*) FROM special WHERE NOT dbr)
+            SELECT every.n - (SELECT count(*) FROM special WHERE active = 0),
+                   every.n - (SELECT count(*) FROM special WHERE dbr = 0)
             FROM every""")
         with self._engine.connect() as conn:
             records, grouped, database_records = (int(n) for n in
@@ -230,7 +213,8 @@ class WorkStore:
         no earlier work get new ids.
         """
         run_id = None
-        with self._library.writing() as conn:
+        with self._library.writing(holding="a deduplication pass" if pairs is not None
+                                   else None) as conn:
             if pairs is not None:
                 stamp = at or _now()
                 run_id = _log_pass(conn, pairs, records, seconds, stamp)
@@ -257,9 +241,9 @@ UNDONE_PASSES = "dedupe_undos"  # how the journal names the undoing of a pass (i
 def _log_decisions(library: Library, conn: Connection, decisions: Sequence[NewDecision]
                    ) -> None:
     d = schema.dedupe_decisions
-    first = int(conn.execute(select(func.coalesce(func.max(d.c.decision_id), 0))).scalar_one()) + 1
+    ids = dialect.new_ids(conn, d.c.decision_id, len(decisions))
     rows: list[dict[str, Any]] = [
-        {"decision_id": first + i, "record_a": n.record_a, "record_b": n.record_b,
+        {"decision_id": ids[i], "record_a": n.record_a, "record_b": n.record_b,
          "decision": n.decision, "undoes": n.undoes, "reviewer": n.reviewer,
          "decided_at": n.at or _now(), "note": n.note} for i, n in enumerate(decisions)]
     conn.execute(insert(d), rows)

@@ -1,4 +1,5 @@
-"""The store's tests: an empty library of their own, filled by each test as it needs."""
+"""The store's tests: an empty library of their own, filled by each test as it needs, on
+each backend (the embedded file, and a throw-away PostgreSQL server)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import pytest
 from mnr.library import Library
 
 
-@pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    opened = Library.open(tmp_path / "library.sqlite")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def library(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Library]:
+    if request.param == "sqlite":
+        opened = Library.open(tmp_path / "library.sqlite")
+    else:
+        opened = Library.connect(request.getfixturevalue("pg_url"))
     yield opened
     opened.close()

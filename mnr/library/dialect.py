@@ -1,0 +1,170 @@
+"""Where the SQL of the two backends differs: SQLite (the embedded library file) and
+PostgreSQL (a team's server). Every difference lives here, so the queries elsewhere in
+the store read the same on both.
+
+SQLite has one writer at a time (``BEGIN IMMEDIATE``), so ids taken as ``max + 1``
+inside a write are safe there. On PostgreSQL many writers run at once: ids come from
+the tables' sequences, and operations that need the library to themselves (an import,
+a deduplication pass, a regrouping) take an advisory lock, which says who holds it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Column, Connection, Engine, Select, func, literal_column, select, text
+
+SQLITE, POSTGRESQL = "sqlite", "postgresql"
+
+# The advisory lock a write takes on PostgreSQL: exclusive for what needs the library
+# to itself, shared for appends that others may make at the same moment.
+WRITE_LOCK = 0x6D6E72  # "mnr"
+
+
+def is_sqlite(conn: Connection | Engine) -> bool:
+    return bool(conn.dialect.name == SQLITE)
+
+
+def fetch_tuples(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """All rows of ``query`` as plain tuples. On SQLite the query goes to the driver
+    with its values inlined (the hot path of reading a 300,000-entry log: SQLAlchemy's
+    row processing is skipped); elsewhere it is run as usual."""
+    if is_sqlite(conn):
+        compiled = query.compile(conn, compile_kwargs={"literal_binds": True})
+        return list(conn.exec_driver_sql(str(compiled)).cursor.fetchall())  # type: ignore[union-attr]
+    return [tuple(row) for row in conn.execute(query)]
+
+
+def first_of_json_list(conn: Connection | Engine, column: Column[Any]) -> Any:
+    """The first item of a JSON list stored as text (a record's first author)."""
+    if is_sqlite(conn):
+        return func.json_extract(column, "$[0]")
+    return literal_column(f"(CAST({column.table.name}.{column.name} AS jsonb) ->> 0)")
+
+
+def new_ids(conn: Connection, column: Column[Any], count: int) -> list[int]:
+    """``count`` new ids for rows of ``column``'s table, in ascending order, inside a
+    write: the next after the largest on SQLite (one writer at a time), the table's
+    sequence on PostgreSQL (never the same id twice, whoever else is writing)."""
+    if count <= 0:
+        return []
+    if is_sqlite(conn):
+        first = int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
+        return list(range(first, first + count))
+    sequence = f"{column.table.name}_{column.name}_seq"
+    return sorted(int(value) for value in conn.execute(
+        text(f"SELECT nextval('{sequence}') FROM generate_series(1, :n)"), {"n": count}
+    ).scalars())
+
+
+def reserve_ids(conn: Connection, column: Column[Any], first: int | None = None,
+                last: int | None = None) -> int:
+    """The bulk path of ``new_ids``, for an import that holds the library to itself:
+    returns the first id of a block (call with ``first`` and ``last`` when the block's
+    size is known, to move the sequence past it)."""
+    if is_sqlite(conn):
+        if first is None:
+            return int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
+        return first
+    sequence = f"{column.table.name}_{column.name}_seq"
+    if first is None:
+        return int(conn.execute(text(f"SELECT nextval('{sequence}')")).scalar_one())
+    if last is not None and last >= first:
+        conn.execute(text(f"SELECT setval('{sequence}', :last)"), {"last": last})
+    return first
+
+
+def ordered_concat(conn: Connection, expression: str, separator: str) -> str:
+    """An aggregate joining ``expression`` over a group in log (entry id) order. SQLite's
+    group_concat follows the order its rows are read in, so the query reads the log
+    through its index by work (see ``log_by_work``); PostgreSQL says the order."""
+    if is_sqlite(conn):
+        return f"group_concat({expression}, {separator})"
+    return f"string_agg({expression}, {separator} ORDER BY entry_id)"
+
+
+def indexed_by(conn: Connection, index: str) -> str:
+    """SQLite's ``INDEXED BY`` hint (which fixes the order group_concat sees rows in, and
+    keeps the planner off a slower index); nothing on PostgreSQL, whose planner picks."""
+    return f"INDEXED BY {index}" if is_sqlite(conn) else ""
+
+
+def special_works(conn: Connection) -> str:
+    """Works with a record from a withdrawn search or from other methods (few, usually):
+    do they still exist (a record in an active search), and do they come from a database
+    or register? Every other work exists and comes from one. Columns: work_id, active,
+    dbr (1 or 0)."""
+    return f"""
+    SELECT rw.work_id,
+           max(CASE WHEN s.withdrawn_at IS NULL THEN 1 ELSE 0 END) AS active,
+           max(CASE WHEN s.withdrawn_at IS NULL AND s.source_kind != 'other'
+                    THEN 1 ELSE 0 END) AS dbr
+    FROM record_works rw
+    JOIN records r ON r.record_id = rw.record_id
+    JOIN searches s ON s.search_id = r.search_id
+    WHERE rw.work_id IN (
+        SELECT aside.work_id FROM records r {indexed_by(conn, "ix_records_search")}
+        JOIN record_works aside ON aside.record_id = r.record_id
+        WHERE r.search_id IN (
+            SELECT search_id FROM searches
+            WHERE withdrawn_at IS NOT NULL OR source_kind = 'other'))
+    GROUP BY rw.work_id"""
+
+
+def id_list(ids: list[int]) -> str:
+    """Integer ids written into SQL (``IN (...)``): no bound-parameter limit, on either
+    backend. Only ever ints, which the caller made."""
+    return ", ".join(str(int(value)) for value in ids) or "NULL"
+
+
+# -- PostgreSQL's advisory lock --------------------------------------------------------
+
+LOCK_WAIT = "30s"  # as long as SQLite's busy timeout: then the write is refused
+
+
+class Busy(Exception):
+    """The write lock is held by someone else (``holders``: who, in words)."""
+
+    def __init__(self, holders: str) -> None:
+        super().__init__(holders)
+        self.holders = holders
+
+
+def take_write_lock(conn: Connection, shared: bool, holding: str | None) -> None:
+    """Take the advisory write lock for this transaction (PostgreSQL only): shared, for
+    appends that many make at once, or exclusive. With ``holding`` (what the write is,
+    e.g. "an import of medline.ris") the lock is tried and, if someone else holds it,
+    refused at once (``Busy``); others wait up to ``LOCK_WAIT`` for it."""
+    if is_sqlite(conn):
+        return
+    kind = "_shared" if shared else ""
+    if holding is not None:
+        conn.execute(text("SELECT set_config('application_name', :name, true)"),
+                     {"name": f"mnr: {holding}"[:63]})
+    if conn.execute(text(f"SELECT pg_try_advisory_xact_lock{kind}(:key)"),
+                    {"key": WRITE_LOCK}).scalar_one():
+        return
+    if holding is not None:
+        raise Busy(lock_holders(conn))
+    conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+    conn.execute(text(f"SELECT pg_advisory_xact_lock{kind}(:key)"), {"key": WRITE_LOCK})
+
+
+def lock_holders(conn: Connection) -> str:
+    """Who holds the advisory write lock now, in words: "bh (mnr: an import of
+    medline.ris, since 10:02:11 UTC)"."""
+    rows = conn.execute(text("""
+        SELECT a.usename, a.application_name, a.xact_start
+        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND l.objid = :key
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND l.pid != pg_backend_pid()
+        ORDER BY a.xact_start"""), {"key": WRITE_LOCK}).all()
+    if not rows:
+        return "another user (who has finished since)"
+    said = []
+    for user, application, since in rows:
+        what = application or "a connection"
+        when = f", since {since:%H:%M:%S %Z}" if since is not None else ""
+        said.append(f"{user or 'another user'} ({what}{when})")
+    return "; ".join(said)
