@@ -61,6 +61,9 @@ def open_review(project: Project, progress: Progress | None = None) -> Opened:
     refused, never replaced. A library that holds acts the folder no longer has
     (a judgement file removed or rewritten) is rebuilt from the folder.
     """
+    url = project.library_url()
+    if url is not None:
+        return _open_server(project, url)
     database = project.database_file
     emptied = database.is_file() and database.stat().st_size == 0
     first_use = emptied or not database.exists()
@@ -92,7 +95,7 @@ def open_review(project: Project, progress: Progress | None = None) -> Opened:
         said.append(f"{LIBRARY_DIR}/{DATABASE_FILE} was empty (0 bytes): rebuilt the library "
                     "from the review folder")
     try:
-        opened = _build(project, library, progress)
+        opened = build_from_folder(project, library, progress)
     except BaseException:
         library.close()
         _remove(database)  # half built: the next command starts afresh
@@ -134,6 +137,15 @@ def _read_only_note(project: Project, library: Library) -> list[str]:
             "last update (make it writable to update it)"]
 
 
+def _open_server(project: Project, url: str) -> Opened:
+    """A library on a PostgreSQL server is the team's, not a cache of this folder: it is
+    used as it stands (``mnr server push`` fills it from a folder, ``mnr server pull``
+    writes its judgements back to one)."""
+    library = Library.connect(url)
+    _refuse_unlisted_stages(project, library)
+    return Opened(library)
+
+
 def _open(project: Project) -> Library:
     library = Library.open(project.database_file)
     library.journal = Journal(project.root / JUDGEMENTS_DIR)
@@ -172,7 +184,10 @@ def _catch_up(library: Library, said: list[str]) -> str | None:
     return caught.rebuild
 
 
-def _build(project: Project, library: Library, progress: Progress | None) -> Opened:
+def build_from_folder(project: Project, library: Library, progress: Progress | None
+                      ) -> Opened:
+    """Build an empty library from the review folder: its searches and the judgement
+    lines, in the order they happened."""
     # Imported here, not at the top: every command starts by opening its review, and only
     # the first use needs the matching machinery (rapidfuzz, numpy) and the replays.
     from mnr.citations.reference_lists import replay as replay_reference_lists
@@ -382,7 +397,7 @@ def _import_logged(project: Project, library: Library, entry: LogEntry,
 def open_existing(project: Project) -> Library:
     """The library of a review that has one (the TUI does not build one on the way in),
     brought in line with the review folder."""
-    if not project.database_file.exists():
+    if project.library_url() is None and not project.database_file.exists():
         raise MnrError(f"{project.root} has no library yet: import an export with "
                        "`mnr import FILE`, then run `mnr dedupe`")
     return open_review(project).library

@@ -28,6 +28,7 @@ COMMAND_MODULES = {
     "chase": ["chase"],
     "synthesis": ["synthesis", "appraisal", "extraction"],
     "traditions": ["traditions", "memo"],
+    "server": ["server"],
 }
 
 

@@ -181,7 +181,10 @@ def server_url(url: str) -> URL:
 def shown(url: str | URL) -> str:
     """A URL as it may be printed: never its password."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        if parsed.drivername.startswith("postgresql+"):  # as people write it
+            parsed = parsed.set(drivername="postgresql")
+        return parsed.render_as_string(hide_password=True)
     except ArgumentError:
         return "the library URL"
 

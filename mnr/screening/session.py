@@ -8,6 +8,8 @@ the benchmark drive it; all writes go through mnr.screening.decide.
 
 from __future__ import annotations
 
+import time
+
 from mnr.collector import paused_gc, settle
 from mnr.library import Library
 from mnr.library.models import LogEntry
@@ -16,6 +18,8 @@ from mnr.screening import decide as actions
 from mnr.screening.lines import WorkLines
 from mnr.screening.state import Screening, Stage, load, moved
 from mnr.works import Work, merge
+
+GAP_SECONDS = 60.0  # how long an id missing from the log is looked for again
 
 
 class ScreeningSession:
@@ -37,6 +41,7 @@ class ScreeningSession:
         actions.check_reviewer(self.stage, reviewer)
         self.merged_into = library.screening.merged_into()
         self.last_seen = self.screening.last_entry_id
+        self.gaps: dict[int, float] = {}  # ids not seen below last_seen -> when noticed
         self.decided = self.stage.decided_by(reviewer)
 
     @property
@@ -82,8 +87,25 @@ class ScreeningSession:
                                reason, origin="tui")
 
     def poll(self) -> list[int]:
-        """Take in what others logged since the last look; returns the works it touched."""
-        entries = moved(self.library.screening.log(self.stage.name, after=self.last_seen),
+        """Take in what others logged since the last look; returns the works it touched.
+
+        On a server, entries commit out of id order (ids come from a sequence, and
+        the writer with the lower id may commit later): an id missing below the
+        highest seen is a gap, read again at each poll until its entry appears or
+        ``GAP_SECONDS`` pass (a write that was given up leaves its id unused)."""
+        now = time.monotonic()
+        since = min([self.last_seen, *(gap - 1 for gap in self.gaps)])
+        found = self.library.screening.log(after=since)
+        ids = {entry.entry_id for entry in found}
+        top = max(ids, default=self.last_seen)
+        self.gaps.update({missing: now for missing in range(self.last_seen + 1, top)
+                          if missing not in ids})
+        for gap, noticed in list(self.gaps.items()):
+            if gap in ids or now - noticed > GAP_SECONDS:
+                del self.gaps[gap]
+        self.last_seen = max(self.last_seen, top)
+        entries = moved([entry for entry in found if entry.stage == self.stage.name
+                         and not self.stage.knows(entry.entry_id)],
                         self.merged_into)
         touched = []
         for entry in entries:
@@ -92,6 +114,4 @@ class ScreeningSession:
             if entry.work_id in self.stage.works:
                 self._count(entry.work_id, before)
                 touched.append(entry.work_id)
-        if entries:
-            self.last_seen = entries[-1].entry_id
         return touched

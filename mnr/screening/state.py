@@ -84,6 +84,10 @@ class Stage:
 
     # -- folding the log ---------------------------------------------------------------
 
+    def knows(self, entry_id: int) -> bool:
+        """Whether this entry has been taken into account."""
+        return entry_id in self._entries
+
     def apply(self, entry: LogEntry) -> None:
         """Take one log entry of this stage into account (entries come in log order;
         an entry seen before is ignored, so a reader may poll the log freely)."""
