@@ -143,7 +143,17 @@ def _open_server(project: Project, url: str) -> Opened:
     writes its judgements back to one)."""
     library = Library.connect(url)
     _refuse_unlisted_stages(project, library)
-    return Opened(library)
+    said = []
+    try:
+        if not library.searches() and read_log(project)[0]:
+            said.append(f"the library on {library.where} is empty; `mnr server push` loads "
+                        "this review folder into it")
+    except MnrError:
+        pass  # a search log that cannot be read is reported by the commands that read it
+    except BaseException:
+        library.close()
+        raise
+    return Opened(library, reconciled=said)
 
 
 def _open(project: Project) -> Library:

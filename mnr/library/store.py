@@ -403,6 +403,7 @@ class Library:
         # a server's library keeps each act's judgement line itself (``mnr server pull``
         # writes them to a review folder); a library file is a cache of the folder's
         self.keeps_lines = not dialect.is_sqlite(engine)
+        self.role = ""  # on a server: the role connected as
         # while replaying: the (line id, file, line) of the lines the next acts come from
         self.replaying_lines: list[tuple[str, str, Line]] | None = None
 
@@ -426,6 +427,9 @@ class Library:
         that many reviewers make at once, exclusive otherwise; ``holding`` (what this
         write is, e.g. "an import of medline.ris") refuses at once, naming who holds the
         lock, rather than wait."""
+        if self.read_only and not dialect.is_sqlite(self.engine):
+            raise NotPermitted(f"{self.where}: connected as {self.role}, which may read this library but not write to it; nothing "
+                               "was written (a reviewer writes as their own role)")
         with self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with conn.begin():
@@ -483,8 +487,9 @@ class Library:
         try:
             with library.writing() as conn:  # one first use at a time makes the tables
                 migrate(conn)
-                library.read_only = not conn.execute(text(
-                    "SELECT has_table_privilege('screening_log', 'INSERT')")).scalar_one()
+                library.role, may_write = conn.execute(text(
+                    "SELECT current_user, has_table_privilege('screening_log', 'INSERT')")).one()
+                library.read_only = not may_write
         except BaseException:
             library.close()
             raise
