@@ -428,8 +428,9 @@ class Library:
         write is, e.g. "an import of medline.ris") refuses at once, naming who holds the
         lock, rather than wait."""
         if self.read_only and not dialect.is_sqlite(self.engine):
-            raise NotPermitted(f"{self.where}: connected as {self.role}, which may read this library but not write to it; nothing "
-                               "was written (a reviewer writes as their own role)")
+            raise NotPermitted(f"{self.where}: connected as {self.role}, which may read this "
+                               "library but not write to it; nothing was written (a reviewer "
+                               "writes as their own role)")
         with self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with conn.begin():
