@@ -98,7 +98,9 @@ def _grant_writes(conn: Connection, role: str) -> None:
         conn.execute(text(f'GRANT INSERT ON "{table}" TO "{role}"'))
         if table in UPDATABLE:
             conn.execute(text(f'GRANT {UPDATABLE[table]} ON "{table}" TO "{role}"'))
-    conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
+    # UPDATE: an import moves the records' sequence past the block of ids it took (setval)
+    conn.execute(text(
+        f'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
 
 
 def _check_of_initials(conn: Connection) -> None:

@@ -184,6 +184,8 @@ def shown(url: str | URL) -> str:
         parsed = make_url(url)
         if parsed.drivername.startswith("postgresql+"):  # as people write it
             parsed = parsed.set(drivername="postgresql")
+        if "password" in parsed.query:  # libpq takes one there too
+            parsed = parsed.update_query_dict({"password": "***"})
         return parsed.render_as_string(hide_password=True)
     except ArgumentError:
         return "the library URL"
@@ -486,8 +488,12 @@ class Library:
         needs a role that may create them); a role that may not write is read-only."""
         library = cls(_postgres_engine(server_url(url)))
         try:
-            with library.writing() as conn:  # one first use at a time makes the tables
-                migrate(conn)
+            with library.engine.connect() as conn:
+                version = current_version(conn)
+            if version != LATEST:  # one first use (or upgrade) at a time makes the tables
+                with library.writing() as conn:
+                    migrate(conn)
+            with library.engine.connect() as conn:
                 library.role, may_write = conn.execute(text(
                     "SELECT current_user, has_table_privilege('screening_log', 'INSERT')")).one()
                 library.read_only = not may_write
