@@ -46,6 +46,9 @@ def push(project: Project, url: str | None = None, progress: Progress | None = N
     """Load the review folder into an empty library on the server."""
     library = _connect(project, url)
     try:
+        if not read_log(project)[0]:
+            raise MnrError(f"{project.log_file}: lists no search; there is nothing to push "
+                           "(import an export first)")
         if holds_anything(library):
             raise MnrError(f"{library.where}: the server's library is not empty; push loads a "
                            "review folder into an empty one (pull brings its judgements here)")

@@ -25,10 +25,9 @@ if TYPE_CHECKING:
 
 ADMIN = "mnr_admin"
 INSTALL_HINT = "`apt-get install postgresql` installs it"
-SERVER_OPTIONS = (
-    "-c listen_addresses='' -c fsync=off -c synchronous_commit=off"
-    " -c full_page_writes=off -c max_connections=100"
-)
+SERVER_OPTIONS = "-c listen_addresses='' -c max_connections=100"
+# Durability off for the tests: a throw-away server need not survive a crash.
+FAST_OPTIONS = " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
 def find_bindir() -> Path:
@@ -72,7 +71,7 @@ class LocalServer:
         self.prefix = prefix  # runs a binary as the server's owner ([] when not root)
 
     @classmethod
-    def start(cls) -> LocalServer:
+    def start(cls, durable: bool = False) -> LocalServer:
         """initdb a fresh cluster under /tmp and start it; RuntimeError says what went wrong."""
         bindir = find_bindir()
         prefix: list[str] = []
@@ -100,6 +99,8 @@ class LocalServer:
         try:
             server._initdb()
             options = f"-k {server.sockdir} -p {server.port} {SERVER_OPTIONS}"
+            if not durable:
+                options += FAST_OPTIONS
             server._pg_ctl("start", "-w", "-t", "30", "-l", str(server.logfile), "-o", options)
         except BaseException:
             server.stop()

@@ -103,8 +103,9 @@ def resolve_refs(conn: Connection, lines: list[Line]) -> None:
     for line in lines:
         for value in line.values():
             collect(value)
-    anchors = _anchor_records(conn, works)
-    names = _record_names(conn, records | set(anchors.values()))
+    anchors, names = _anchor_records(conn, works)
+    if wanted := records - set(names):
+        names.update(_record_names(conn, wanted))
 
     def replace(value: Any) -> Any:
         if isinstance(value, WorkRef):
@@ -120,14 +121,22 @@ def resolve_refs(conn: Connection, lines: list[Line]) -> None:
             line[key] = replace(value)
 
 
-def _anchor_records(conn: Connection, work_ids: Collection[int]) -> dict[int, int]:
-    """Each work's first record (following merges for a work that was absorbed)."""
-    rw, m = schema.record_works, schema.work_merges
+def _anchor_records(conn: Connection, work_ids: Collection[int]
+                    ) -> tuple[dict[int, int], dict[int, str]]:
+    """Each work's first record (following merges for a work that was absorbed), and
+    those records' names: one query for works that have records (a decision's case)."""
+    r, s, rw, m = schema.records, schema.searches, schema.record_works, schema.work_merges
     anchors: dict[int, int] = {}
+    names: dict[int, str] = {}
     for chunk in _chunks(sorted(work_ids)):
-        anchors.update(conn.execute(select(rw.c.work_id, func.min(rw.c.record_id))
-                                    .where(rw.c.work_id.in_(chunk))
-                                    .group_by(rw.c.work_id)).all())
+        for work_id, record_id, sha256, position in conn.execute(
+                select(rw.c.work_id, r.c.record_id, s.c.file_sha256, r.c.position)
+                .join(r, r.c.record_id == rw.c.record_id)
+                .join(s, s.c.search_id == r.c.search_id)
+                .where(rw.c.work_id.in_(chunk)).order_by(rw.c.work_id, r.c.record_id)):
+            if work_id not in anchors:
+                anchors[work_id] = record_id
+                names[record_id] = record_name(sha256, position)
     missing = set(work_ids) - set(anchors)
     if missing:
         merged = dict(conn.execute(select(m.c.absorbed, m.c.into)).all())
@@ -135,12 +144,13 @@ def _anchor_records(conn: Connection, work_ids: Collection[int]) -> dict[int, in
             into, hops = work_id, 0
             while into in merged and hops < 1000:
                 into, hops = merged[into], hops + 1
-            found = _anchor_records(conn, [into]) if into != work_id else {}
+            found, named = _anchor_records(conn, [into]) if into != work_id else ({}, {})
             if into not in found:
                 raise LookupError(f"W{work_id} has no records: it cannot be named in a "
                                   "judgement log")
             anchors[work_id] = found[into]
-    return anchors
+            names.update(named)
+    return anchors, names
 
 
 def _record_names(conn: Connection, record_ids: Collection[int]) -> dict[int, str]:

@@ -74,6 +74,19 @@ def reserve_ids(conn: Connection, column: Column[Any], first: int | None = None,
     return first
 
 
+def refresh_statistics(engine: Engine, tables: tuple[str, ...]) -> None:
+    """After a bulk load (an import, a pass): PostgreSQL's planner needs fresh statistics,
+    or it takes a tiny table (the searches) for emptier than it is and reads 100,000
+    records the slow way; autovacuum may not come round to it for a long time. SQLite
+    plans without them."""
+    if is_sqlite(engine):
+        return
+    with engine.connect() as conn:
+        for table in tables:
+            conn.execute(text(f"ANALYZE {table}"))
+        conn.commit()
+
+
 def ordered_concat(conn: Connection, expression: str, separator: str) -> str:
     """An aggregate joining ``expression`` over a group in log (entry id) order. SQLite's
     group_concat follows the order its rows are read in, so the query reads the log

@@ -294,7 +294,8 @@ def _screening_lines(conn: Connection, rows: list[dict[str, Any]], ids: Sequence
     undone = {row["undoes"] for row in rows if row["undoes"] is not None}
     j = schema.journal
     line_of = dict(conn.execute(select(j.c.row_id, j.c.line_id).where(
-        j.c.row_table == "screening_log", j.c.row_id.in_(sorted(undone)))).all())
+        j.c.row_table == "screening_log", j.c.row_id.in_(sorted(undone)))).all()
+    ) if undone else {}
     batch = {entry_id: index for index, entry_id in enumerate(ids)}
     return [screening_line(row, None if row["undoes"] is None else
                            f"#{batch[row['undoes']]}" if row["undoes"] in batch

@@ -605,6 +605,7 @@ class Library:
                 .where(schema.searches.c.search_id == search_id)
                 .values(record_count=sink.count)
             )
+        dialect.refresh_statistics(self.engine, ("searches", "records", "record_sources"))
 
     def withdraw_search(self, search_id: int, reason: str,
                         before_commit: Callable[[], object] | None = None,

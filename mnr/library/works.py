@@ -231,6 +231,8 @@ class WorkStore:
             if decisions:
                 _log_decisions(self._library, conn, decisions)
             _regroup(conn, groups)
+        if pairs is not None:
+            dialect.refresh_statistics(self._engine, ("works", "record_works", "dedupe_pairs"))
         return int(run_id) if run_id is not None else None
 
 
