@@ -6,6 +6,7 @@ current decision, conflicts, progress) is derived from it by mnr.screening.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
@@ -142,6 +143,23 @@ class ScreeningStore:
         if best is not None:
             lines.append(_work_line(best, databases))
         return lines
+
+    def work_texts(self) -> dict[int, str]:
+        """Each work of the active searches as the relevance model reads it: the title,
+        abstract and keywords of its record with the longest abstract."""
+        r, s, rw = schema.records, schema.searches, schema.record_works
+        query = (select(rw.c.work_id, r.c.title, r.c.abstract, r.c.keywords)
+                 .select_from(rw.join(r, r.c.record_id == rw.c.record_id)
+                              .join(s, s.c.search_id == r.c.search_id))
+                 .where(s.c.withdrawn_at.is_(None)))
+        best: dict[int, tuple[int, str]] = {}
+        with self._engine.connect() as conn:
+            for work_id, title, abstract, keywords in conn.execute(query):
+                length = len(abstract or "")
+                if work_id not in best or length > best[work_id][0]:
+                    words = " ".join(json.loads(keywords)) if keywords != "[]" else ""
+                    best[work_id] = (length, f"{title or ''} {abstract or ''} {words}")
+        return {work_id: text for work_id, (_, text) in best.items()}
 
     def merged_into(self) -> dict[int, int]:
         """Works a regrouping emptied -> the work that has their records now (through

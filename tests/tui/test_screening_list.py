@@ -87,13 +87,16 @@ def test_the_columns_have_a_header_and_help_explains_them(project: Project) -> N
     drive(project, steps)
 
 
-def test_s_sorts_by_year_author_and_title_then_back(project: Project) -> None:  # noqa: F811
+def test_s_sorts_by_relevance_year_author_and_title_then_back(
+        project: Project) -> None:  # noqa: F811
     ids = work_ids(project)
     by_id = dict(zip(ids, WORKS, strict=True))
 
     async def steps(pilot: Pilot[None], screen: ScreeningScreen) -> None:
         works = screen.query_one(WorkList)
         listed = list(works.rows)
+        await pilot.press("s")
+        assert "Rank▲" in plain(screen.query_one("#columns", Static).content)
         await pilot.press("s")
         years = [screen.session.lines[w].year or 0 for w in works.rows]
         assert years == sorted(years) and "Year▲" in plain(
@@ -106,6 +109,26 @@ def test_s_sorts_by_year_author_and_title_then_back(project: Project) -> None:  
         assert titles == sorted(titles)
         await pilot.press("s")
         assert list(works.rows) == listed
+
+    drive(project, steps)
+
+
+def test_relevance_order_puts_the_likely_relevant_first(project: Project) -> None:  # noqa: F811
+    async def steps(pilot: Pilot[None], screen: ScreeningScreen) -> None:
+        works = screen.query_one(WorkList)
+        await pilot.press("y", "n")
+        for _ in range(200):  # the model is trained in a thread
+            if screen.ranked is not None and screen.ranked.labelled == 2:
+                break
+            await pilot.pause(0.05)
+        assert screen.ranked is not None and screen.ranked.labelled == 2
+        await pilot.press("s")
+        rows = list(works.rows)
+        undecided = [w for w in rows if screen.session.mine(w) is None]
+        assert rows[:len(undecided)] == [w for w in screen.ranked.order if w in undecided]
+        assert [screen.session.mine(w) for w in rows[len(undecided):]] == ["y", "n"]
+        assert "relevant left" in plain(screen.query_one("#counts", Static).content)
+        assert screen._row(rows[0]).plain.split()[1] == "1"  # its rank
 
     drive(project, steps)
 

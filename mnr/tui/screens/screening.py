@@ -10,6 +10,7 @@ allows. Each decision's time from key to screen is kept in ``latencies_ms``
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from time import perf_counter
 from typing import ClassVar
@@ -28,6 +29,7 @@ from mnr.errors import LibraryUnavailable, MnrError
 from mnr.library.models import LogEntry
 from mnr.screening.fulltexts import attach, fulltexts, open_fulltext
 from mnr.screening.highlight import pattern
+from mnr.screening.ranking import Prioritiser, Ranked, training_labels
 from mnr.screening.session import ScreeningSession
 from mnr.screening.state import CONFLICT, UNRESOLVED_MAYBE
 from mnr.tui.screens.prompts import (
@@ -42,6 +44,7 @@ from mnr.tui.screens.prompts import (
 )
 from mnr.tui.widgets.text_pane import TextPane, Wrapped
 from mnr.tui.widgets.work_columns import (
+    RANK_WIDTH,
     SORTS,
     column_help,
     columns_header,
@@ -98,6 +101,10 @@ class ScreeningScreen(Screen[None]):
         self._permille = -1  # what the progress bar shows, in thousandths
         self.fulltexts = fulltexts(session.library)
         self.collector = IdleCollector()  # full collections between keypresses, not in them
+        # relevance order: ranked in a thread whenever the decisions change
+        self.ranked: Ranked | None = None
+        self._rank_wanted = threading.Event()
+        self._stopping = threading.Event()
 
     @property
     def stage(self) -> str:
@@ -130,6 +137,9 @@ class ScreeningScreen(Screen[None]):
         self._show_detail(works.current)
         self._update_progress()
         self.set_interval(POLL_SECONDS, self._poll)
+        self._rank_wanted.set()
+        self.run_worker(self._rank_in_background, thread=True, group="ranking",
+                        exit_on_error=False)
         self.collector.start()
         self.set_interval(0.25, self.collector.tick)
         self.call_after_refresh(lambda: setattr(self, "ready_at", perf_counter()))
@@ -175,6 +185,10 @@ class ScreeningScreen(Screen[None]):
                         f"{DECISION_STYLE.get(resolution.decision, 'bold')} reverse")
         else:
             text.append(" ")
+        if self.sort == "relevance":
+            place = self.ranked.rank.get(work_id) if self.ranked else None
+            text.append(f" {place:>{RANK_WIDTH - 1}}" if place else f" {'·':>{RANK_WIDTH - 1}}",
+                        "cyan" if place else "dim")
         text.append(f" {line.year or '    '} ", "dim")
         width = self._author_width()
         author = shown_surname(line.first_author)[:width]
@@ -213,7 +227,7 @@ class ScreeningScreen(Screen[None]):
         if self.search and self._texts is None:
             self._texts = self._searched_texts()
         return sort_rows([w for w in self.session.stage.work_ids if self._matches(w)],
-                         lines, self.sort)
+                         lines, self.sort, self.ranked.rank if self.ranked else None)
 
     def _searched_texts(self) -> dict[int, str]:
         """Each work's abstracts, keywords and authors (all its records'), for `/`: read
@@ -234,8 +248,9 @@ class ScreeningScreen(Screen[None]):
             self._permille = permille
         shown = len(self.query_one(WorkList).rows)
         view = self.filter if not self.search else f"{self.filter}, “{self.search}”"
+        model = f" · {self.ranked.says()}" if self.ranked and self.ranked.labelled else ""
         self.query_one("#counts", Static).update(  # one line, its width fixed: no layout
-            f"{session.decided:,}/{session.total:,} decided · showing {shown:,} ({view})",
+            f"{session.decided:,}/{session.total:,} decided · showing {shown:,} ({view}){model}",
             layout=False)
 
     def _show_detail(self, work_id: int | None) -> None:
@@ -280,7 +295,43 @@ class ScreeningScreen(Screen[None]):
         self._ahead = (key, content, self.query_one("#detail", TextPane).wrap(content))
 
     def on_unmount(self) -> None:
+        self._stopping.set()
+        self._rank_wanted.set()
         self.collector.stop()
+
+    # -- relevance order --------------------------------------------------------------
+
+    def _rank_in_background(self) -> None:
+        """In a thread: read the works' texts and fit the features once, then retrain
+        and rank whenever the decisions changed (never in a keypress)."""
+        session = self.session
+        try:
+            texts = session.library.screening.work_texts()
+            prioritiser = Prioritiser({w: texts.get(w, "") for w in session.stage.work_ids})
+        except MnrError:
+            return  # the library was busy: the list keeps its own order
+        while not self._stopping.is_set():
+            self._rank_wanted.wait()
+            if self._stopping.is_set():
+                return
+            self._rank_wanted.clear()
+            try:
+                labels = training_labels(session.stage, session.reviewer)
+            except RuntimeError:  # the stage changed while it was read: read it again
+                self._rank_wanted.set()
+                continue
+            ranked = prioritiser.rank(labels)
+            if not self._stopping.is_set():
+                self.app.call_from_thread(self._take_ranking, ranked)
+
+    def _take_ranking(self, ranked: Ranked) -> None:
+        first = self.ranked is None
+        self.ranked = ranked
+        self._update_progress()
+        if self.sort == "relevance":
+            self._refilter()
+        elif first and ranked.labelled:
+            self.notify("Relevance order is ready: s sorts by it", timeout=3)
 
     @on(WorkList.Highlighted)
     def _highlighted(self, event: WorkList.Highlighted) -> None:
@@ -316,6 +367,7 @@ class ScreeningScreen(Screen[None]):
             return
         works.refresh_work(work_id)
         self._update_progress()
+        self._rank_wanted.set()
         if works.cursor < len(works.rows) - 1:
             works.action_move(1)
         else:
@@ -355,6 +407,7 @@ class ScreeningScreen(Screen[None]):
         if index is not None:
             works.go_to(index)
         self._update_progress()
+        self._rank_wanted.set()
         self.notify(f"Undid {(undone.decision or '').upper()} for W{undone.work_id}.")
         self._timed(started)
         self._show_detail(works.current)
@@ -388,8 +441,12 @@ class ScreeningScreen(Screen[None]):
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self._refilter()
         self._update_columns()
-        self.notify("Sorted: " + ("in the list's own order" if self.sort == "list"
-                                  else f"by {self.sort}"), timeout=1.5)
+        if self.sort == "relevance" and self.ranked is None:
+            self.notify("Sorted by relevance once the model is ready (it reads the works "
+                        "first)", timeout=3)
+        else:
+            self.notify("Sorted: " + ("in the list's own order" if self.sort == "list"
+                                      else f"by {self.sort}"), timeout=1.5)
 
     def _refilter(self) -> None:
         self.query_one(WorkList).set_rows(self._rows())
@@ -460,3 +517,4 @@ class ScreeningScreen(Screen[None]):
         if works.current in touched:
             self._show_detail(works.current)
         self._update_progress()
+        self._rank_wanted.set()  # a settled outcome may teach the model

@@ -15,7 +15,9 @@ from rich.text import Text
 
 from mnr.library.models import WorkLine
 
-SORTS = ["list", "year", "author", "title"]  # "list": the stage's own order
+# "list": the stage's own order; "relevance": the model's (mnr.screening.ranking)
+SORTS = ["list", "relevance", "year", "author", "title"]
+RANK_WIDTH = 6  # the rank column, shown when the list is in relevance order
 _INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
 _OPENING = "\"'‘“([ "
 
@@ -45,8 +47,9 @@ def columns_header(reviewer: str, reviewers: Sequence[str], sort: str,
     """The line over the list, aligned with its rows; ▲ marks the column sorted on."""
     arrow = {sort: "▲"}
     author = f"Author{arrow.get('author', '')}"
+    rank = f"{'Rank▲':>{RANK_WIDTH - 1}} " if sort == "relevance" else ""
     return Text.assemble(
-        f"{reviewer[:2]:<3}{_others(reviewer, reviewers):<3}! ",
+        f"{reviewer[:2]:<3}{_others(reviewer, reviewers):<3}! ", rank,
         f"Year{arrow.get('year', ' ')}", f"{author:<{author_width}} ",
         f"Title{arrow.get('title', '')}", style="bold")
 
@@ -61,15 +64,23 @@ def column_help(reviewer: str, reviewers: Sequence[str]) -> Text:
         "  !             ", ("!", "bold red"), " the reviewers disagree (or one said maybe) and "
         "the work waits\n                for a resolution (the home screen's Conflicts, or "
         "`mnr resolve`);\n                a letter: the outcome a resolution gave\n",
-        "  Year, Author  the first author's surname; s sorts by year, author or title\n")
+        "  Rank          in relevance order (s): the work's place in the model's ranking of\n"
+        "                the works you have not decided (1: the most likely relevant)\n",
+        "  Year, Author  the first author's surname; s sorts by relevance, year, author or "
+        "title\n")
 
 
-def sort_rows(rows: list[int], lines: Mapping[int, WorkLine], sort: str) -> list[int]:
-    """The works in the order asked for ("list": as they are)."""
+def sort_rows(rows: list[int], lines: Mapping[int, WorkLine], sort: str,
+              rank: Mapping[int, int] | None = None) -> list[int]:
+    """The works in the order asked for ("list": as they are; "relevance": by ``rank``,
+    the works it does not rank after, as they are)."""
     def surname(work_id: int) -> str:
         return shown_surname(lines[work_id].first_author).lower()
 
-    if sort == "year":
+    if sort == "relevance" and rank:
+        last = len(rank) + 1
+        rows.sort(key=lambda w: rank.get(w, last))
+    elif sort == "year":
         rows.sort(key=lambda w: (lines[w].year or 9999, surname(w)))
     elif sort == "author":
         rows.sort(key=lambda w: (surname(w) or "\uffff", lines[w].year or 9999))
