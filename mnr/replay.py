@@ -23,7 +23,7 @@ from mnr.errors import MnrError
 from mnr.journal import Line, Seen, batch_of, stamp_of
 from mnr.library import Library
 from mnr.library.acts import AlreadyApplied
-from mnr.library.models import LogEntry, NewEntry
+from mnr.library.models import LogEntry, NewEntry, Stop
 from mnr.library.works import NewDecision
 
 Sourced = tuple[str, Line]  # (the file it came from, the line)
@@ -308,6 +308,14 @@ def _memo(replayer: Replayer, item: Sourced) -> None:
                   line.get("by"), line["text"], at=line["at"])
 
 
+def _stop(replayer: Replayer, item: Sourced) -> None:
+    line = item[1]
+    replayer.save([item], replayer.library.screening.stop, Stop(
+        line["stage"], line["rule"], float(line["recall"]), float(line["confidence"]),
+        float(line["p"]), int(line["screened"]), int(line["total"]), int(line["found"]),
+        line["model"], line.get("by") or "", line["at"], line.get("note")))
+
+
 def _each(handler: Callable[[Replayer, Sourced], None]
           ) -> Callable[[Replayer, Sequence[Sourced]], None]:
     def apply(replayer: Replayer, group: Sequence[Sourced]) -> None:
@@ -321,6 +329,7 @@ _HANDLERS: dict[str, Callable[[Replayer, Sequence[Sourced]], None]] = {
     "dedupe-undo": _each(_dedupe_undo), "fulltext": _each(_fulltext),
     "appraisal": _each(_appraisal), "extraction": _each(_extraction),
     "tradition": _each(_tradition), "theme": _each(_theme), "memo": _each(_memo),
+    "stop": _each(_stop),
 }
 
 

@@ -70,7 +70,8 @@ VIEWS: list[tuple[str, ...]] = [
 # The table each act makes a row in (an undone pass marks its pass's row).
 TABLE_OF = {"screen": "screening_log", "pair": "dedupe_decisions", "dedupe": "dedupe_runs",
             "fulltext": "fulltexts", "appraisal": "appraisals", "extraction": "extractions",
-            "tag": "work_tags", "tradition": "traditions", "theme": "themes", "memo": "memos"}
+            "tag": "work_tags", "tradition": "traditions", "theme": "themes", "memo": "memos",
+            "stop": "screening_stops"}
 
 
 def views(root: Path) -> dict[str, str]:
@@ -238,7 +239,7 @@ def judge_everything(root: Path) -> None:
     """Every kind of act there is, through the CLI: a pass, pair decisions (a merge, a keep
     apart taken back and decided again), a pass undone and run again, a split, screening at
     every stage (disagreements, an undo, a resolution), full texts, appraisals, extractions,
-    tags, a tradition, themes and memos."""
+    tags, a tradition, themes, memos and a decision to stop screening a stage."""
     mnr(root, "dedupe")
     pairs = json.loads(mnr(root, "dedupe", "--pairs", "--json").stdout)
     assert sorted((p["record_a"], p["record_b"]) for p in pairs) == [("R3", "R9"), ("R4", "R10")]
@@ -271,6 +272,7 @@ def judge_everything(root: Path) -> None:
             decision = "n" if name == "tyrer" else "y"
             mnr(root, "decide", works[name], decision, "--stage", "abstract", "--reviewer",
                 reviewer)
+    mnr(root, "stop", "--stage", "abstract", "--reviewer", "BH", "--note", "All screened")
     mnr(root, "fulltext", "attach", works["simpson"], "https://doi.org/10.1000/care",
         "--reviewer", "BH")
     mnr(root, "fulltext", "attach", works["carers"], "https://doi.org/10.1000/carers",

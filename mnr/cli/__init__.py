@@ -29,7 +29,7 @@ COMMAND_MODULES = {
     "synthesis": ["synthesis", "appraisal", "extraction"],
     "traditions": ["traditions", "memo"],
     "server": ["server"],
-    "priority": ["simulate"],
+    "priority": ["simulate", "stop"],
 }
 
 

@@ -102,3 +102,48 @@ def _pct(value: float | None) -> str:
 
 def _count(value: int | None) -> str:
     return "not yet" if value is None else f"{value:,}"
+
+
+@main.command()
+@click.option("--stage", required=True, help="The screening stage to stop, e.g. title.")
+@click.option("--rule", type=click.Choice(["hypergeometric"]), default="hypergeometric",
+              show_default=True, help="The stopping rule (Callaghan & Müller-Hansen 2020).")
+@click.option("--recall", default=0.95, show_default=True, type=click.FloatRange(0.5, 0.999),
+              help="The recall target.")
+@click.option("--confidence", default=0.95, show_default=True,
+              type=click.FloatRange(0.5, 0.999), help="The confidence the rule asks for.")
+@click.option("--reviewer", default=None, help="Who records the decision (your initials).")
+@click.option("--check", is_flag=True, help="Only say where the rule stands; record nothing.")
+@click.option("--force", is_flag=True,
+              help="Stop even though the rule is not met yet (the methods statement says so).")
+@click.option("--note", default=None, help="Why, in a sentence (kept with the decision).")
+@handles_errors
+def stop(stage: str, rule: str, recall: float, confidence: float, reviewer: str | None,
+         check: bool, force: bool, note: str | None) -> None:
+    """Stop screening a stage in relevance order once the stopping rule says the target
+    recall is reached: the works nobody screened there count in PRISMA's "records marked
+    as ineligible by automation tools", and `mnr prisma` prints a methods statement.
+
+    \b
+    Example:
+      mnr stop --stage title --check
+      mnr stop --stage title --recall 0.95 --confidence 0.95 --reviewer BH
+    """
+    from mnr.cli.common import open_library, reviewer_for
+    from mnr.project import find_project
+    from mnr.screening.stop import record_stop, rule_at
+
+    project = find_project()
+    settings = project.settings()
+    with open_library(project) as library:
+        if check:
+            out.print(f"{stage}: {rule_at(library, settings, stage, recall, confidence).says()}",
+                      highlight=False)
+            return
+        who = reviewer_for(settings, reviewer)
+        made, test = record_stop(library, settings, stage, who, recall, confidence, force,
+                                 note)
+    left = made.total - made.screened
+    err.print(f"Stopped screening at the {stage} stage: {test.says()}. The {left:,} works "
+              "nobody screened there count as marked ineligible by automation tools "
+              "(`mnr prisma`).", highlight=False)

@@ -56,6 +56,12 @@ def prisma(fmt: str | None, output: Path | None) -> None:
     settings = project.settings()
     with open_library(project) as library:
         flow = count(library, settings)
+        stops = library.screening.stops()
+    from mnr.screening.stop import methods_statement
+
+    # prioritised screening stopped by a rule, if it was
+    methods = methods_statement(stops, settings.blind and len(settings.reviewers) > 1)
+    data = flow.as_dict() | ({"methods": methods} if methods else {})
     if fmt in ("svg", "png", "pdf"):
         if output is None and sys.stdout.isatty():
             raise click.UsageError(f"a {fmt} diagram needs a file: -o prisma.{fmt}")
@@ -76,13 +82,16 @@ def prisma(fmt: str | None, output: Path | None) -> None:
             err.print(f"Wrote the PRISMA2020 template to {output}.")
     elif fmt == "json":
         if output is None:
-            print_json(flow.as_dict())
+            print_json(data)
         else:
             import json
 
-            write_text(output, json.dumps(flow.as_dict(), ensure_ascii=False, indent=2))
+            write_text(output, json.dumps(data, ensure_ascii=False, indent=2))
     else:
         out.print(flow_report(flow))
+        if methods:
+            out.print(f"\nMethods (screening prioritisation and stopping):\n{methods}",
+                      highlight=False)
         return
     for gap in flow.gaps:  # the table shows them; other formats get them on stderr
         err.print(f"note: {gap}", highlight=False)

@@ -306,7 +306,7 @@ JUDGEMENT_KEYS = {
     "screening_log": "entry_id", "dedupe_decisions": "decision_id", "fulltexts": "fulltext_id",
     "appraisals": "appraisal_id", "extractions": "extraction_id", "work_tags": "tag_id",
     "traditions": "tradition_id", "themes": "row_id", "memos": "memo_id",
-    "dedupe_runs": "run_id",
+    "dedupe_runs": "run_id", "screening_stops": "stop_id",
 }
 
 

@@ -131,6 +131,12 @@ def _v9_kept_lines(conn: Connection) -> None:
                       "FOR EACH STATEMENT EXECUTE FUNCTION mnr_append_only('searches are')"))
 
 
+def _v10_stops(conn: Connection) -> None:
+    """The team's decisions to stop screening a stage by a stopping rule: a log."""
+    schema.screening_stops.create(conn)
+    _append_only(conn, "screening_stops", "stops are")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "searches, records and record sources", _v1_initial),
     (2, "works and deduplication", _v2_works),
@@ -141,6 +147,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (7, "works merged into others", _v7_work_merges),
     (8, "judgement lines applied and judgement files read", _v8_journal),
     (9, "judgement lines kept in the library; the journal append-only", _v9_kept_lines),
+    (10, "decisions to stop screening by a stopping rule", _v10_stops),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -216,6 +216,24 @@ class Fulltext:
 
 
 @dataclass(frozen=True, slots=True)
+class Stop:
+    """The team's decision to stop screening a stage by a stopping rule."""
+
+    stage: str
+    rule: str
+    recall: float
+    confidence: float
+    p: float
+    screened: int
+    total: int
+    found: int
+    model: str
+    reviewer: str
+    stopped_at: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Appraisal:
     """One saved appraisal of a work by a reviewer (the latest per reviewer counts)."""
 

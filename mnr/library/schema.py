@@ -341,5 +341,27 @@ journal_files = Table(
     Column("tail", Text, nullable=False),  # hex
 )
 
+# -- stopping screening by a rule (schema version 10) -----------------------------------
+
+# The team's decision to stop screening a stage in relevance order, by a stopping rule:
+# the works nobody has screened there count as marked ineligible by automation tools.
+screening_stops = Table(
+    "screening_stops",
+    metadata,
+    Column("stop_id", Integer, primary_key=True),
+    Column("stage", String(32), nullable=False),
+    Column("rule", Text, nullable=False),  # "hypergeometric"
+    Column("recall", Float, nullable=False),  # the recall target
+    Column("confidence", Float, nullable=False),
+    Column("p", Float, nullable=False),  # the rule's p-value when the team stopped
+    Column("screened", Integer, nullable=False),  # works with an outcome then
+    Column("total", Integer, nullable=False),  # works at the stage then
+    Column("found", Integer, nullable=False),  # of those, relevant (Y or M)
+    Column("model", Text, nullable=False),  # the relevance model, as the methods cite it
+    Column("reviewer", Text, nullable=False),  # who recorded the decision to stop
+    Column("stopped_at", String(32), nullable=False),
+    Column("note", Text),
+)
+
 # Judgement lines name records by export and position.
 Index("ix_records_position", records.c.search_id, records.c.position)

@@ -17,7 +17,15 @@ from sqlalchemy import Connection, func, insert, select, text
 from mnr.journal import Line
 from mnr.library import dialect, schema
 from mnr.library.acts import WorkRef, note_acts
-from mnr.library.models import Fulltext, History, LiveEntry, LogEntry, NewEntry, WorkLine
+from mnr.library.models import (
+    Fulltext,
+    History,
+    LiveEntry,
+    LogEntry,
+    NewEntry,
+    Stop,
+    WorkLine,
+)
 
 if TYPE_CHECKING:
     from mnr.library.store import Library
@@ -276,6 +284,25 @@ class ScreeningStore:
             return list(conn.execute(select(rw.c.record_id).where(rw.c.work_id == work_id)
                                      .order_by(rw.c.record_id)).scalars())
 
+    # -- stopping by a rule -----------------------------------------------------------
+
+    def stop(self, stop: Stop) -> Stop:
+        """Record the team's decision to stop screening a stage (an act: a judgement line)."""
+        row = {key: getattr(stop, key) for key in Stop.__slots__}  # type: ignore[attr-defined]
+        with self._library.writing() as conn:
+            row_id = conn.execute(insert(schema.screening_stops).values(**row)
+                                  ).inserted_primary_key[0]  # type: ignore[index]
+            note_acts(self._library, conn, "screening_stops", [row_id],
+                      lambda: [stop_line(row)])
+        return stop
+
+    def stops(self) -> list[Stop]:
+        """Every decision to stop, in the order made."""
+        t = schema.screening_stops
+        columns = [t.c[key] for key in Stop.__slots__]  # type: ignore[attr-defined]
+        with self._engine.connect() as conn:
+            return [Stop(*row) for row in conn.execute(select(*columns).order_by(t.c.stop_id))]
+
     # -- full texts -------------------------------------------------------------------
 
     def attach_fulltext(self, work_id: int, location: str, attached_by: str | None,
@@ -330,6 +357,16 @@ def screening_line(row: Any, undoes: str | None) -> Line:
     if undoes is not None:
         line["undoes"] = undoes
     line["origin"] = row["origin"]
+    return line
+
+
+def stop_line(row: Any) -> Line:
+    """A decision to stop screening by a rule, as a judgement line."""
+    line: Line = {"at": row["stopped_at"], "by": row["reviewer"], "act": "stop"}
+    for key in ("stage", "rule", "recall", "confidence", "p", "screened", "total", "found",
+                "model", "note"):
+        if row[key] is not None:
+            line[key] = row[key]
     return line
 
 

@@ -28,6 +28,7 @@ SIGNED = {
     "screening_log": "reviewer", "dedupe_decisions": "reviewer", "fulltexts": "attached_by",
     "appraisals": "reviewer", "extractions": "reviewer", "work_tags": "tagged_by",
     "themes": "saved_by", "memos": "author", "journal": "source",
+    "screening_stops": "reviewer",
 }
 # What a reviewer's role may change in place: the grouping of records into works, how far
 # judgement files were read, a pass's undoing, and a search's withdrawal or the

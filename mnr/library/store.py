@@ -42,7 +42,7 @@ from mnr.library.acts import JUDGEMENT_KEYS, ActStore, resolve_refs, unjournalle
 from mnr.library.migrations import LATEST, current_version, migrate
 from mnr.library.models import DatabaseCount, NewSearch, Search, Status
 from mnr.library.references import ReferenceStore
-from mnr.library.screening import ScreeningStore, fulltext_line, screening_line
+from mnr.library.screening import ScreeningStore, fulltext_line, screening_line, stop_line
 from mnr.library.synthesis import LINES, SynthesisStore, theme_line
 from mnr.library.works import UNDONE_PASSES, WorkStore, decision_line, pass_lines
 from mnr.records import ParsedRecord, StoredRecord
@@ -814,7 +814,7 @@ def _adoptable(conn: Connection, missing: dict[str, list[int]]) -> list[Adoptabl
                               {**row, "undo": True}, None))
                 continue
             at = next(row[c] for c in ("decided_at", "started_at", "attached_at", "saved_at",
-                                       "tagged_at", "written_at") if c in row)
+                                       "tagged_at", "written_at", "stopped_at") if c in row)
             together = ((at, row["reviewer"], row["note"]) if table == "dedupe_decisions"
                         else (at, row["tagged_by"]) if table == "work_tags" else None)
             items.append((at, row_id, table, row_id, row, together))
@@ -833,6 +833,8 @@ def _adopted_line(conn: Connection, table: str, row: dict[str, Any],
         return made[1] if row.get("undo") else made[0]
     if table == "fulltexts":
         return fulltext_line(row)
+    if table == "screening_stops":
+        return stop_line(row)
     if table == "themes":
         t = schema.themes
         first = conn.execute(select(func.min(t.c.row_id)).where(

@@ -100,7 +100,8 @@ _BOXES = [
         "minus the works they make (WorkCounts.duplicates_removed)", "node8", "box3",
         template="Duplicate records"),
     Box("excluded_automatic", "Records marked as ineligible by automation tools",
-        "0: mnr removes nothing automatically", box="box3",
+        "works nobody screened at the first stage once the team stopped there by the "
+        "stopping rule (mnr stop)", box="box3",
         short="Removed by automation tools"),
     Box("excluded_other", "Records removed for other reasons",
         "0: records are never removed, searches are withdrawn", box="box3",

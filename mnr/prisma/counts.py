@@ -18,7 +18,7 @@ from typing import Any
 from mnr.library import Library
 from mnr.project import Settings
 from mnr.screening.state import CONFLICT, PENDING, UNRESOLVED_MAYBE
-from mnr.screening.tally import DBR, OTHER, StageTally, tally
+from mnr.screening.tally import AUTOMATION, DBR, OTHER, StageTally, tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class StageFlow:
     excluded: int
     maybe: int
     waiting: int  # no outcome yet: decisions missing, conflicts, maybes to resolve
+    automation: int = 0  # not screened: the team stopped here by the stopping rule
 
 
 @dataclass(slots=True)
@@ -123,11 +124,21 @@ def _screening_boxes(flow: Flow, settings: Settings, stages: list[StageTally]) -
         outcomes = stage.all_outcomes()
         flow.stages.append(StageFlow(
             stage.name, stage.works.total(), outcomes["y"], outcomes["n"], outcomes["m"],
-            outcomes[PENDING] + outcomes[CONFLICT] + outcomes[UNRESOLVED_MAYBE]))
-    for stage in screen_stages:
+            outcomes[PENDING] + outcomes[CONFLICT] + outcomes[UNRESOLVED_MAYBE],
+            outcomes[AUTOMATION]))
+    for index, stage in enumerate(screen_stages):
         outcomes = stage.outcomes[DBR]
+        automation = outcomes[AUTOMATION]
+        if automation and index == 0:  # never screened: removed before screening
+            flow.excluded_automatic += automation
+            flow.records_screened -= automation
+        elif automation:
+            flow.records_excluded += automation
+            flow.gaps.append(f"{automation:,} records at the {stage.name} stage were not "
+                             "screened: the team stopped there by the stopping rule; they "
+                             "are counted in 'records excluded'")
         flow.records_excluded += outcomes["n"]
-        waiting = stage.works[DBR] - outcomes["n"] - stage.forward[DBR]
+        waiting = stage.works[DBR] - outcomes["n"] - automation - stage.forward[DBR]
         if waiting:
             flow.gaps.append(f"{waiting:,} records at the {stage.name} stage are waiting for "
                              f"a decision ({_waiting(outcomes, maybe_waits=False)}), so "

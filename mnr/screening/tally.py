@@ -18,6 +18,8 @@ from mnr.project import Settings
 from mnr.screening.state import Stage
 
 DBR, OTHER = "dbr", "other"  # PRISMA's columns: databases and registers, other methods
+# the outcome of a work nobody screened at a stage the team stopped by the stopping rule
+AUTOMATION = "automation"
 
 
 @dataclass(slots=True)
@@ -40,9 +42,10 @@ class StageTally:
 def tally(library: Library, settings: Settings) -> list[StageTally]:
     """Every stage of the protocol, in order, counted from the library's log."""
     stages = [StageTally(name) for name in settings.stages]
+    stopped = {stop.stage for stop in library.screening.stops()}
     for history in library.screening.histories():
         column = DBR if history.from_databases else OTHER
-        for stage, (outcome, forward, reason) in zip(stages, fold(history, settings),
+        for stage, (outcome, forward, reason) in zip(stages, fold(history, settings, stopped),
                                                       strict=False):
             stage.works[column] += history.works
             stage.outcomes[column][outcome] += history.works
@@ -53,11 +56,16 @@ def tally(library: Library, settings: Settings) -> list[StageTally]:
     return stages
 
 
-def fold(history: History, settings: Settings) -> list[tuple[str, bool, str | None]]:
+def fold(history: History, settings: Settings, stopped: set[str] | frozenset[str] = frozenset()
+         ) -> list[tuple[str, bool, str | None]]:
     """One work's way through the stages: at each stage it reached, its outcome,
-    whether it went forward, and the reason for its outcome."""
+    whether it went forward, and the reason for its outcome (AUTOMATION at a ``stopped``
+    stage where nobody screened it)."""
     way: list[tuple[str, bool, str | None]] = []
     for name in settings.stages:
+        if name in stopped and not any(e.stage == name for e in history.entries):
+            way.append((AUTOMATION, False, None))
+            break
         stage = Stage(name, settings, [0])
         stage.apply_all(LogEntry(number, 0, name, e.reviewer, e.kind, e.decision, e.reason,
                                  None, None, "", "")
