@@ -502,6 +502,21 @@ class Library:
             raise
         return library
 
+    def opener(self) -> tuple[str, str]:
+        """How another process opens this library: ("file", path) or ("server", URL, its
+        password included: for a child process, never for printing)."""
+        url = self.engine.url
+        if dialect.is_sqlite(self.engine):
+            path = str(url.database)
+            return ("file", str(Path(path.removeprefix("file:").split("?")[0]).resolve()))
+        return ("server", url.render_as_string(hide_password=False))
+
+    @classmethod
+    def reopen(cls, opener: tuple[str, str]) -> Library:
+        """The library ``opener`` names (see ``opener``), in this process."""
+        kind, where = opener
+        return cls.open(Path(where)) if kind == "file" else cls.connect(where)
+
     @property
     def where(self) -> str:
         """The library, as it may be printed (a server's URL without its password)."""

@@ -3,7 +3,8 @@
 A relevance model per stage, trained on the decisions made so far (Y and M as
 relevant) and re-ranking the rest, as reviewers screen. Text features are
 TF-IDF over words and word pairs of the title, abstract and keywords, fitted once
-on every work of the list (the vocabulary of the search, not of the labelled few).
+on every work of the list (the document frequencies of the search, not of the
+labelled few).
 The classifier is chosen by the benchmark (``bench/prioritise_bench.py``) on the
 labelled sets of published reviews, against ASReview's default model on the same
 data and priors; ``MODELS`` holds the candidates it compares.
@@ -33,16 +34,13 @@ class Model:
 
 
 def _features(texts: Sequence[str]) -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """TF-IDF of words and word pairs, hashed (no vocabulary to hold: at 100,000 works a
+    vocabulary of pairs takes millions of entries), sublinear term frequencies."""
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=0.95,
-                                 dtype=np.float32)
-    try:
-        return vectorizer.fit_transform(texts)
-    except ValueError:  # no words at all (every text empty)
-        from scipy.sparse import csr_matrix
-
-        return csr_matrix((len(texts), 1), dtype=np.float32)
+    hashed = HashingVectorizer(ngram_range=(1, 2), n_features=2**20, alternate_sign=False,
+                               norm=None, dtype=np.float32).transform(texts)
+    return TfidfTransformer(sublinear_tf=True).fit_transform(hashed).astype(np.float32)
 
 
 def _weights(y: np.ndarray, ratio: float) -> np.ndarray:

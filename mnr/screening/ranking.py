@@ -4,9 +4,9 @@ The model learns from what this reviewer may see: their own decisions, and the
 settled outcomes of works (decided by as many reviewers as the protocol asks, in
 agreement or resolved). Under blind screening another reviewer's decision on a work
 this reviewer has not decided is never used, so the order reveals nothing of it.
-Ranking runs away from the keypresses (the screen runs it in a thread): the labels
-are read from the stage as it stands, the model retrained, every undecided work
-scored.
+Ranking runs away from the keypresses, in a process of its own (``RankingProcess``):
+the labels are read from the stage as it stands, the model retrained, every
+undecided work scored.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from mnr.errors import MnrError
 from mnr.screening.priority import DEFAULT, Ranker
 from mnr.screening.state import DECISIONS, Stage
 from mnr.screening.stopping import StopTest, hypergeometric
@@ -86,3 +88,104 @@ class Prioritiser:
                               recall, confidence)
         return Ranked(order, {work_id: place for place, work_id in enumerate(order, 1)},
                       test, len(known), time.perf_counter() - started)
+
+
+class RankingProcess:
+    """A ``Prioritiser`` in a process of its own, for the screening screen. Fitting the
+    features of 100,000 works takes half a minute and training a second, all Python work
+    holding the interpreter's lock: in a thread of the screen's process it would slow
+    every keypress. The process (``python -m mnr.screening.ranking``) reads the works'
+    texts from the library itself; requests and answers are pickled over its pipes."""
+
+    def __init__(self, opener: tuple[str, str], work_ids: list[int]) -> None:
+        import subprocess
+        import sys
+
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "mnr.screening.ranking"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # never over the screen
+        self._send((opener, work_ids))
+
+    def _send(self, message: object) -> None:
+        assert self._process.stdin is not None
+        _write(self._process.stdin, message)
+
+    def rank(self, labels: list[tuple[int, bool]], recall: float = 0.95,
+             confidence: float = 0.95) -> Ranked:
+        """Train on ``labels`` and rank (waits for the features the first time)."""
+        assert self._process.stdout is not None
+        try:
+            self._send((labels, recall, confidence))
+            answer = _read(self._process.stdout)
+        except (OSError, EOFError) as error:
+            raise MnrError(f"the relevance model stopped ({error})") from None
+        if isinstance(answer, str):
+            raise MnrError(f"the relevance model could not be trained: {answer}")
+        order, test, labelled, seconds = answer
+        return Ranked(order, {work_id: place for place, work_id in enumerate(order, 1)},
+                      test, labelled, seconds)
+
+    def close(self) -> None:
+        import subprocess
+
+        try:
+            self._send(None)
+            self._process.wait(2)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            self._process.kill()
+
+
+def _write(stream: Any, message: object) -> None:
+    import pickle
+    import struct
+
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack("<Q", len(data)) + data)
+    stream.flush()
+
+
+def _read(stream: Any) -> Any:
+    import pickle
+    import struct
+
+    head = stream.read(8)
+    if len(head) < 8:
+        raise EOFError("the ranking process ended")
+    (size,) = struct.unpack("<Q", head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("the ranking process ended")
+    return pickle.loads(data)  # noqa: S301 - our own child process, over its own pipe
+
+
+def _serve() -> None:
+    """The ranking process: the library and works first, features once, then a ranking
+    for each request, until the screen says stop (None) or goes."""
+    import sys
+
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    try:
+        opener, work_ids = _read(stdin)
+        from mnr.library import Library
+
+        library = Library.reopen(opener)
+        try:
+            texts = library.screening.work_texts()
+        finally:
+            library.close()
+        prioritiser = Prioritiser({work_id: texts.get(work_id, "") for work_id in work_ids})
+        del texts
+        while (request := _read(stdin)) is not None:
+            ranked = prioritiser.rank(*request)
+            _write(stdout, (ranked.order, ranked.test, ranked.labelled, ranked.seconds))
+    except (EOFError, BrokenPipeError, KeyboardInterrupt):
+        return
+    except Exception as error:  # noqa: BLE001 - said to the screen, which goes on without
+        try:
+            _write(stdout, f"{type(error).__name__}: {error}")
+        except OSError:
+            pass
+
+
+if __name__ == "__main__":
+    _serve()

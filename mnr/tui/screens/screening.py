@@ -29,7 +29,7 @@ from mnr.errors import LibraryUnavailable, MnrError
 from mnr.library.models import LogEntry
 from mnr.screening.fulltexts import attach, fulltexts, open_fulltext
 from mnr.screening.highlight import pattern
-from mnr.screening.ranking import Prioritiser, Ranked, training_labels
+from mnr.screening.ranking import Ranked, RankingProcess, training_labels
 from mnr.screening.session import ScreeningSession
 from mnr.screening.state import CONFLICT, UNRESOLVED_MAYBE
 from mnr.tui.screens.prompts import (
@@ -302,27 +302,29 @@ class ScreeningScreen(Screen[None]):
     # -- relevance order --------------------------------------------------------------
 
     def _rank_in_background(self) -> None:
-        """In a thread: read the works' texts and fit the features once, then retrain
-        and rank whenever the decisions changed (never in a keypress)."""
+        """In a thread, which mostly waits: a ranking process reads the works and fits
+        their features once, then retrains and ranks whenever the decisions changed."""
         session = self.session
+        ranker = RankingProcess(session.library.opener(), list(session.stage.work_ids))
         try:
-            texts = session.library.screening.work_texts()
-            prioritiser = Prioritiser({w: texts.get(w, "") for w in session.stage.work_ids})
-        except MnrError:
-            return  # the library was busy: the list keeps its own order
-        while not self._stopping.is_set():
-            self._rank_wanted.wait()
-            if self._stopping.is_set():
-                return
-            self._rank_wanted.clear()
-            try:
-                labels = training_labels(session.stage, session.reviewer)
-            except RuntimeError:  # the stage changed while it was read: read it again
-                self._rank_wanted.set()
-                continue
-            ranked = prioritiser.rank(labels)
-            if not self._stopping.is_set():
-                self.app.call_from_thread(self._take_ranking, ranked)
+            while not self._stopping.is_set():
+                self._rank_wanted.wait()
+                if self._stopping.is_set():
+                    return
+                self._rank_wanted.clear()
+                try:
+                    labels = training_labels(session.stage, session.reviewer)
+                except RuntimeError:  # the stage changed while it was read: read it again
+                    self._rank_wanted.set()
+                    continue
+                try:
+                    ranked = ranker.rank(labels)
+                except (MnrError, EOFError, OSError):
+                    return  # the list keeps its own order
+                if not self._stopping.is_set():
+                    self.app.call_from_thread(self._take_ranking, ranked)
+        finally:
+            ranker.close()
 
     def _take_ranking(self, ranked: Ranked) -> None:
         first = self.ranked is None
