@@ -38,7 +38,10 @@ def _features(texts: Sequence[str]) -> Any:
     vocabulary of pairs takes millions of entries), sublinear term frequencies."""
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
-    hashed = HashingVectorizer(ngram_range=(1, 2), n_features=2**20, alternate_sign=False,
+    # 2^18 columns keep training fast on a review's few thousand works; a list of
+    # 100,000 holds millions of word pairs, which want more room to collide less
+    width = 2**18 if len(texts) <= 50_000 else 2**20
+    hashed = HashingVectorizer(ngram_range=(1, 2), n_features=width, alternate_sign=False,
                                norm=None, dtype=np.float32).transform(texts)
     return TfidfTransformer(sublinear_tf=True).fit_transform(hashed).astype(np.float32)
 
@@ -73,7 +76,8 @@ def _nb(x: Any, labelled: np.ndarray, y: np.ndarray, _rng: Any) -> np.ndarray:
 
     model = MultinomialNB(alpha=3.822)
     model.fit(x[labelled], y, sample_weight=_weights(y, 1.2))
-    return np.asarray(model.predict_log_proba(x)[:, 1] - model.predict_log_proba(x)[:, 0])
+    log_proba = model.predict_log_proba(x)
+    return np.asarray(log_proba[:, 1] - log_proba[:, 0])
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
