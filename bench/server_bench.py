@@ -377,13 +377,11 @@ def tui(root: Path, url: str | None, keys: int) -> dict[str, Any]:
 
 
 def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    rank = share * (len(ordered) - 1)
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    """As screen_bench.py computes it (its p50 and p95 are the TUI rows' here)."""
+    sys.path.insert(0, str(BENCH))
+    from screen_bench import _percentile
+
+    return float(_percentile(values, share))
 
 
 def figures(side: dict[str, Any]) -> dict[str, float]:

@@ -53,8 +53,8 @@ def training_labels(stage: Stage, reviewer: str) -> list[tuple[int, bool]]:
         if mine is not None and mine.decision in DECISIONS:
             found.append((mine.entry_id, work_id, mine.decision in RELEVANT))
             continue
-        outcome = stage.outcome(work_id)
-        if outcome in DECISIONS:  # settled: by the others, in agreement or resolved
+        outcome = stage.settled(work_id)
+        if outcome is not None:  # settled: by the others, in agreement or resolved
             said = [entries[-1].entry_id for entries in work.decisions.values() if entries]
             said += [entry.entry_id for entry in work.resolutions]
             found.append((max(said), work_id, outcome in RELEVANT))

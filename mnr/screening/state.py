@@ -165,6 +165,15 @@ class Stage:
             known = self._outcomes[work_id] = self._outcome(work)
         return known
 
+    def settled(self, work_id: int) -> str | None:
+        """The work's outcome if it is settled ("y", "n" or "m"), worked out afresh and
+        not kept: safe to ask from another thread (the ranking's) while this one folds."""
+        work = dict.get(self.works, work_id)
+        if work is None:
+            return None
+        outcome = self._outcome(work)
+        return outcome if outcome in DECISIONS else None
+
     def _outcome(self, work: WorkScreening) -> str:
         if work.resolutions:
             return work.resolutions[-1].decision or PENDING
