@@ -48,11 +48,13 @@ def _features(texts: Sequence[str]) -> Any:
 
 def _weights(y: np.ndarray, ratio: float) -> np.ndarray:
     """Sample weights that let a few relevant works count against many irrelevant ones:
-    the irrelevant, in all, weigh ``1/ratio`` of the relevant."""
+    the irrelevant, in all, weigh ``1/ratio`` of the relevant; scaled to sum to the
+    number of works, so that the regularisation is the same whatever the balance."""
     relevant = int(y.sum())
     irrelevant = len(y) - relevant
     weight = relevant / (ratio * irrelevant) if irrelevant and relevant else 1.0
-    return np.where(y == 1, 1.0, weight)
+    weights = np.where(y == 1, 1.0, weight)
+    return weights * (len(y) / weights.sum())
 
 
 def _svm(x: Any, labelled: np.ndarray, y: np.ndarray, _rng: Any) -> np.ndarray:
