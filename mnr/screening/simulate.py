@@ -37,7 +37,9 @@ class Run:
     def recall_at(self, screened: int) -> float:
         """Recall (of the relevant after the priors) after ``screened`` records."""
         found = self.found_after()
-        return (found[screened - 1] if screened else 0) / self.relevant if self.relevant else 1.0
+        if not self.relevant:
+            return 1.0
+        return (found[min(screened, len(found)) - 1] if screened and found else 0) / self.relevant
 
     @property
     def stop_screened(self) -> int | None:
