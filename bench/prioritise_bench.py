@@ -68,6 +68,7 @@ ASREVIEW = "asreview"
 DATA = REPO.parent / "shared" / "data" / "screening"
 CACHE = Path(tempfile.gettempdir()) / f"mnr-asreview-{ASREVIEW_VERSION}"
 WHEELS = Path(tempfile.gettempdir()) / "asr-dl"  # a local copy of the wheel, if there is one
+STOP_RECALL, STOP_CONFIDENCE = 0.95, 0.95
 GOAL_MEAN = 2.0  # points of WSS@95 above ASReview, mean over sets
 GOAL_WORST = -2.0  # no set below this difference from ASReview
 
@@ -224,6 +225,11 @@ def figures(runs: list[Run]) -> dict[str, Any]:
         "wss100_per_seed": [round(v, 2) for v in wss100],
         "rrf10_per_seed": [round(v, 2) for v in rrf],
         "screened_for_95": [run.screened_for(0.95) for run in runs],
+        # the stopping rule (mnr's runs): recall and work saved where it first said stop
+        "stop_recall": [None if run.stop_screened is None else run.recall_at(run.stop_screened)
+                        for run in runs],
+        "stop_saved": [None if run.stop_screened is None
+                       else (run.records - run.stop_screened) / run.records for run in runs],
     }
 
 
@@ -343,7 +349,8 @@ def main() -> int:
             for seed in seeds:
                 start = time.perf_counter()
                 ranker = Ranker(data.texts, model, seed)
-                run = simulate(data.texts, data.labels, seed, model, ranker)
+                run = simulate(data.texts, data.labels, seed, model, ranker,
+                               recall=STOP_RECALL, confidence=STOP_CONFIDENCE)
                 took = time.perf_counter() - start
                 seconds[model] += took
                 model_runs.append(run)
@@ -376,7 +383,17 @@ def main() -> int:
 
 
 def summarise(results: dict[str, Any], systems: list[str], models: list[str]) -> dict:
-    summary: dict[str, Any] = {"mean_over_sets": {}, "vs_asreview": {}}
+    summary: dict[str, Any] = {"mean_over_sets": {}, "vs_asreview": {}, "stopping": {}}
+    for model in models:
+        recalls = [value for r in results.values()
+                   for value in r["systems"][model].get("stop_recall", []) if value is not None]
+        saved = [value for r in results.values()
+                 for value in r["systems"][model].get("stop_saved", []) if value is not None]
+        runs = sum(len(r["systems"][model].get("stop_recall", [])) for r in results.values())
+        summary["stopping"][model] = {
+            "runs": runs, "stopped": len(recalls),
+            "reached_95": sum(1 for value in recalls if value >= 0.95 - 1e-9),
+            "mean_work_saved": statistics.fmean(saved) if saved else float("nan")}
     for system in systems:
         per = [r["systems"][system] for r in results.values()]
         summary["mean_over_sets"][system] = {
@@ -425,6 +442,14 @@ def print_table(report: dict[str, Any], systems: list[str], models: list[str]) -
               f"points (goal >= +{GOAL_MEAN:.0f}: {'met' if v['goal_mean_met'] else 'MISSED'});"
               f" worst set {v['worst_set']} {v['worst_wss95_diff']:+.2f} "
               f"(goal >= {GOAL_WORST:.0f}: {'met' if v['goal_worst_met'] else 'MISSED'})")
+    for model, stop in report["summary"].get("stopping", {}).items():
+        if stop["runs"]:
+            share = stop["reached_95"] / stop["runs"]
+            print(f"{model}: the stopping rule (hypergeometric, recall 95%, confidence 95%) "
+                  f"stopped in {stop['stopped']} of {stop['runs']} runs; recall >= 95% where "
+                  f"it stopped in {stop['reached_95']} ({share:.0%}; goal >= 95%: "
+                  f"{'met' if share >= 0.95 else 'MISSED'}); work saved there "
+                  f"{100 * stop['mean_work_saved']:.1f}% on average")
     print("\ntime: " + ", ".join(f"{s} {t:.1f} s" for s, t in report["seconds"].items())
           + " (asreview: simulations computed in this run only)")
     timing = report["asreview_timing"]
