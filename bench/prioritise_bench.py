@@ -117,8 +117,8 @@ def asreview_python(cache: Path) -> Path:
     venv = cache / "venv"
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     check = [str(python), "-c", "import asreview; print(asreview.__version__)"]
-    if python.exists():
-        done = subprocess.run(check, capture_output=True, text=True)
+    if python.exists():  # run in the cache: ASReview leaves a dataset cache where it runs
+        done = subprocess.run(check, capture_output=True, text=True, cwd=cache)
         if done.returncode == 0 and done.stdout.strip() == ASREVIEW_VERSION:
             return python
     log(f"installing {ASREVIEW}=={ASREVIEW_VERSION} into {venv} ...")
@@ -128,7 +128,7 @@ def asreview_python(cache: Path) -> Path:
     if WHEELS.is_dir():
         pip += ["--find-links", str(WHEELS)]
     subprocess.run(pip, check=True)
-    done = subprocess.run(check, capture_output=True, text=True, check=True)
+    done = subprocess.run(check, capture_output=True, text=True, check=True, cwd=cache)
     if done.stdout.strip() != ASREVIEW_VERSION:
         raise SystemExit(f"ASReview {done.stdout.strip()} installed, not {ASREVIEW_VERSION}")
     return python
