@@ -45,19 +45,20 @@ class Ranked:
 
 
 def training_labels(stage: Stage, reviewer: str) -> list[tuple[int, bool]]:
-    """(work, relevant) for what ``reviewer`` may learn from, in the order decided: their
-    own current decisions, and settled outcomes of works they have not decided."""
+    """(work, relevant) for what ``reviewer`` may learn from, in the order decided: the
+    settled outcomes (a resolution over what the reviewers said), and the reviewer's own
+    current decisions on the works not settled."""
     found: list[tuple[int, int, bool]] = []
     for work_id, work in list(stage.works.items()):
-        mine = work.decision_of(reviewer)
-        if mine is not None and mine.decision in DECISIONS:
-            found.append((mine.entry_id, work_id, mine.decision in RELEVANT))
-            continue
         outcome = stage.settled(work_id)
-        if outcome is not None:  # settled: by the others, in agreement or resolved
+        if outcome is not None:  # settled (in agreement or resolved): open to everyone
             said = [entries[-1].entry_id for entries in work.decisions.values() if entries]
             said += [entry.entry_id for entry in work.resolutions]
             found.append((max(said), work_id, outcome in RELEVANT))
+            continue
+        mine = work.decision_of(reviewer)
+        if mine is not None and mine.decision in DECISIONS:
+            found.append((mine.entry_id, work_id, mine.decision in RELEVANT))
     found.sort()
     return [(work_id, relevant) for _, work_id, relevant in found]
 
