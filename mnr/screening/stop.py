@@ -29,14 +29,15 @@ def team_outcomes(stage: Stage) -> list[bool]:
         outcome = stage.outcome(work_id)
         if outcome not in DECISIONS:
             continue
-        first = min(entries[0].entry_id for entries in work.decisions.values() if entries)
-        found.append((first, outcome in RELEVANT))
+        said = [entries[0].entry_id for entries in work.decisions.values() if entries]
+        said += [entry.entry_id for entry in work.resolutions]
+        found.append((min(said), outcome in RELEVANT))
     found.sort()
     return [relevant for _, relevant in found]
 
 
 def rule_at(library: Library, settings: Settings, stage: str, recall: float = 0.95,
-               confidence: float = 0.95) -> StopTest:
+            confidence: float = 0.95) -> StopTest:
     """Where the stopping rule stands at ``stage``, on the team's settled outcomes."""
     found = load(library, settings).stage(stage)
     return hypergeometric(team_outcomes(found), len(found.work_ids), recall, confidence)
