@@ -327,6 +327,8 @@ class ScreeningScreen(Screen[None]):
             ranker.close()
 
     def _take_ranking(self, ranked: Ranked) -> None:
+        if self._stopping.is_set() or not self.is_mounted:  # left while it was ranking
+            return
         first = self.ranked is None
         self.ranked = ranked
         self._update_progress()
