@@ -5,7 +5,7 @@ screens it opens. Driven with Textual's Pilot on the other TUI tests' reviews.""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,11 +24,9 @@ from mnr.tui.screens.included import IncludedScreen
 from mnr.tui.screens.prompts import HelpScreen
 from mnr.tui.screens.screening import ScreeningScreen
 from tests.tui import test_dedupe_review
-from tests.tui.pilot import shown
+from tests.tui.pilot import from_home, home_steps, shown
 from tests.tui.test_screening_tui import project, record, work_ids  # noqa: F401
 from tests.tui.test_synthesis_tui import Review, review  # noqa: F401
-
-Steps = Callable[[Pilot[None], MnrApp], Awaitable[None]]
 
 
 @pytest.fixture
@@ -37,25 +35,9 @@ def pairs_project(tmp_path: Path) -> Project:
     return test_dedupe_review.project.__wrapped__(tmp_path)  # type: ignore[attr-defined]
 
 
-def drive(folder: Project, steps: Steps, size: tuple[int, int] = (120, 40)) -> None:
-    async def run() -> None:
-        app = MnrApp(folder, "BH")
-        async with app.run_test(size=size) as pilot:
-            await shown(pilot, HomeScreen)
-            await steps(pilot, app)
-            await pilot.pause()
-    asyncio.run(run())
-
-
-def steps_shown(app: MnrApp) -> dict[str, str]:
-    listing = app.screen.query_one("#steps", OptionList)
-    return {str(listing.get_option_at_index(i).id): str(listing.get_option_at_index(i).prompt)
-            for i in range(listing.option_count)}
-
-
 async def open_step(pilot: Pilot[None], app: MnrApp, step: str) -> None:
     listing = app.screen.query_one("#steps", OptionList)
-    listing.highlighted = list(steps_shown(app)).index(step)
+    listing.highlighted = list(home_steps(app)).index(step)
     await pilot.press("enter")
     await pilot.pause()
 
@@ -68,7 +50,7 @@ def plain(renderable: object) -> str:
 
 def test_included_opens_the_list_of_included_studies(review: Review) -> None:  # noqa: F811
     async def steps(pilot: Pilot[None], app: MnrApp) -> None:
-        assert "3 studies" in steps_shown(app)["included"]
+        assert "3 studies" in home_steps(app)["included"]
         await open_step(pilot, app, "included")
         screen = await shown(pilot, IncludedScreen)
         assert not app._notifications  # not the Searches step's message
@@ -86,7 +68,7 @@ def test_included_opens_the_list_of_included_studies(review: Review) -> None:  #
         await pilot.press("q")
         await shown(pilot, HomeScreen)
 
-    drive(review.project, steps)
+    from_home(review.project, steps)
 
 
 def test_searches_says_how_searches_are_imported(review: Review) -> None:  # noqa: F811
@@ -95,7 +77,7 @@ def test_searches_says_how_searches_are_imported(review: Review) -> None:  # noq
         assert [n.message for n in app._notifications] == [
             "Searches are imported with `mnr import`; see `mnr searches`."]
 
-    drive(review.project, steps)
+    from_home(review.project, steps)
 
 
 def test_question_mark_explains_the_steps_and_the_duplicate_counts(review: Review) -> None:  # noqa: F811
@@ -109,7 +91,7 @@ def test_question_mark_explains_the_steps_and_the_duplicate_counts(review: Revie
         await pilot.press("escape")
         await shown(pilot, HomeScreen)
 
-    drive(review.project, steps)
+    from_home(review.project, steps)
 
 
 def test_q_leaves_conflicts_and_screening_for_home(project: Project) -> None:  # noqa: F811
@@ -118,7 +100,7 @@ def test_q_leaves_conflicts_and_screening_for_home(project: Project) -> None:  #
     record(project, "title", ids[0], "MC", "n")
 
     async def steps(pilot: Pilot[None], app: MnrApp) -> None:
-        assert "Conflicts   1 at the title stage" in steps_shown(app)["conflicts:title"]
+        assert "Conflicts   1 at the title stage" in home_steps(app)["conflicts:title"]
         await open_step(pilot, app, "conflicts:title")
         await shown(pilot, ConflictsScreen)
         await pilot.press("q")
@@ -129,7 +111,7 @@ def test_q_leaves_conflicts_and_screening_for_home(project: Project) -> None:  #
         await shown(pilot, HomeScreen)
         assert app.is_running
 
-    drive(project, steps)
+    from_home(project, steps)
 
 
 def test_pairs_to_review_follow_merges_made_elsewhere_in_words_that_say_which_count(
@@ -146,13 +128,13 @@ def test_pairs_to_review_follow_merges_made_elsewhere_in_words_that_say_which_co
     async def until(app: MnrApp, wanted: Callable[[str], bool]) -> str:
         for _ in range(200):
             await asyncio.sleep(0.02)
-            line = steps_shown(app)["dedupe"]
+            line = home_steps(app)["dedupe"]
             if wanted(line):
                 return line
-        raise AssertionError(f"the home screen still says {steps_shown(app)['dedupe']!r}")
+        raise AssertionError(f"the home screen still says {home_steps(app)['dedupe']!r}")
 
     async def steps(pilot: Pilot[None], app: MnrApp) -> None:
-        line = steps_shown(app)["dedupe"]
+        line = home_steps(app)["dedupe"]
         assert "6 works from 6 records · 3 pairs to review" in line
         assert "0 records merged into works" in line
         assert "PRISMA: 0 duplicate records removed before screening" in line
@@ -164,4 +146,4 @@ def test_pairs_to_review_follow_merges_made_elsewhere_in_words_that_say_which_co
         line = await until(app, lambda line: "to review" not in line)
         assert "3 works from 6 records" in line
 
-    drive(pairs_project, steps)
+    from_home(pairs_project, steps)

@@ -8,8 +8,7 @@ what the library stored by reading it back with a fresh Library.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from mnr.tui.screens.prompts import ChoicePicker, TextPrompt
 from mnr.tui.screens.traditions import TraditionsScreen
 from mnr.tui.widgets.checklist import AnswerBox
 from tests.helpers import works_by_doi
-from tests.tui.pilot import S, shown, typed
+from tests.tui.pilot import S, from_home, home_steps, shown, typed
 
 SIZE = (150, 50)
 USERS, POLICY = "Service user perspectives", "Policy and organisation"
@@ -132,26 +131,6 @@ def review(tmp_path: Path) -> Iterator[Review]:
 
 # -- driving the app --------------------------------------------------------------------
 
-Steps = Callable[[Pilot[None], MnrApp], Awaitable[None]]
-
-
-def drive(review: Review, steps: Steps) -> None:
-    """Run the app headless from the home screen as BH and let ``steps`` press keys."""
-    async def run() -> None:
-        app = MnrApp(review.project, "BH")
-        async with app.run_test(size=SIZE) as pilot:
-            await shown(pilot, HomeScreen)
-            await steps(pilot, app)
-            await pilot.pause()
-    asyncio.run(run())
-
-
-def home_steps(app: MnrApp) -> dict[str, str]:
-    listing = app.screen.query_one("#steps", OptionList)
-    return {str(listing.get_option_at_index(i).id): str(listing.get_option_at_index(i).prompt)
-            for i in range(listing.option_count)}
-
-
 async def open_from_home(pilot: Pilot[None], app: MnrApp, step: str, kind: type[S]) -> S:
     home = await shown(pilot, HomeScreen)
     listing = home.query_one("#steps", OptionList)
@@ -195,7 +174,7 @@ def test_home_lists_appraisal_extraction_and_traditions_before_prisma(review: Re
         assert "0 of 3 included extracted" in listed["extraction"]
         assert "2 traditions · 1 of 3 included in one" in listed["traditions"]
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
 
 
 # -- appraisal ----------------------------------------------------------------------------
@@ -248,7 +227,7 @@ def test_an_appraisal_is_answered_with_the_keyboard_saved_and_shown_again(
         assert "Saved by you" in str(again.query_one("#saved", Static).content)
         assert not again.dirty
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
     saved = review.read(appraise.current)
     assert list(saved) == [b] and list(saved[b]) == ["BH"]
     appraisal = saved[b]["BH"]
@@ -278,7 +257,7 @@ def test_enter_after_an_answer_confirms_it_and_types_nothing_into_a_comment(
         await pilot.press("ctrl+s")
         await pilot.pause()
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
     answers = review.read(appraise.current)[b]["BH"].answers
     assert {n: a["answer"] for n, a in answers.items()} == {
         "1": "yes", "2": "no", "3": "cant_tell", "5": "yes", "6": "yes"}
@@ -310,7 +289,7 @@ def test_only_a_complete_appraisal_is_ticked_and_counted_as_appraised(review: Re
         await shown(pilot, HomeScreen)
         assert "2 of 3 included appraised · you 1" in home_steps(app)["appraisal"]
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
     assert len(review.read(appraise.current)[b]["BH"].answers) == 9
 
 
@@ -338,7 +317,7 @@ def test_unsaved_answers_follow_the_study_and_escape_twice_leaves_them(review: R
         await pilot.press("escape")  # leaves without saving
         await shown(pilot, HomeScreen)
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
     assert review.read(appraise.current) == {}
 
 
@@ -369,7 +348,7 @@ def test_another_checklist_with_free_text_questions(review: Review) -> None:
         await pilot.pause()
         assert not screen.dirty
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
     appraisal = review.read(appraise.current)[a]["BH"]
     assert appraisal.checklist == "casp-cohort"
     assert appraisal.answers == {"4": {"answer": "yes", "comment": ""},
@@ -385,7 +364,7 @@ def test_saving_an_empty_appraisal_is_refused_with_a_notice(review: Review) -> N
         await pilot.pause()
         assert any("Nothing to save" in n.message for n in app._notifications)
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
     assert review.read(appraise.current) == {}
 
 
@@ -422,7 +401,7 @@ def test_an_extraction_form_is_filled_by_typing_and_saved(review: Review) -> Non
         assert appraisal.query_one("#checklist", Select).value == "casp-qualitative"
         assert "design" in str(appraisal.query_one("#suggestion", Static).content)
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
     saved = review.read(extraction.current)
     assert list(saved) == [c]
     assert saved[c].reviewer == "BH"
@@ -444,7 +423,7 @@ def test_the_extraction_form_shows_the_latest_extraction(review: Review) -> None
         assert screen.form_state() == ("Hospital", "", "", "Users\nnot involved")
         assert "Last saved by MC" in str(screen.query_one("#saved", Static).content)
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
 
 
 # -- traditions ---------------------------------------------------------------------------
@@ -483,7 +462,7 @@ def test_a_study_is_tagged_and_given_a_memo_with_the_keyboard(review: Review) ->
         assert "Country: Australia" in about and "Check the sampling." in about
         assert f"1 {USERS}; 2 {POLICY}" in about
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
     tags = review.read(current_tags)
     assert tags[b] == {"tradition": [USERS, POLICY], "country": ["Australia"],
                        "method": ["qualitative"]}
@@ -503,7 +482,7 @@ def test_picking_a_tradition_again_takes_the_study_out(review: Review) -> None:
         await pilot.press("1")
         await shown(pilot, TraditionsScreen)
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
     assert review.read(current_tags).get(b, {}).get("tradition") is None
 
 
@@ -534,7 +513,7 @@ def test_a_findings_theme_with_the_highlighted_study_and_another(review: Review)
         await shown(pilot, TraditionsScreen)
         assert screen.parse_works("slade 1999, W9999") == ([b], ["W9999"])
 
-    drive(review, steps)
+    from_home(review.project, steps, SIZE)
     kept = review.read(themes)
     assert [(t.tradition, t.statement, t.polarity, t.works, t.saved_by) for t in kept] == [
         (USERS, "Users felt heard", "positive", [b, c], "BH")]
