@@ -42,6 +42,10 @@ def first_of_json_list(conn: Connection | Engine, column: Column[Any]) -> Any:
     return literal_column(f"(CAST({column.table.name}.{column.name} AS jsonb) ->> 0)")
 
 
+def _sequence(column: Column[Any]) -> str:
+    return f"{column.table.name}_{column.name}_seq"  # PostgreSQL's name for a serial's
+
+
 def new_ids(conn: Connection, column: Column[Any], count: int) -> list[int]:
     """``count`` new ids for rows of ``column``'s table, in ascending order, inside a
     write: the next after the largest on SQLite (one writer at a time), the table's
@@ -51,27 +55,16 @@ def new_ids(conn: Connection, column: Column[Any], count: int) -> list[int]:
     if is_sqlite(conn):
         first = int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
         return list(range(first, first + count))
-    sequence = f"{column.table.name}_{column.name}_seq"
     return sorted(int(value) for value in conn.execute(
-        text(f"SELECT nextval('{sequence}') FROM generate_series(1, :n)"), {"n": count}
-    ).scalars())
+        text(f"SELECT nextval('{_sequence(column)}') FROM generate_series(1, :n)"),
+        {"n": count}).scalars())
 
 
-def reserve_ids(conn: Connection, column: Column[Any], first: int | None = None,
-                last: int | None = None) -> int:
-    """The bulk path of ``new_ids``, for an import that holds the library to itself:
-    returns the first id of a block (call with ``first`` and ``last`` when the block's
-    size is known, to move the sequence past it)."""
-    if is_sqlite(conn):
-        if first is None:
-            return int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
-        return first
-    sequence = f"{column.table.name}_{column.name}_seq"
-    if first is None:
-        return int(conn.execute(text(f"SELECT nextval('{sequence}')")).scalar_one())
-    if last is not None and last >= first:
-        conn.execute(text(f"SELECT setval('{sequence}', :last)"), {"last": last})
-    return first
+def move_sequence_past(conn: Connection, column: Column[Any], last: int) -> None:
+    """After a block of ids taken from ``new_ids(..., 1)`` on by an import that holds the
+    library to itself: the sequence goes on after ``last`` (SQLite needs nothing)."""
+    if not is_sqlite(conn):
+        conn.execute(text(f"SELECT setval('{_sequence(column)}', :last)"), {"last": last})
 
 
 def refresh_statistics(engine: Engine, tables: tuple[str, ...]) -> None:

@@ -330,8 +330,7 @@ class RecordSink:
         # The search row was written first, so this transaction holds the write lock
         # (on PostgreSQL, the exclusive advisory lock): the block of ids from here on
         # cannot be taken by anyone else; ``close`` moves the sequence past it.
-        self._first_id = dialect.reserve_ids(conn, schema.records.c.record_id)
-        self._next_id = self._first_id
+        self._first_id = self._next_id = dialect.new_ids(conn, schema.records.c.record_id, 1)[0]
         self._records = _BulkInsert(conn, schema.records, _RECORD_COLUMNS)
         self._sources = _BulkInsert(conn, schema.record_sources, _SOURCE_COLUMNS)
         self._queue: queue.Queue[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None] = (
@@ -387,8 +386,9 @@ class RecordSink:
         self._queue.put(None)
         self._writer.join()
         self._raise_pending()
-        dialect.reserve_ids(self._conn, schema.records.c.record_id, self._first_id,
-                            self._next_id - 1)
+        if self._next_id > self._first_id:
+            dialect.move_sequence_past(self._conn, schema.records.c.record_id,
+                                       self._next_id - 1)
 
 
 def _search(row: Any) -> Search:
