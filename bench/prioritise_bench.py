@@ -226,10 +226,8 @@ def figures(runs: list[Run]) -> dict[str, Any]:
         "rrf10_per_seed": [round(v, 2) for v in rrf],
         "screened_for_95": [run.screened_for(0.95) for run in runs],
         # the stopping rule (mnr's runs): recall and work saved where it first said stop
-        "stop_recall": [None if run.stop_screened is None else run.recall_at(run.stop_screened)
-                        for run in runs],
-        "stop_saved": [None if run.stop_screened is None
-                       else (run.records - run.stop_screened) / run.records for run in runs],
+        "stop_recall": [run.stop_recall for run in runs],
+        "stop_saved": [run.stop_saved for run in runs],
     }
 
 

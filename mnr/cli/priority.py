@@ -58,9 +58,7 @@ def simulate(labelled: Path, seeds: int, model: str | None, label: str, recall: 
         "seed": run.seed, "priors": list(run.priors), "wss95": run.wss(0.95),
         "wss100": run.wss(1.0), "rrf10": run.rrf(0.10),
         "stopped_after": run.stop_screened,
-        "recall_at_stop": None if run.stop_screened is None else run.recall_at(run.stop_screened),
-        "work_saved_at_stop": None if run.stop_screened is None
-        else (run.records - run.stop_screened) / run.records,
+        "recall_at_stop": run.stop_recall, "work_saved_at_stop": run.stop_saved,
     } for run in runs]
     mean = {key: _mean([row[key] for row in rows])
             for key in ("wss95", "wss100", "rrf10", "recall_at_stop", "work_saved_at_stop")}

@@ -47,6 +47,18 @@ class Run:
         return None if self.stopped is None else self.stopped.screened - 2
 
     @property
+    def stop_recall(self) -> float | None:
+        """Recall where the stopping rule said stop."""
+        at = self.stop_screened
+        return None if at is None else self.recall_at(at)
+
+    @property
+    def stop_saved(self) -> float | None:
+        """The share of records left unscreened where the stopping rule said stop."""
+        at = self.stop_screened
+        return None if at is None else (self.records - at) / self.records
+
+    @property
     def records(self) -> int:
         return len(self.labels) - 2
 
