@@ -70,7 +70,7 @@ def simulate(labelled: Path, seeds: int, model: str | None, label: str, recall: 
     if plot is not None:
         from mnr.screening.recall_plot import draw
 
-        draw(runs, plot, f"{labelled.stem}: {name}, {seeds} seeds")
+        draw(runs, plot, f"{labelled.stem}: {name}, {seeds} seed{'s' if seeds != 1 else ''}")
         err.print(f"Wrote the recall curves to {plot}", highlight=False)
     if as_json:
         print_json(summary)

@@ -25,9 +25,9 @@ def draw(runs: Sequence[Run], path: Path, title: str) -> None:
         x = list(range(len(found) + 1))
         line, = axes.plot(x, [0, *(f / run.relevant for f in found)], linewidth=1.2,
                           label=f"seed {run.seed}")
-        if run.stop_screened is not None:
-            axes.plot([run.stop_screened], [run.recall_at(run.stop_screened)], "o",
-                      color=line.get_color(), markersize=5)
+        stopped, recall = run.stop_screened, run.stop_recall
+        if stopped is not None and recall is not None:
+            axes.plot([stopped], [recall], "o", color=line.get_color(), markersize=5)
     axes.axhline(0.95, color="0.8", linewidth=0.8)
     axes.set_xlim(0, records)
     axes.set_ylim(0, 1.02)

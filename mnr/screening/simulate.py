@@ -145,7 +145,8 @@ def read_labelled(path: Path, label: str = "label_included") -> tuple[list[str],
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, ValueError, UnicodeDecodeError) as error:
-        raise MnrError(f"{path}: could not be read as CSV ({error})") from None
+        said = " ".join(str(error).split())  # pandas' messages run over lines
+        raise MnrError(f"{path}: could not be read as CSV ({said})") from None
     missing = [c for c in ("title", label) if c not in table.columns]
     if missing:
         raise MnrError(f"{path}: has no column {', '.join(missing)} (its columns: "
