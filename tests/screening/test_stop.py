@@ -118,3 +118,56 @@ def test_the_rule_must_be_met_unless_forced_and_never_at_the_last_stage(
         assert flow.excluded_automatic == 160 and flow.records_screened == 0
     finally:
         library.close()
+
+
+def _press_stop_in_the_screen(root: Path, keys: list[str]) -> list[str]:
+    """Open the title screening screen as BH, press X then ``keys``; the notices shown."""
+    import asyncio
+
+    from mnr.project import Project
+    from mnr.tui.app import MnrApp
+    from mnr.tui.screens.screening import ScreeningScreen
+    from tests.tui.pilot import shown
+
+    said: list[str] = []
+
+    async def run() -> None:
+        app = MnrApp(Project(root), "BH", "screening", "title")
+        async with app.run_test(size=(140, 40)) as pilot:
+            screen = await shown(pilot, ScreeningScreen)
+            original = screen.notify
+
+            def notify(message: str, **kwargs: object) -> None:
+                said.append(message)
+                original(message, **kwargs)  # type: ignore[arg-type]
+
+            screen.notify = notify  # type: ignore[method-assign]
+            await pilot.press("X", *keys)
+            await pilot.pause()
+    asyncio.run(run())
+    return said
+
+
+def test_x_in_the_screening_screen_stops_once_the_rule_says_so(tmp_path: Path) -> None:
+    from mnr.project import Project
+
+    root = _review(tmp_path)
+    early = _press_stop_in_the_screen(root, [])
+    assert any(n.startswith("Not yet: 95% recall not yet shown") for n in early)
+    screened = _screen_in_relevance_order(root, until_stop=True)
+    cancelled = _press_stop_in_the_screen(root, ["2"])  # "Screen on"
+    assert not any(n.startswith("Stopped") for n in cancelled)
+    library = open_review(Project(root)).library
+    try:
+        assert library.screening.stops() == []
+    finally:
+        library.close()
+    stopped = _press_stop_in_the_screen(root, ["1"])
+    assert f"Stopped: the {160 - screened:,} works not screened" in " ".join(stopped)
+    library = open_review(Project(root)).library
+    try:
+        (stop,) = library.screening.stops()
+        assert (stop.stage, stop.reviewer, stop.screened) == ("title", "BH", screened)
+        assert count(library, Project(root).settings()).excluded_automatic == 160 - screened
+    finally:
+        library.close()

@@ -33,6 +33,7 @@ from mnr.screening.ranking import Ranked, RankingProcess, training_labels
 from mnr.screening.session import ScreeningSession
 from mnr.screening.state import CONFLICT, UNRESOLVED_MAYBE
 from mnr.tui.screens.prompts import (
+    ChoicePicker,
     HelpScreen,
     ReasonPicker,
     TextPrompt,
@@ -74,6 +75,7 @@ class ScreeningScreen(Screen[None]):
         Binding("F", "filter(-1)", "Filter back", show=False),
         Binding("s", "sort", "Sort"),
         Binding("c", "criteria", "Criteria"),
+        Binding("X", "stop_screening", "Stop by the rule", show=False),
         Binding("t", "attach", "Attach full text"),
         Binding("o", "open_fulltext", "Open full text"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -462,6 +464,45 @@ class ScreeningScreen(Screen[None]):
     def action_criteria(self) -> None:
         panel = self.query_one("#criteria")
         panel.display = not panel.display
+
+    def action_stop_screening(self) -> None:
+        """Record the team's decision to stop this stage, once the stopping rule says so
+        (the same act as ``mnr stop``); asked first, since it cannot be taken back."""
+        from mnr.screening.stop import record_stop, rule_at
+
+        session = self.session
+        try:
+            test = rule_at(session.library, session.settings, self.stage)
+        except LibraryUnavailable as error:
+            self.notify(busy(error), severity="error")
+            return
+        if not test.stop:
+            self.notify(f"Not yet: {test.says()}. To stop anyway: mnr stop --stage "
+                        f"{self.stage} --force", severity="warning", timeout=6)
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice != "stop":
+                return
+            try:
+                stop, _ = record_stop(session.library, session.settings, self.stage,
+                                      session.reviewer)
+            except LibraryUnavailable as error:
+                self.notify(busy(error), severity="error")
+                return
+            except MnrError as error:
+                self.notify(error.message, severity="error")
+                return
+            self.notify(f"Stopped: the {stop.total - stop.screened:,} works not screened "
+                        "count in PRISMA as marked ineligible by automation tools",
+                        timeout=6)
+
+        left = test.total - test.screened
+        self.app.push_screen(ChoicePicker(
+            f"{test.says()}. Stop screening this stage? The {left:,} works not screened "
+            "will be counted as marked ineligible by automation tools.",
+            [("stop", "Stop here (recorded in the log)"), ("cancel", "Screen on")],
+            highlight=1), answer)
 
     def action_help(self) -> None:
         settings = self.session.settings
