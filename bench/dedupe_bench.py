@@ -10,7 +10,11 @@ its peak memory is its own. Pairs sent to review are not merged (a person
 would decide them): "(true)" counts those that are true duplicates, and
 "sens+rev" is the sensitivity once a reviewer has merged exactly those.
 
-    python bench/dedupe_bench.py [--sets cardiac,stroke] [--data DIR]
+With ``--misses FILE``, every true duplicate left in two works is written to FILE
+(per set: both records' fields, and what the rules said of the pair, or that it was
+never a candidate), to study the causes.
+
+    python bench/dedupe_bench.py [--sets cardiac,stroke] [--data DIR] [--misses FILE]
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,7 +79,39 @@ def _truth(folder: Path) -> dict[str, str]:
     return group
 
 
-def one_set(name: str, data: Path, out: Path) -> dict[str, object]:
+def _misses(name: str, records: Sequence[object], groups: list[list[int]],
+            truth: dict[str, str], pairs: set[tuple[int, int]]) -> list[str]:
+    """The true duplicates left in different works (each pair's records and the verdict),
+    then the works that hold records of two true groups (false merges)."""
+    from mnr.dedupe.match import DedupeRecord, explain
+    from mnr.records import StoredRecord
+
+    by_id = {r.record_id: r for r in records if isinstance(r, StoredRecord)}
+    work = {x: k for k, g in enumerate(groups) for x in g}
+    true: dict[str, list[int]] = {}
+    for r in by_id.values():
+        true.setdefault(truth.get(str(r.source_id), f"#{r.record_id}"), []).append(r.record_id)
+    lines = []
+    for members in true.values():
+        heads = sorted({work[m]: m for m in sorted(members, reverse=True)}.values())
+        for a, b in zip(heads, heads[1:], strict=False):
+            verdict, reason = explain(DedupeRecord.from_stored(by_id[a]),
+                                      DedupeRecord.from_stored(by_id[b]))
+            seen = "in review" if (a, b) in pairs else "not merged"
+            lines.append(f"== {name} {seen}: {verdict} ({reason})")
+            for r in (by_id[a], by_id[b]):
+                lines.append(f"  {r.source_id} | {r.title} | {'; '.join(r.authors[:3])} | "
+                             f"{r.year} | {r.journal} | {r.volume} | {r.issue} | {r.pages} | "
+                             f"{r.doi} | {r.pub_type}")
+    for group in groups:  # false merges: one work holding records of two true groups
+        if len({truth.get(str(by_id[x].source_id), f"#{x}") for x in group}) > 1:
+            lines.append(f"== {name} FALSE MERGE")
+            lines.extend(f"  {by_id[x].source_id} | {by_id[x].title} | {by_id[x].year} | "
+                         f"{by_id[x].journal} | {by_id[x].pages}" for x in group)
+    return lines
+
+
+def one_set(name: str, data: Path, out: Path, misses: bool = False) -> dict[str, object]:
     """Import, deduplicate and score one set (runs in a child process)."""
     sys.path.insert(0, str(REPO))
     from mnr.library import Library
@@ -103,8 +140,9 @@ def one_set(name: str, data: Path, out: Path) -> dict[str, object]:
     merged = cluster_with(groups, hits)
     _write(out, merged, source)
     after = _score(folder, out)
-    return {"set": name, "records": len(records), "seconds": seconds, "peak_mb": peak_mb,
-            "review": len(review), "review_hits": len(hits),
+    listed = _misses(name, records, groups, truth, set(review)) if misses else []
+    return {"misses": listed, "set": name, "records": len(records), "seconds": seconds,
+            "peak_mb": peak_mb, "review": len(review), "review_hits": len(hits),
             "sens_after_review": after["sensitivity"], "TP_after": after["TP"],
             "FN_after": after["FN"], **result}
 
@@ -137,11 +175,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", help="comma-separated set names (default: all)")
     parser.add_argument("--data", type=Path, help="bib_dedupe/data folder of the unpacked wheel")
+    parser.add_argument("--misses", type=Path, help="write the missed duplicates here")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # child process: one set, JSON out
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(one_set(args.one, args.data, args.out)))
+        print(json.dumps(one_set(args.one, args.data, args.out, args.misses is not None)))
         return
     with tempfile.TemporaryDirectory() as tmp:
         data = find_data(args.data, Path(tmp))
@@ -150,20 +189,25 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{'set':20} {'records':>8} {'sens':>7} {'spec':>7} {'lost':>5} {'missed':>6} "
               f"{'review':>6} {'(true)':>6} {'sens+rev':>8} {'dedupe s':>8} {'peak MB':>8}")
         rows = []
+        listed: list[str] = []
         for name in names:
             child = subprocess.run(
                 [sys.executable, __file__, "--one", name, "--data", str(data),
-                 "--out", str(Path(tmp) / f"{name}.csv")],
+                 "--out", str(Path(tmp) / f"{name}.csv"),
+                 *(["--misses", "-"] if args.misses else [])],
                 capture_output=True, text=True, cwd=REPO)
             if child.returncode:
                 print(f"{name:20} failed:\n{child.stderr}", file=sys.stderr)
                 continue
             row = json.loads(child.stdout.strip().splitlines()[-1])
+            listed.extend(row.pop("misses"))
             rows.append(row)
             print(f"{name:20} {row['records']:8} {row['sensitivity']:7.4f} "
                   f"{row['specificity']:7.4f} {row['publications_lost']:5} "
                   f"{row['duplicates_missed']:6} {row['review']:6} {row['review_hits']:6} "
                   f"{row['sens_after_review']:8.4f} {row['seconds']:8.2f} {row['peak_mb']:8.0f}")
+        if args.misses:
+            args.misses.write_text("\n".join(listed) + "\n", encoding="utf-8")
         if rows:
             tp, fn = sum(r["TP"] for r in rows), sum(r["FN"] for r in rows)
             tn, fp = sum(r["TN"] for r in rows), sum(r["FP"] for r in rows)

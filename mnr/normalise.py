@@ -86,9 +86,25 @@ _TITLE_NOISE = re.compile(
     r"\s*\[(?:review|\d+ refs?|abstract[^\]]*|see comments?|editorial|letter)\]"  # MEDLINE tags
     r"|\s*[\[(](?:erratum|corrected and republished|comment)(?: appears)? in\b.*$"  # notes
     r"|\W*\[(?:corrected|published erratum)\b.*$"
-    r"|\s*\(reprinted (?:from|in)\b[^)]*\)?\s*$",
+    r"|\s*\(reprinted (?:from|in)\b[^)]*\)?\s*$"
+    r"|\s*\(multiple letters\)|\s*\[\d{1,2}\]\s*$"  # "... (multiple letters) [1]"
+    # an erratum's note of the paper it corrects: "(vol 142, pg 310, 2003)", Embase's
+    # "(New England Journal of Medicine (2009) 360 (542-544))"
+    r"|\s*\((?:vol|volume)\.? \d+,? (?:pg?|page)?\.? ?\w+[^)]*\)\s*$"
+    r"|\s*\([^()]{3,120}\((?:19|20)\d\d\)[^()]*(?:\([^()]*\))?[^()]*\)\s*$",
     re.IGNORECASE,
 )
+# MEDLINE's citation of the paper written into a letter's title:
+# "... syndrome... N Engl J Med. 2009 Jan 29;360(5):544-6"
+_CITATION_TAIL = re.compile(
+    r"\s*\.{1,3}\s+[A-Z][\w .&-]{2,80}?\.\s+(?:19|20)\d\d(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?"
+    r";\s*\d+(?:\([\w -]+\))?:\s*[\w-]+\.?\s*$")
+# "<ORIGINAL> NEOADJUVANTE CHEMOTHERAPIE ...": the title in its first language appended
+_ORIGINAL = re.compile(r"\s*<original>.*$", re.I | re.S)
+# a notice's prefix: "Erratum: Title", "Correction to 'Title'", "Reprint of: Title"
+_NOTICE_PREFIX = re.compile(
+    r"^\W*(?:errat(?:um|a)|corrigend(?:um|a)|correction(?: notice)?|retraction(?: note)?"
+    r"|reprint|summary)(?: to| of| for)?\s*(?:[:.-]\s*|\s+(?=['\"‘“]))\W*", re.I)
 _LANGUAGES = (
     "english|french|german|spanish|italian|portuguese|russian|chinese|japanese|polish|czech"
     "|dutch|hungarian|turkish|korean|swedish|danish|norwegian|finnish|greek|hebrew|croatian"
@@ -100,6 +116,12 @@ _LANGUAGE_TAIL = re.compile(
     rf"|\.\s+(?:{_LANGUAGES})\.?)\s*\.?\s*$",
     re.IGNORECASE,
 )
+# Embase's "English title. Italian Titolo originale": the title in its first language
+# after the name of that language
+_LANGUAGE_NAMES = "|".join(
+    name.capitalize() for name in _LANGUAGES.split("|")
+    if name.isalpha() and name not in ("abstract", "review", "editorial"))
+_ORIGINAL_TITLE = re.compile(rf"[.?!]\s+(?:{_LANGUAGE_NAMES})\s+[A-Z\u00bf\u00a1\"'(\[].*$", re.S)
 # "RETRACTED ARTICLE: ..." and "WITHDRAWN: ..." are the article itself, marked later.
 _MARK_PREFIX = re.compile(r"^(?:retracted(?: article)?|withdrawn|reprint)\s*[:.]\s*", re.I)
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
@@ -128,6 +150,17 @@ def _strip_tags(text: str) -> str:
 _FOOTNOTE = re.compile(r"<sup>[\d,*\s\u2020\u2021-]+</sup>\W*$", re.I)  # "Title<sup>1-3</sup>"
 
 
+def _first_unclosed(text: str) -> int:
+    """Where the first "(" that is never closed stands (-1 if none)."""
+    opened: list[int] = []
+    for k, char in enumerate(text):
+        if char == "(":
+            opened.append(k)
+        elif char == ")" and opened:
+            opened.pop()
+    return opened[0] if opened else -1
+
+
 def normalise_title(title: str | None) -> str:
     """Title as folded words: no markup, tags, language notes or translation brackets.
 
@@ -139,12 +172,24 @@ def normalise_title(title: str | None) -> str:
         return ""
     text = title
     if "<" in text:
-        text = _TAG.sub(" ", _FOOTNOTE.sub("", text))
+        text = _TAG.sub(" ", _FOOTNOTE.sub("", _ORIGINAL.sub("", text)))
     if "&" in text:
         text = html.unescape(text)
     if "[" in text or "(" in text or ". " in text[-40:]:
         text = _strip_tags(text)
+    if ";" in text[-30:]:
+        text = _CITATION_TAIL.sub("", text)
+    if len(text) > 40 and (". " in text or "? " in text or "! " in text):
+        original = _ORIGINAL_TITLE.search(text, 20)
+        if original:
+            text = text[:original.start() + 1]
+    if text.count("(") > text.count(")") and len(text) > 150:
+        # a title cut at 200 characters inside a note: "... syndrome (The Journal of Pe"
+        cut = _first_unclosed(text)
+        text = text[:cut] if cut > len(text) // 2 else text
     text = text.strip().rstrip(".").strip()
+    if text[:1] in "EeCcRrSs" or not text[:1].isalnum():
+        text = _NOTICE_PREFIX.sub("", text) or text
     if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1]  # MEDLINE's translated title: "[Title in English]"
     if text[:1] in "RrWw":
@@ -155,12 +200,17 @@ def normalise_title(title: str | None) -> str:
     return _NUMBER_WORD.sub(lambda m: _NUMBERS[m.group()], text)
 
 
-ERRATUM, COMMENT, RETRACTION = 1, 2, 4
+ERRATUM, COMMENT, RETRACTION, REPRINT = 1, 2, 4, 8
 _ERRATUM = re.compile(
     r"^\W*(?:errat(?:um|a)|corrigend(?:um|a)|(?:author|publisher)(?:'?s)? (?:correction|note)"
     r"|correction(?:s)?(?: notice)?\s*(?:to\b|:|\.|$)|notice of correction)"
-    r"|\((?:vol|volume)\.? \d+,? (?:pg?|page)\.? \w+[^)]*\)\s*$",  # WoS correction notices
+    r"|\((?:vol|volume)\.? \d+,? (?:pg?|page)\.? \w+[^)]*\)\s*$"  # WoS correction notices
+    r"|\((?:vol|volume)\.? \d+,? \w+,? (?:19|20)\d\d\)\s*$"  # "(VOL 4 170633 2017)"
+    # Embase's "Title (New England Journal of Medicine (2009) 360 (542-544))"
+    r"|\([^()]{3,120}\((?:19|20)\d\d\)[^()]*(?:\([^()]*\))?[^()]*\)\s*$",
     re.I)
+# a paper printed again, or summarised, in another issue or journal: "Reprint of: Title"
+_REPRINT = re.compile(r"^\W*(?:reprint|summary) of\s*[:'\"\u2018\u201c]", re.I)
 _COMMENT = re.compile(
     r"^\W*(?:comments?\b|commentary\b|reply\b|replies\b|in reply\b|re\s*:|response to\b"
     r"|authors?'? (?:reply|response)|letter to the editor\b|in response\b)"
@@ -172,11 +222,13 @@ _RETRACTION = re.compile(
 
 
 _FLAG_WORDS = ("errat", "corrig", "correction", "note", "comment", "repl", "re:", "response",
-               "letter", "retract", "concern", "withdraw", "(vol")
+               "letter", "retract", "concern", "withdraw", "(vol", "reprint", "summary", "))",
+               "(19", "(20")
 
 
 def title_flags(title: str | None) -> int:
-    """Bits for notices that are not the paper itself: erratum, comment/reply, retraction.
+    """Bits for notices that are not the paper itself: erratum, comment/reply, retraction,
+    reprint (or summary).
 
     An erratum, a reply or a retraction notice repeats the title of the paper it
     concerns; a librarian never merges it with that paper.
@@ -193,6 +245,8 @@ def title_flags(title: str | None) -> int:
         flags |= COMMENT
     if _RETRACTION.search(title):
         flags |= RETRACTION
+    if _REPRINT.search(title):
+        flags |= REPRINT
     return flags
 
 

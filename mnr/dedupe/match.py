@@ -17,6 +17,9 @@ Three steps, each over whole arrays rather than pair by pair:
 
 from __future__ import annotations
 
+import re
+import statistics
+from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -72,6 +75,19 @@ class Pair:
     reason: str
 
 
+def doi_key(doi: str | None) -> str | None:
+    """A normalised DOI as deduplication compares it: without a version suffix, and
+    without its punctuation, which exports garble ("10.1210/endrevbnz002" for
+    "10.1210/endrev/bnz002", "fnrv57i0" for "fnr.v57i0", "_3" for "-3")."""
+    family = nz.doi_family(doi)
+    if family and "/10." in family:  # "10.3779/10.3779/j.issn...": the prefix typed twice
+        family = family[family.rindex("/10.") + 1:]
+    return _DOI_PUNCTUATION.sub("", family) if family else None
+
+
+_DOI_PUNCTUATION = re.compile(r"[^a-z0-9]+")
+
+
 def _codes(values: Sequence[Hashable | None]) -> np.ndarray:
     """Equal values get equal integer codes; None (or "") gets -1."""
     table: dict[Hashable, int] = {}
@@ -109,7 +125,11 @@ class Features:
     article_number: np.ndarray
     page_prefix: list[str]  # letters before the first page: "e", "S", "ec", ""
     conference: np.ndarray
+    supplement: np.ndarray
+    yearly: np.ndarray  # the volume is the year and there are no pages (a yearly text)
     pages_raw: list[str | None] = field(default_factory=list)
+    issue_raw: list[str | None] = field(default_factory=list)
+    first_given: list[str] = field(default_factory=list)  # the first author's other name
 
     @classmethod
     def of(cls, records: Sequence[DedupeRecord]) -> Features:
@@ -123,15 +143,19 @@ class Features:
         pages = [nz.page_range(p, r.year) for p, r in zip(raw_pages, records, strict=True)]
         dois = [nz.normalise_doi(r.doi) for r in records]
         volumes = [nz.volume_number(c[0]) for c in citations]
+        counters = _counting_databases(records, citations)
+        if counters:  # the issue field holds a record number: it says nothing
+            citations = [(c[0], None, c[2]) if r.database in counters else c
+                         for r, c in zip(records, citations, strict=True)]
         return cls(
             ids=np.fromiter((r.record_id for r in records), dtype=np.int64, count=n),
             title=np.array(titles, dtype=object),
             title_length=np.fromiter((len(t) for t in titles), np.int64, n),
             flags=np.fromiter((nz.title_flags(r.title) for r in records), np.int8, n),
             doi=dois,
-            doi_code=_codes(dois),
+            doi_code=_codes([doi_key(d) if d and ".pub" not in d else d for d in dois]),
             family_code=_codes([
-                nz.cochrane_id(d, c[2], c[1]) or nz.doi_family(d)
+                nz.cochrane_id(d, c[2], c[1]) or doi_key(d)
                 for d, c in zip(dois, citations, strict=True)]),
             pmid_code=_codes([r.pmid.strip() if r.pmid else None for r in records]),
             first_author=first,
@@ -152,9 +176,48 @@ class Features:
             conference=np.fromiter(
                 (nz.is_conference_abstract(r.pub_type, r.journal, r.volume, r.issue, r.pages)
                  for r in records), dtype=bool, count=n),
+            supplement=np.fromiter((bool(_SUPPLEMENT.search(f"{r.volume} {r.issue}"))
+                                    for r in records), dtype=bool, count=n),
+            yearly=np.fromiter((bool(r.year and c[0] and c[0].strip() == str(r.year)
+                                     and not c[2])
+                                for r, c in zip(records, citations, strict=True)),
+                               dtype=bool, count=n),
             pages_raw=raw_pages,
+            issue_raw=[c[1] for c in citations],
             page_prefix=[_prefix(p) for p in raw_pages],
+            first_given=[_given(r.authors[0]) if r.authors else "" for r in records],
         )
+
+
+_SUPPLEMENT = re.compile(r"suppl|\bs\d", re.I)
+
+
+def _given(author: str) -> str:
+    """The key of the name after the comma ("Tamara, Kneese" -> "kneese"): exports that
+    swap given name and surname put the surname there."""
+    head, comma, rest = author.partition(",")
+    word = rest.split()[0] if comma and rest.split() else ""
+    key = nz.surname(word) if len(word.rstrip(".")) >= 3 and "." not in word else ""
+    return key if len(key) >= 3 else ""
+
+
+_COUNTER_SAMPLE = 50  # records with a numeric issue a database needs before it is judged
+
+
+def _counting_databases(records: Sequence[DedupeRecord],
+                        citations: Sequence[tuple[str | None, str | None, str | None]]
+                        ) -> set[str | None]:  # fmt: skip
+    """Databases whose issue field holds a record number, not an issue (an EndNote
+    library's record numbers exported as "number"): nearly every value distinct, and
+    most in the hundreds, where real issues repeat and rarely pass 52."""
+    numbers: dict[str | None, list[int]] = defaultdict(list)
+    for record, citation in zip(records, citations, strict=True):
+        issue = citation[1]
+        if issue and issue.isdigit():
+            numbers[record.database].append(int(issue))
+    return {database for database, values in numbers.items()
+            if len(values) >= _COUNTER_SAMPLE and len(set(values)) >= 0.9 * len(values)
+            and statistics.median(values) >= 100}
 
 
 def _prefix(pages: str | None) -> str:
@@ -294,7 +357,21 @@ def _doi_agreement(f: Features, i: int, j: int) -> int:
         return SAME
     if family == SAME:
         return VERSION
+    if doi == DIFFERENT and _part_doi(f.doi[i], f.doi[j]):
+        return UNKNOWN
     return DIFFERENT if DIFFERENT in (doi, family) else UNKNOWN
+
+
+_PART = re.compile(r"\.\d{3}$")
+
+
+def _part_doi(a: str | None, b: str | None) -> bool:
+    """One DOI is the other's with a part's suffix ("elife.06487.001" for a section of
+    "elife.06487"): not proof of two papers, nor of one."""
+    if not a or not b:
+        return False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return long.startswith(short) and bool(_PART.fullmatch(long[len(short):]))
 
 
 def _journal_agreement(a: str, b: str, issn_a: frozenset[str], issn_b: frozenset[str]
@@ -319,27 +396,89 @@ def evidence(f: Features, i: int, j: int, title: float, contained: bool, authors
     ja, jb = f.journal[i], f.journal[j]
     ia, ib = nz.issns(f.issn[i]), nz.issns(f.issn[j])
     ta, tb = f.title[i], f.title[j]
+    issue = _agreement(int(f.issue_code[i]), int(f.issue_code[j]))
+    pages = _pages_agree(f, i, j)
+    if issue == DIFFERENT and pages == UNKNOWN and _issue_is_pages(f, i, j):
+        issue, pages = UNKNOWN, SAME  # an article number filed as the issue ("791")
     return Evidence(
         title=title,
         title_missing=not ta or not tb,
         title_contained=contained,
         authors=authors if fa and fb else -1.0,
         author_count=min(f.author_count[i], f.author_count[j]),
-        first_author=(UNKNOWN if not fa or not fb
-                      else SAME if nz.first_author_match(fa, fb) else DIFFERENT),
+        first_author=_first_author(f, i, j, authors),
         year_gap=_gap(f, i, j),
         journal=_journal_agreement(ja, jb, ia, ib),
         doi=_doi_agreement(f, i, j),
         pmid=_agreement(int(f.pmid_code[i]), int(f.pmid_code[j])),
         issn=UNKNOWN if not ia or not ib else SAME if ia & ib else DIFFERENT,
         volume=_agreement(int(f.volume_code[i]), int(f.volume_code[j])),
-        issue=_agreement(int(f.issue_code[i]), int(f.issue_code[j])),
-        pages=_pages_agree(f, i, j),
+        issue=issue,
+        pages=pages,
+        page_range=pages == SAME and _same_range(f, i, j),
+        article_pages=_article_pages(f, i) or _article_pages(f, j),
+        pages_overlap=_overlap(f, i, j),
+        yearly=bool(f.yearly[i] and f.yearly[j]),
+        one_page=bool(f.first_page[i] >= 0 and f.last_page[i] == f.first_page[i]) or bool(
+            f.first_page[j] >= 0 and f.last_page[j] == f.first_page[j]),
+        title_extends=bool(ta and tb and ta != tb and min(len(ta), len(tb)) >= 20 and (
+            ta.startswith(tb) or tb.startswith(ta) or ta.endswith(tb) or tb.endswith(ta))),
+        supplement=bool(f.supplement[i] or f.supplement[j]),
+        title_words=min(ta.count(" "), tb.count(" ")) + 1 if ta and tb else 0,
         numbers_differ=ta != tb and nz.title_numbers(ta) != nz.title_numbers(tb),
         flags_differ=bool(f.flags[i] != f.flags[j]),
+        notice=int(f.flags[i] ^ f.flags[j]),
         conference_differs=bool(f.conference[i] != f.conference[j]),
         conference_either=bool(f.conference[i] or f.conference[j]),
+        conference_both=bool(f.conference[i] and f.conference[j]),
     )
+
+
+def _first_author(f: Features, i: int, j: int, authors: float) -> int:
+    """SAME first author, also when one export swapped given name and surname ("Kneese,
+    T." / "Tamara, Kneese") or listed the same few authors in another order."""
+    fa, fb = f.first_author[i], f.first_author[j]
+    if not fa or not fb:
+        return UNKNOWN
+    if nz.first_author_match(fa, fb):
+        return SAME
+    ga, gb = f.first_given[i], f.first_given[j]
+    if (ga and nz.first_author_match(ga, fb)) or (gb and nz.first_author_match(fa, gb)):
+        return SAME
+    if authors >= 0.99 and min(f.author_count[i], f.author_count[j]) >= 2 and (
+            f.author_count[i] == f.author_count[j]):
+        return SAME  # the same authors in another order
+    return DIFFERENT
+
+
+def _issue_is_pages(f: Features, i: int, j: int) -> bool:
+    """One record's issue is the other's pages (an article number in the issue column)."""
+    a_issue, b_issue = f.issue_raw[i], f.issue_raw[j]
+    a_pages, b_pages = f.pages_raw[i], f.pages_raw[j]
+    return bool((a_issue and not a_pages and a_issue.strip() == (b_pages or "").strip())
+                or (b_issue and not b_pages and b_issue.strip() == (a_pages or "").strip()))
+
+
+def _overlap(f: Features, i: int, j: int) -> bool:
+    """Both records span pages, and the spans share two pages or more, or have one length
+    ("246-250" and "250-254": the same article with its first page mistyped)."""
+    a, b = int(f.first_page[i]), int(f.first_page[j])
+    a_end, b_end = int(f.last_page[i]), int(f.last_page[j])
+    if not (a_end > a >= 0 and b_end > b >= 0):
+        return False
+    return min(a_end, b_end) - max(a, b) >= 1 or a_end - a == b_end - b
+
+
+def _article_pages(f: Features, i: int) -> bool:
+    """The record spans pages, outside a supplement: an article, not a meeting abstract."""
+    return bool(f.last_page[i] > f.first_page[i] >= 0 and not f.supplement[i])
+
+
+def _same_range(f: Features, i: int, j: int) -> bool:
+    """Both records span the same pages, three or more: the footprint of one article."""
+    a, b = int(f.first_page[i]), int(f.first_page[j])
+    a_end, b_end = int(f.last_page[i]), int(f.last_page[j])
+    return a == b >= 0 and a_end == b_end and a_end - a >= 2
 
 
 def _contains(a: str, b: str) -> bool:
@@ -376,6 +515,15 @@ def compare(f: Features, i: np.ndarray, j: np.ndarray) -> list[tuple[int, int, E
         contained = bool(words[keep[k]] >= 0.95) and _contains(f.title[a], f.title[b])
         out.append((a, b, evidence(f, a, b, t, contained, float(authors[k]))))
     return out
+
+
+def explain(a: DedupeRecord, b: DedupeRecord) -> tuple[Verdict | None, str]:
+    """What the rules say of two records, whether or not blocking would pair them."""
+    f = Features.of([a, b])
+    out = compare(f, np.array([0]), np.array([1]))
+    if not out:
+        return None, "nothing agrees (title, identifiers, volume and page)"
+    return judge(out[0][2])
 
 
 def find_pairs(records: Sequence[DedupeRecord]) -> list[Pair]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mnr.dedupe.cluster import cluster
-from mnr.dedupe.match import DedupeRecord, find_pairs
+from mnr.dedupe.match import DedupeRecord, doi_key, find_pairs
 from mnr.dedupe.queue import (
     Constraint,
     effective_decisions,
@@ -23,7 +23,7 @@ from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.library.models import CandidatePair, PairDecision
 from mnr.library.works import NewDecision
-from mnr.normalise import doi_family, normalise_doi
+from mnr.normalise import normalise_doi
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,20 +33,23 @@ class PassResult:
     review_pairs: int
     seconds: float
     changed: bool = True  # False: the same pairs and works as the current pass (not logged)
+    related_pairs: int = 0  # notices (errata, replies...) logged with their paper
 
 
 def _groups(dois: dict[int, str | None], pairs: Sequence[CandidatePair],
             standing: dict[Constraint, str]) -> list[list[int]]:
     """Accepted pairs (strongest first inside ``cluster``) and human decisions, with DOIs
     so that records with different DOIs are never chained together (``dois``: every
-    active record -> its DOI as exported)."""
+    active record -> its DOI as exported, compared as ``doi_key`` compares them). A
+    related report (an erratum, a reply: see ``rules``) is logged with its paper but
+    not merged into its work: the labelled benchmarks mostly count it apart."""
     duplicates = [(p.record_a, p.record_b, p.score) for p in pairs
                   if p.verdict == "duplicate" and standing.get(key(p.record_a, p.record_b))
                   != "apart"]
     merges = [pair for pair, decision in standing.items() if decision == "merge"]
     apart = [pair for pair, decision in standing.items() if decision == "apart"]
     families = {record_id: family for record_id, doi in dois.items()
-                if (family := doi_family(normalise_doi(doi))) is not None}
+                if (family := doi_key(normalise_doi(doi))) is not None}
     return cluster(list(dois), duplicates, merges=merges, keep_apart=apart, dois=families)
 
 
@@ -72,6 +75,7 @@ def deduplicate(library: Library, at: str | None = None) -> PassResult:
         review_pairs=sum(1 for p in found if p.verdict == "review"),
         seconds=seconds,
         changed=changed,
+        related_pairs=sum(1 for p in found if p.verdict == "related"),
     )
 
 

@@ -105,16 +105,21 @@ def test_veto_different_volumes() -> None:
     assert verdict(a, replace(b, year=2000)) is None
 
 
-def test_veto_erratum() -> None:
+def test_erratum_is_a_related_report_never_a_duplicate() -> None:
     erratum = replace(EMBASE, title="Erratum: " + TITLE, pages=None, issue=None)
-    assert verdict(MEDLINE, erratum) is None
+    pair = verdict(MEDLINE, erratum)
+    assert pair is not None and pair.verdict == "related" and "erratum" in pair.reason
+    elsewhere = replace(erratum, journal="Lung", authors=["Okada Y"])  # another paper's
+    assert verdict(MEDLINE, elsewhere) is None
 
 
-def test_veto_comment_and_reply() -> None:
+def test_comment_and_reply_are_related_reports() -> None:
     comment = replace(EMBASE, title="Comment on: " + TITLE, pages=None)
-    reply = replace(EMBASE, title=TITLE + " - Reply", pages=None)
-    assert verdict(MEDLINE, comment) is None
-    assert verdict(MEDLINE, reply) is None
+    reply = replace(EMBASE, title=TITLE + " - Reply", pages=None, authors=["Okada Y"])
+    for notice in (comment, reply):
+        pair = verdict(MEDLINE, notice)
+        assert pair is not None and pair.verdict == "related"
+        assert "comment or reply" in pair.reason
 
 
 def test_veto_conference_abstract_against_article() -> None:
