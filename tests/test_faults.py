@@ -8,6 +8,7 @@ import contextlib
 import errno
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -170,11 +171,17 @@ def test_a_disk_full_during_the_copy_leaves_no_file_and_no_other_name(
     assert not (project.searches_dir / "scopus-2.ris").exists()
 
 
+def _page_size(project: Project) -> int:
+    """The library file's page size (a new library's is ``store.PAGE_SIZE``)."""
+    with contextlib.closing(sqlite3.connect(project.database_file)) as conn:
+        return int(conn.execute("PRAGMA page_size").fetchone()[0])
+
+
 @pytest.fixture
 def full_library(project: Project) -> Iterator[None]:
     """SQLite's own "database or disk is full", made real by a page limit on every
     connection mnr opens from now on."""
-    pages = os.path.getsize(project.database_file) // 4096 + 2
+    pages = os.path.getsize(project.database_file) // _page_size(project) + 2
 
     def limit(engine: object) -> object:
         def cap(dbapi_connection: object, _record: object) -> None:
@@ -322,9 +329,10 @@ def _damage(project: Project) -> bytes:
     for number in range(4):  # a library of some size, so that the middle holds records
         add_search(library, f"DB{number}", [f"Paper {n} " * 20 for n in range(300)])
     library.close()
+    page = _page_size(project)
     data = bytearray(project.database_file.read_bytes())
-    middle = len(data) // 2 // 4096 * 4096
-    data[middle:middle + 4096] = b"\xa5" * 4096
+    middle = data.find(b"Paper ", len(data) // 2) // page * page  # a page holding records
+    data[middle:middle + page] = b"\xa5" * page
     project.database_file.write_bytes(bytes(data))
     return bytes(data)
 

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+import rispy
 
 from mnr.errors import FormatError
 from mnr.formats import ris
@@ -393,3 +394,54 @@ def test_scopus_reference_block_inline() -> None:
         "References: Ref one (2001) J, 1;\nRef two (2002) K, 2;\nRef three (2003) L, 3",
     ]
     assert record.source_id == "2-s2.0-9" and record.pmid == "31421429"
+
+
+# Lines rispy's loop treats in its own ways: a stray line before any tag, a
+# continuation of a list tag (UR, split on ";"), of a repeated single tag and of an
+# unknown tag, a line after ER and before the next TY, and a record with no ER.
+_TRICKY = (
+    "TY  - JOUR\nstray\nAU  - Smith, J\nAU  - Roe, K\nUR  - http://a; http://b\nhttp://c; d\n"
+    "AB  - One.\nAB  - Two\nand more.\nZZ  - odd\nstill odd\nTI  - T\nDB  - X\nDB  - Y\n"
+    "ER  - \nbetween records\nTY  - BOOK\nT1  - B\n\nKW  - k1\nk2\nPY  - 2001\nER  -\n"
+    "TY  - CHAP\nTI  - never ended\n"
+)
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_inlined_parser_reads_as_rispy_does(exports: Path, name: str) -> None:
+    """ris._Parser.parse_lines is rispy's loop inlined for speed: on every real export
+    (read whole, so records follow one another) it gives exactly what rispy's own
+    loop gives with the same settings."""
+    lines = read_export(exports / "ris" / name).split("\n")
+    parser = ris._Parser()
+    assert parser.parse_lines(lines) == rispy.RisParser.parse_lines(parser, iter(lines))
+
+
+def test_inlined_parser_reads_tricky_lines_as_rispy_does() -> None:
+    lines = _TRICKY.split("\n")
+    parser = ris._Parser()
+    ours = parser.parse_lines(lines)
+    assert ours == rispy.RisParser.parse_lines(parser, iter(lines))
+    assert [record["type_of_reference"] for record in ours] == ["JOUR", "BOOK"]
+    assert ours[0]["urls"] == ["http://a", "http://b", "http://c", "d"]
+    assert ours[0]["abstract"] == ["One.", "Two and more."]
+    assert ours[0]["unknown_tag"] == {None: ["stray"], "ZZ": ["odd", "still odd"]}
+    assert ours[1]["keywords"] == ["k1", "k2"]
+
+
+def test_pubmed_id_named_in_a_note_or_c3_but_not_in_references_or_across_notes() -> None:
+    def pmid(tags: str) -> str | None:
+        return _parse(f"TY  - JOUR\nTI  - T\n{tags}ER  -")[0].pmid
+
+    assert pmid("N1  - Export date: 2020\nN1  - PMID: 31978945\n") == "31978945"
+    assert pmid("C3  - PUBMED 38407106,EMBASE 643589775\n") == "38407106"
+    assert pmid("N1  - pubmed id = 123 (checked)\n") == "123"
+    assert pmid("N1  - References: Smith J (2001) PMID: 999;\n") is None  # a cited work's
+    assert pmid("N1  - see PMID\nN1  - 123\n") is None  # a name in one note, digits in the next
+    assert pmid("N1  - PMİD 7\n") == "7"  # a non-ASCII note is searched as before
+
+
+def test_year_from_the_usual_shapes_and_the_rest() -> None:
+    years = [_parse(f"TY  - JOUR\nPY  - {value}\nER  -")[0].year
+             for value in ("2016", "2016//", "2016/05/01", "1499", "2200", "20161", "c2016")]
+    assert years == [2016, 2016, 2016, None, None, None, 2016]
