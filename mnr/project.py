@@ -29,7 +29,10 @@ LOG_HEADER = """\
 # Search log (PRISMA-S): one [[search]] per export in this folder, in import order.
 # mnr appends an entry for every file it imports; you may add notes by hand.
 # Keys: file, database, platform, date (YYYY-MM-DD), query, limits, notes, format,
-# and other_method (e.g. "Citation searching") for sources that are not databases.
+# and other_method (websites, organisations, citation-searching or other; database
+# is then the source's label) for sources that are not databases;
+# in an updated review, round (2 for the first update) and update_of (the earlier
+# search's file) for a search that re-runs an earlier one (`mnr import --update-of`).
 # `mnr searches edit` appends an [[edit]] (file, the keys corrected, at): it wins over
 # the [[search]] above it. `mnr searches withdraw` appends a [[withdrawal]].
 """

@@ -23,7 +23,7 @@ from mnr.errors import MnrError
 from mnr.journal import Line, Seen, batch_of, stamp_of
 from mnr.library import Library
 from mnr.library.acts import AlreadyApplied
-from mnr.library.models import LogEntry, NewEntry, Stop
+from mnr.library.models import LogEntry, NewEntry, Removal, Stop
 from mnr.library.works import NewDecision
 
 Sourced = tuple[str, Line]  # (the file it came from, the line)
@@ -130,6 +130,8 @@ def _names(line: Line) -> list[str]:
         return [name for name in line.get("works", []) if isinstance(name, str)]
     if act == "memo":
         return [line["about"]] if line.get("subject") == "work" and line.get("about") else []
+    if act == "study-link":  # the report, and the study's lead report (none to unlink)
+        return [line["on"], *([line["study"]] if line.get("study") is not None else [])]
     on = line.get("on")
     if isinstance(on, list):
         return [name for name in on if isinstance(name, str)]
@@ -263,7 +265,28 @@ def _appraisal(replayer: Replayer, item: Sourced) -> None:
     line = item[1]
     replayer.save([item], replayer.library.synthesis.save_appraisal,
                   replayer.work(line["on"]), line.get("by") or "", line["checklist"],
-                  line["answers"], line.get("commentary"), at=line["at"])
+                  line["answers"], line.get("commentary"), at=line["at"],
+                  edition=line.get("edition"), year=line.get("year"))
+
+
+def _consensus(replayer: Replayer, group: Sequence[Sourced]) -> None:
+    """Consensus answers saved together: each run of lines on one work, with one checklist,
+    by one person at one time, saved as it was."""
+    def key(line: Line) -> tuple[Any, ...]:
+        return (line["on"], line["checklist"], line.get("edition"), line.get("year"),
+                line.get("by"), line["at"])
+
+    start = 0
+    while start < len(group):
+        end = start + 1
+        while end < len(group) and key(group[end][1]) == key(group[start][1]):
+            end += 1
+        run, first = group[start:end], group[start][1]
+        replayer.save(run, replayer.library.synthesis.save_consensus,
+                      replayer.work(first["on"]), first["checklist"], first.get("edition"),
+                      first.get("year"), [(line["question"], line["answer"], line.get("comment"))
+                                          for _, line in run], first.get("by"), at=first["at"])
+        start = end
 
 
 def _extraction(replayer: Replayer, item: Sourced) -> None:
@@ -296,7 +319,7 @@ def _theme(replayer: Replayer, item: Sourced) -> None:
     replayer.save([item], replayer.library.synthesis.save_theme, key, line["tradition"],
                   line["statement"], line["polarity"],
                   [replayer.work(name) for name in line.get("works", [])], line.get("by"),
-                  retired=bool(line.get("retired")), at=line["at"])
+                  retired=bool(line.get("retired")), at=line["at"], topic=line.get("topic"))
 
 
 def _memo(replayer: Replayer, item: Sourced) -> None:
@@ -305,7 +328,30 @@ def _memo(replayer: Replayer, item: Sourced) -> None:
     if line.get("subject") == "work" and about:
         about = str(replayer.work(about))
     replayer.save([item], replayer.library.synthesis.add_memo, line["subject"], about,
-                  line.get("by"), line["text"], at=line["at"])
+                  line.get("by"), line["text"], at=line["at"], memo_type=line.get("type"))
+
+
+def _concept(replayer: Replayer, group: Sequence[Sourced]) -> None:
+    """Links of concepts or theories to works, saved together (one batch: one person, one
+    time)."""
+    first = group[0][1]
+    entries = [(line["tradition"], line["concept"], line["kind"], replayer.work(line["on"]),
+                line["action"]) for _, line in group]
+    replayer.save(group, replayer.library.synthesis.link_concepts, entries, first.get("by"),
+                  at=first["at"])
+
+
+def _study_link(replayer: Replayer, group: Sequence[Sourced]) -> None:
+    """Reports linked to (or unlinked from) a study, saved together as written."""
+    first = group[0][1]
+    entries = [(replayer.work(line["on"]),
+                replayer.work(line["study"]) if line.get("study") is not None else None)
+               for _, line in group]
+    for _, line in group:
+        if line["action"] != ("link" if line.get("study") is not None else "unlink"):
+            raise ValueError(f"a study link's action is {line['action']!r}")
+    replayer.save(group, replayer.library.studies.link, entries, first.get("by"),
+                  at=first["at"])
 
 
 def _stop(replayer: Replayer, item: Sourced) -> None:
@@ -314,6 +360,13 @@ def _stop(replayer: Replayer, item: Sourced) -> None:
         line["stage"], line["rule"], float(line["recall"]), float(line["confidence"]),
         float(line["p"]), int(line["screened"]), int(line["total"]), int(line["found"]),
         line["model"], line.get("by") or "", line["at"], line.get("note")))
+
+
+def _remove(replayer: Replayer, item: Sourced) -> None:
+    line = item[1]
+    replayer.save([item], replayer.library.screening.remove, Removal(
+        replayer.work(line["on"]), line["action"], line.get("reason"), line.get("label"),
+        line.get("by"), line["at"]))
 
 
 def _each(handler: Callable[[Replayer, Sourced], None]
@@ -327,9 +380,11 @@ def _each(handler: Callable[[Replayer, Sourced], None]
 _HANDLERS: dict[str, Callable[[Replayer, Sequence[Sourced]], None]] = {
     "screen": _screen, "pair": _pair, "tag": _tag, "dedupe": _each(_dedupe),
     "dedupe-undo": _each(_dedupe_undo), "fulltext": _each(_fulltext),
-    "appraisal": _each(_appraisal), "extraction": _each(_extraction),
+    "appraisal": _each(_appraisal), "appraisal-consensus": _consensus,
+    "extraction": _each(_extraction),
     "tradition": _each(_tradition), "theme": _each(_theme), "memo": _each(_memo),
-    "stop": _each(_stop),
+    "stop": _each(_stop), "concept": _concept, "study-link": _study_link,
+    "remove": _each(_remove),
 }
 
 
@@ -400,7 +455,10 @@ def catch_up(library: Library) -> CaughtUp:
 _STRUCTURE = ("dedupe_runs", "dedupe_undos", "dedupe_decisions")
 _ORDERED = {"pair": _STRUCTURE, "dedupe": _STRUCTURE, "dedupe-undo": _STRUCTURE,
             "tag": ("work_tags",), "extraction": ("extractions",), "fulltext": ("fulltexts",),
-            "theme": ("themes",), "tradition": ("traditions",), "memo": ("memos",)}
+            "appraisal-consensus": ("appraisal_consensus",),
+            "theme": ("themes",), "tradition": ("traditions",), "memo": ("memos",),
+            "remove": ("removals",),
+            "concept": ("concept_links",), "study-link": ("study_links",)}
 
 
 def _late(library: Library, lines: Sequence[Sourced]) -> str | None:

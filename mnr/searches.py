@@ -45,6 +45,52 @@ _FORMAT_DATABASES = {
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
+# PRISMA 2020's categories of sources that are not databases or registers (the
+# PRISMA2020 R package's template has a row for the first three), with their words.
+OTHER_METHODS = {"websites": "Websites", "organisations": "Organisations",
+                 "citation-searching": "Citation searching", "other": "Other methods"}
+# Spellings of a category that older search logs (free text) and people use for it.
+_OTHER_SPELLINGS = {"website": "websites", "organisation": "organisations",
+                    "organizations": "organisations", "organization": "organisations",
+                    "citations": "citation-searching", "citation": "citation-searching"}
+
+
+def other_method_category(value: str, strict: bool = False) -> str:
+    """The category of an other-method source: ``websites``, ``organisations``,
+    ``citation-searching`` or ``other``.
+
+    The rule for free text (what search logs before categories hold): a category's
+    name in any case, with spaces or underscores for the hyphen ("Citation
+    searching"), or its singular or American spelling, is that category; anything
+    else ("Hand searching", "Google") is ``other``, its text kept as the source's
+    label. Nothing is guessed from words inside the text. ``strict``: refuse text
+    that names no category (what a person types at ``--other-method``)."""
+    key = re.sub(r"[\s_]+", "-", value.strip().lower())
+    key = _OTHER_SPELLINGS.get(key, key)
+    if key in OTHER_METHODS:
+        return key
+    if strict:
+        raise ImportRefused(
+            f"--other-method {value!r} is not one of {', '.join(OTHER_METHODS)}; name the "
+            f"category and label the source, e.g. --other-method other --label {value!r}")
+    return "other"
+
+
+def other_method_label(category: str, label: str | None) -> str:
+    """What a source found by other methods is called: its label, else its category's
+    words."""
+    return label or OTHER_METHODS[category]
+
+
+def other_source(other_method: str | None, database: str) -> tuple[str, str]:
+    """A stored other-method search's (category, label). Searches imported since
+    categories came store the category, and the label as their database; an older
+    search's free text ("Hand searching") is its label, in the category ``other``."""
+    category = other_method_category(other_method or database)
+    free = other_method if other_method and category == "other" and (
+        other_method.strip().lower() != "other") else None
+    return category, free or database
+
 class Progress(Protocol):
     """Told how many more records were stored, and the total when it becomes known."""
 
@@ -64,6 +110,10 @@ class ImportOptions:
     format: str | None = None
     other_method: str | None = None
     register: bool = False
+    # an updated review: the earlier search this one re-runs (its id, or as the search log
+    # names it, its file), and the review round (default: one after the earlier search's)
+    update_of: int | str | None = None
+    review_round: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +159,9 @@ def _which_database(options: ImportOptions, first: list[ParsedRecord], reader_na
                     path: Path) -> str:
     if options.database:
         return options.database
-    if options.other_method:
-        return options.other_method
+    if options.other_method:  # its category's words; an old log's free text is its label
+        category, label = other_source(options.other_method, "")
+        return other_method_label(category, label or None)
     named = Counter(r.source_database for r in first if r.source_database)
     if named:
         return named.most_common(1)[0][0]
@@ -138,7 +189,7 @@ def _destination(project: Project, path: Path, sha256: str) -> tuple[Path, bool]
     return target, True
 
 
-def _log_entry(search: NewSearch) -> dict[str, Any]:
+def _log_entry(search: NewSearch, update_of: str | None = None) -> dict[str, Any]:
     entry = {
         "file": search.file_name,
         "database": search.database,
@@ -150,6 +201,8 @@ def _log_entry(search: NewSearch) -> dict[str, Any]:
         "format": search.format,
         "other_method": search.other_method,
         "register": True if search.source_kind == "register" else None,
+        "round": search.review_round if search.review_round != 1 else None,
+        "update_of": update_of,
         "sha256": search.file_sha256,
         # when: a rebuild replays imports, deduplication and decisions in the order they came
         "imported": datetime.now(UTC).isoformat(timespec="microseconds"),
@@ -209,6 +262,7 @@ def import_file(project: Project, library: Library, path: Path, options: ImportO
                 progress: Progress | None = None, write_log: bool = True) -> ImportResult:
     """Import one export as a new search: whole or not at all."""
     _check_date(options.date)
+    earlier, review_round = review_round_of(library, options, path)
     data = _read_export(path)
     sha256 = _sha256(data)
     _refuse_reimport(library, path, sha256)
@@ -237,17 +291,21 @@ def import_file(project: Project, library: Library, path: Path, options: ImportO
             notes=options.notes,
             source_kind="other" if options.other_method else
             ("register" if options.register else "database"),
-            other_method=options.other_method,
+            other_method=(other_method_category(options.other_method)
+                          if options.other_method else None),
             file_name=destination.relative_to(project.searches_dir.resolve()).as_posix(),
             file_sha256=sha256,
             file_bytes=file_bytes,
             encoding=decoded.encoding,
             format=reader.NAME,
+            review_round=review_round,
+            update_of=earlier.search_id if earlier is not None else None,
         )
         untitled = _store(project, library, new, _chain(first, batches), source=path,
                           copy_to=destination if must_copy else None,
                           keep_fields=not reader.RAW_IS_COMPLETE, write_log=write_log,
-                          progress=progress)
+                          progress=progress,
+                          update_of=earlier.file_name if earlier is not None else None)
     except FormatError as error:
         raise error.at(str(path)) from None
     search = library.search_by_sha256(sha256)
@@ -255,6 +313,40 @@ def import_file(project: Project, library: Library, path: Path, options: ImportO
     return ImportResult(search=search, untitled=untitled,
                         copied_to=destination if must_copy else None,
                         notes=(decoded.note,) if decoded.note else ())
+
+
+def review_round_of(library: Library, options: ImportOptions, path: Path
+                    ) -> tuple[Search | None, int]:
+    """The earlier search an update re-runs (``options.update_of``), and the review round
+    the new search belongs to: as given, else one after the earlier search's, else 1 (the
+    original searches). Refused, naming the file, when the earlier search is unknown or
+    withdrawn, or the round given does not come after it."""
+    earlier: Search | None = None
+    if isinstance(options.update_of, int):
+        earlier = library.search(options.update_of)
+        if earlier is None:
+            raise ImportRefused(f"{path}: --update-of S{options.update_of}: there is no such "
+                                "search (`mnr searches` lists them); nothing was imported")
+    elif isinstance(options.update_of, str):
+        earlier = next((s for s in library.searches() if s.file_name == options.update_of),
+                       None)
+        if earlier is None:
+            raise ImportRefused(f"{path}: update_of {options.update_of!r}: no search of that "
+                                "file was imported before this one; nothing was imported")
+    if earlier is not None and earlier.withdrawn:
+        raise ImportRefused(f"{path}: --update-of {earlier.label}: that search was withdrawn "
+                            f"({earlier.withdrawn_reason}); nothing was imported")
+    given = options.review_round
+    if given is not None and given < 1:
+        raise ImportRefused(f"{path}: --round {given}: rounds are numbered from 1 (the "
+                            "original searches); nothing was imported")
+    if earlier is None:
+        return None, given or 1
+    if given is not None and given <= earlier.review_round:
+        raise ImportRefused(f"{path}: --round {given}: an update of {earlier.label} (round "
+                            f"{earlier.review_round}) belongs to a later round; nothing was "
+                            "imported")
+    return earlier, given or earlier.review_round + 1
 
 
 # The largest export read (decoded text is held in memory, several times the bytes for a
@@ -315,7 +407,8 @@ def _refuse_reimport(library: Library, path: Path, sha256: str) -> None:
 
 def _store(project: Project, library: Library, new: NewSearch,
            batches: Iterator[list[ParsedRecord]], *, source: Path, copy_to: Path | None,
-           keep_fields: bool, write_log: bool, progress: Progress | None) -> int:
+           keep_fields: bool, write_log: bool, progress: Progress | None,
+           update_of: str | None = None) -> int:
     """Store the search and its records in one transaction, copying the export into
     searches/ and logging the search within it: when anything fails, the copy and the
     log entry are undone with the transaction (a crash before COMMIT leaves the entry,
@@ -334,7 +427,7 @@ def _store(project: Project, library: Library, new: NewSearch,
             if copy_to is not None:
                 copied = _copy_export(source, copy_to)
             if write_log:  # last, holding the write lock: no other import appends now
-                logged = append_log(project, "search", _log_entry(new))
+                logged = append_log(project, "search", _log_entry(new, update_of))
     except BaseException:  # the transaction rolled back: undo the log entry and the copy
         _undo(project, copied, logged)
         raise
@@ -422,8 +515,16 @@ def read_log(project: Project) -> tuple[list[LogEntry], dict[str, str]]:
             if value is not None and not isinstance(value, str):
                 raise MnrError(f"{where}: {key} must be a string in quotes")
         sha256, imported = item.get("sha256"), item.get("imported")
+        update_of, review_round = item.get("update_of"), item.get("round")
+        if update_of is not None and not isinstance(update_of, str):
+            raise MnrError(f"{where}: update_of must be the earlier search's file, in quotes")
+        if review_round is not None and (isinstance(review_round, bool)
+                                         or not isinstance(review_round, int)):
+            raise MnrError(f"{where}: round must be a whole number (1: the original "
+                           "searches)")
         entries.append(LogEntry(file=file, options=ImportOptions(
-            **text, register=bool(item.get("register", False))),  # type: ignore[arg-type]
+            **text, register=bool(item.get("register", False)),  # type: ignore[arg-type]
+            update_of=update_of, review_round=review_round),
             name=file.relative_to(root).as_posix(),
             sha256=sha256 if isinstance(sha256, str) else None,
             imported=imported if isinstance(imported, str) else None))

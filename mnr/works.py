@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from mnr.formats.writers import Found, Item
 from mnr.library import Library
 from mnr.records import StoredRecord
 
@@ -98,25 +99,35 @@ def works(library: Library, with_source: bool = False) -> Iterator[Work]:
         yield merge(work_id, records)
 
 
-def merged_records(items: Iterable[Work]) -> Iterator[StoredRecord]:
-    """The works as one merged record each, for the record writers."""
+def merged_records(items: Iterable[Work]) -> Iterator[Found]:
+    """The works as one merged record each, with the databases that found them, for the
+    writers."""
     for work in items:
-        yield work.merged
+        yield Found(work.merged, work.databases, [r.label for r in work.records])
 
 
 @dataclass(frozen=True, slots=True)
 class Export:
     """What ``mnr export`` writes, and whether some records are left out of the works."""
 
-    records: Iterable[StoredRecord]
+    records: Iterable[Item]
     not_deduplicated: bool  # records imported since the last deduplication (no work yet)
 
 
-def to_export(library: Library, merged: bool, include_withdrawn: bool = False) -> Export:
-    """Every record (of the active searches, or of all), or one merged record per work."""
+def to_export(library: Library, merged: bool, include_withdrawn: bool = False,
+              work_ids: Collection[int] | None = None) -> Export:
+    """Every record (of the active searches, or of all), or one merged record per work;
+    with ``work_ids``, of those works only (a selection: ``mnr export --included``)."""
     # with the records' text: the writers give DOIs as the files spelled them
     if not merged:
-        return Export(library.records(include_withdrawn=include_withdrawn, with_source=True),
-                      False)
-    return Export(merged_records(works(library, with_source=True)),
-                  library.works.counts().unassigned > 0)
+        records: Iterable[StoredRecord] = library.records(
+            include_withdrawn=include_withdrawn, with_source=True)
+        if work_ids is not None:
+            wanted = set(work_ids)
+            records = (r for r in records if r.work_id in wanted)
+        return Export(records, False)
+    chosen: Iterable[Work] = works(library, with_source=True)
+    if work_ids is not None:
+        wanted = set(work_ids)
+        chosen = (work for work in chosen if work.work_id in wanted)
+    return Export(merged_records(chosen), library.works.counts().unassigned > 0)

@@ -57,6 +57,8 @@ VIEWS: list[tuple[str, ...]] = [
     ("conflicts", "--stage", "title", "--json"),
     ("decisions", "export"),
     ("appraisal", "export"),
+    ("appraisal", "compare", "--json"),
+    ("appraisal", "summary", "--json"),
     ("extraction", "export", "--format", "csv"),
     ("synthesis", "export"),
     ("dedupe", "--pairs", "--json"),
@@ -64,14 +66,20 @@ VIEWS: list[tuple[str, ...]] = [
     ("memo", "list"),
     ("traditions", "--json"),
     ("traditions", "theme", "list"),
+    ("traditions", "concepts", "--json"),
+    ("traditions", "matrix", "--json"),
+    ("memo", "list", "--format", "json"),
+    ("studies", "--json"),
 ]
 
 
 # The table each act makes a row in (an undone pass marks its pass's row).
 TABLE_OF = {"screen": "screening_log", "pair": "dedupe_decisions", "dedupe": "dedupe_runs",
-            "fulltext": "fulltexts", "appraisal": "appraisals", "extraction": "extractions",
+            "fulltext": "fulltexts", "appraisal": "appraisals",
+            "appraisal-consensus": "appraisal_consensus", "extraction": "extractions",
             "tag": "work_tags", "tradition": "traditions", "theme": "themes", "memo": "memos",
-            "stop": "screening_stops"}
+            "stop": "screening_stops", "concept": "concept_links",
+            "study-link": "study_links", "remove": "removals"}
 
 
 def views(root: Path) -> dict[str, str]:
@@ -254,6 +262,9 @@ def judge_everything(root: Path) -> None:
         ("simpson", 1), ("rose", 2), ("rose2", 8), ("coffey", 3), ("huxley", 4),
         ("huxley2", 10), ("bowers", 5), ("tyrer", 6), ("carers", 11)]}
     assert len(set(works.values())) == 9
+    # removed before screening by mistake, and put back
+    mnr(root, "remove", works["bowers"], "--reason", "retracted", "--reviewer", "BH")
+    mnr(root, "remove", works["bowers"], "--undo", "--reviewer", "BH")
     title = {"simpson": ("y", "y"), "rose": ("y", "m"), "rose2": ("n", "n"),
              "coffey": ("y", "n"), "huxley": ("y", "y"), "huxley2": ("n", "y"),
              "bowers": ("n", "n"), "tyrer": ("n", "m"), "carers": ("y", "y")}
@@ -288,24 +299,42 @@ def judge_everything(root: Path) -> None:
         "Clear aims", "--reviewer", "BH")
     mnr(root, "appraisal", "set", works["carers"], "--checklist", "casp-qualitative",
         "--answer", "1=no:no aims stated", "--reviewer", "MC")
+    mnr(root, "appraisal", "set", works["simpson"], "--checklist", "casp-qualitative",
+        "--answer", "1=yes", "--answer", "4=no:purposive, not explained", "--reviewer", "MC")
+    mnr(root, "appraisal", "consensus", works["simpson"], "--answer", "4=cant_tell:agreed",
+        "--reviewer", "BH")
     mnr(root, "extraction", "set", works["simpson"], "--field", "Setting=Community teams",
         "--field", "Country=UK", "--reviewer", "BH")
     mnr(root, "extraction", "set", works["simpson"], "--field", "Country=UK (Wales)",
         "--reviewer", "MC")
     mnr(root, "traditions", "create", "Carers' perspectives", "--description",
-        "Care planning as carers see it", "--method", "interviews")
+        "Care planning as carers see it", "--method", "interviews", "--concept",
+        "carer involvement", "--theory", "Caring as unpaid work")
     mnr(root, "traditions", "tag", works["carers"], "Carers' perspectives", "--method",
         "qualitative", "--country", "UK", "--reviewer", "MC")
     mnr(root, "traditions", "tag", works["simpson"], "Carers' perspectives", "--country",
         "Australia", "--reviewer", "BH")
     mnr(root, "traditions", "tag", works["simpson"], "--country", "UK", "--reviewer", "BH")
     mnr(root, "traditions", "theme", "add", "Carers' perspectives", "Carers felt left out",
-        "--negative", "--works", f"{works['carers']},{works['simpson']}", "--reviewer", "MC")
+        "--negative", "--works", f"{works['carers']},{works['simpson']}", "--reviewer", "MC",
+        "--topic", "involvement")
+    mnr(root, "traditions", "concept", "carer involvement", works["carers"], works["simpson"],
+        "--reviewer", "MC")
+    mnr(root, "traditions", "concept", "carer involvement", works["simpson"], "--remove",
+        "--reviewer", "BH")
+    mnr(root, "traditions", "concept", "caring as unpaid work", works["carers"],
+        "--reviewer", "BH")
+    # Rose's paper and Coffey's report one study with Simpson's; Coffey's taken back
+    mnr(root, "studies", "link", works["simpson"], works["rose"], works["coffey"],
+        "--reviewer", "BH")
+    mnr(root, "studies", "unlink", works["coffey"], "--reviewer", "MC")
     mnr(root, "memo", "add", "Adults only, as the protocol says", "--author", "BH")
     mnr(root, "memo", "add", "Kept: the sample is mostly community", "--work",
         works["coffey"], "--author", "MC")
     mnr(root, "memo", "add", "Carers read as a tradition of their own", "--tradition",
-        "Carers' perspectives", "--author", "BH")
+        "Carers' perspectives", "--author", "BH", "--type", "decision")
+    mnr(root, "memo", "add", "As nurses we expected carers to be heard", "--author", "MC",
+        "--type", "reflexive")
 
 
 @pytest.fixture(scope="module")

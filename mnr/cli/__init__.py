@@ -24,12 +24,15 @@ COMMAND_MODULES = {
     "screening": ["screen", "decide", "undo", "conflicts", "resolve", "agreement",
                   "decisions", "fulltext"],
     "prisma": ["prisma"],
+    "report": ["report"],
     "network": ["network", "references", "backchain"],
     "chase": ["chase"],
     "synthesis": ["synthesis", "appraisal", "extraction"],
     "traditions": ["traditions", "memo"],
     "server": ["server"],
     "priority": ["simulate", "stop"],
+    "removals": ["remove"],
+    "studies": ["studies"],
 }
 
 

@@ -105,6 +105,9 @@ def _change(library: Library, decide: tuple[str, str, str] | None, split: str | 
                   f"{result.duplicate_pairs:,} duplicate pairs merged, "
                   f"{result.review_pairs:,} uncertain pairs to review "
                   "(`mnr dedupe --review --reviewer YOU`)"
+                  + (f", {result.related_pairs:,} related reports (errata, replies, "
+                     "retractions, reprints) logged with their papers"
+                     if result.related_pairs else "")
                   + ("." if result.changed else "; nothing changed since the last pass."),
                   highlight=False)
 
@@ -156,31 +159,54 @@ def _print_pairs(items: list[queue.ReviewItem], as_json: bool) -> None:
 
 @main.command()
 @click.argument("format_name", metavar="FORMAT",
-                type=click.Choice(["csv", "ris", "bibtex", "json"]))
+                type=click.Choice(["ris", "bibtex", "csljson", "endnote-xml", "csv", "json"]))
 @OUTPUT
-@click.option("--what", type=click.Choice(["records", "works"]), default="records",
-              show_default=True,
-              help="Every record (with its work), or one merged record per work.")
+@click.option("--what", type=click.Choice(["records", "works"]), default=None,
+              help="Every record (with its work), or one merged record per work (the "
+                   "default when a selection is given).")
+@click.option("--included", is_flag=True,
+              help="Only the works included at the last stage (the review's studies).")
+@click.option("--stage", help="Only the works that reached this screening stage ...")
+@click.option("--outcome", type=click.Choice(["y", "n", "m"]),
+              help="... with this outcome there (with --stage).")
+@click.option("--tradition", help="Only the works tagged with this tradition.")
 @click.option("--include-withdrawn", is_flag=True, help="Also export withdrawn searches.")
 @handles_errors
-def export(format_name: str, output: Path | None, what: str, include_withdrawn: bool) -> None:
-    """Export every record with its search, database and source identifier.
+def export(format_name: str, output: Path | None, what: str | None, included: bool,
+           stage: str | None, outcome: str | None, tradition: str | None,
+           include_withdrawn: bool) -> None:
+    """Export records, or works (the fullest merged record of each, with the databases
+    that found it), all of them or a selection: the included studies, the works with an
+    outcome at a stage, the works of a tradition. RIS (EndNote, Zotero, Mendeley),
+    BibTeX, CSL-JSON (Zotero, citeproc), EndNote XML, CSV, or JSON.
 
     \b
     Example:
       mnr export csv -o records.csv
       mnr export ris --what works -o deduplicated.ris
+      mnr export ris --included -o included.ris
+      mnr export csv --stage title --outcome n -o excluded-on-title.csv
+      mnr export bibtex --tradition "Service users' and carers' experiences"
     """
     from mnr.formats.writers import WRITERS
+    from mnr.synthesis.selection import Selection, select
     from mnr.works import to_export
 
+    selection = Selection(included, stage, outcome, tradition)
+    what = what or ("works" if selection.asked else "records")
     project = find_project()
     with open_library(project) as library:
         if what == "works" and include_withdrawn:
             raise click.UsageError("works are made of the active searches only")
-        chosen = to_export(library, merged=what == "works", include_withdrawn=include_withdrawn)
+        if selection.asked and include_withdrawn:
+            raise click.UsageError("a selection is of works, made of the active searches only")
+        work_ids = select(library, project.settings(), selection) if selection.asked else None
+        chosen = to_export(library, merged=what == "works",
+                           include_withdrawn=include_withdrawn, work_ids=work_ids)
         if chosen.not_deduplicated:
             err.print("Some records are not deduplicated yet; `mnr dedupe` groups them.")
         with writing(output) as stream:
             count = WRITERS[format_name](chosen.records, stream)
-    err.print(f"Exported {count:,} {what}" + (f" to {output}" if output else "") + ".")
+    which = f" ({selection.says()})" if selection.asked else ""
+    err.print(f"Exported {count:,} {what}{which}" + (f" to {output}" if output else "") + ".",
+              highlight=False)

@@ -32,18 +32,30 @@ FORMATS = ["table", "json", "csv", "svg", "png", "pdf"]
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="table (default), json, csv (the PRISMA2020 package's template), or the "
                    "diagram as svg, png or pdf (default: from the -o file's extension).")
+@click.option("--json", "as_json", is_flag=True,
+              help="The same as --format json: keyed as the PRISMA2020 template.")
+@click.option("--round", "review_round", type=click.IntRange(min=1),
+              help="An updated review: the round whose flow to show (1: the original "
+                   "searches; default: the latest round).")
 @OUTPUT
 @handles_errors
-def prisma(fmt: str | None, output: Path | None) -> None:
+def prisma(fmt: str | None, as_json: bool, output: Path | None,
+           review_round: int | None = None) -> None:
     """The PRISMA 2020 flow, every number derived from the library, gaps explained.
 
     \b
     Example:
       mnr prisma
-      mnr prisma --format json
+      mnr prisma --json
       mnr prisma --format csv -o flow.csv
       mnr prisma -o library/prisma.png
+      mnr prisma --round 2 -o update.png     (an updated review's flow)
+      mnr prisma --round 1                   (the first round's, as first reported)
     """
+    if as_json:
+        if fmt not in (None, "json"):
+            raise click.UsageError("--json is --format json; give one of them")
+        fmt = "json"
     files = [name for name in FORMATS if name != "table"]
     fmt = fmt or format_of(output, files)
     if fmt is None and output is not None:
@@ -55,7 +67,7 @@ def prisma(fmt: str | None, output: Path | None) -> None:
     project = find_project()
     settings = project.settings()
     with open_library(project) as library:
-        flow = count(library, settings)
+        flow = count(library, settings, review_round)
         stops = library.screening.stops()
     from mnr.screening.stop import methods_statement
 

@@ -23,11 +23,13 @@ from mnr.library import Library, Search
 from mnr.project import Project, find_project
 from mnr.review import search_id
 from mnr.searches import (
+    OTHER_METHODS,
     ImportOptions,
     ImportResult,
     edit,
     import_file,
     import_log,
+    other_method_category,
     withdraw,
 )
 
@@ -39,6 +41,9 @@ def _report_import(result: ImportResult) -> None:
         f"(read as {search.format}) from {search.file_name}",
         highlight=False,
     )
+    if search.review_round > 1 or search.update_of is not None:
+        err.print(f"  Review round {search.review_round}"
+                  + (f", an update of S{search.update_of}." if search.update_of else "."))
     if result.untitled:
         err.print(f"  {result.untitled} record(s) have no title; they are kept and flagged.")
     if result.copied_to:
@@ -74,15 +79,27 @@ def _import_each(project: Project, library: Library, files: tuple[Path, ...],
 @click.option("--limits", help="Limits applied, e.g. 'English; 1995-2016'.")
 @click.option("--notes", help="Anything else worth logging.")
 @click.option("--format", "format_name", help="Skip detection and read as this format.")
-@click.option("--other-method", help="A source that is not a database, e.g. 'Citation searching'.")
+@click.option("--other-method", metavar="|".join(OTHER_METHODS),
+              help="A source that is not a database: its PRISMA 2020 category "
+                   f"({', '.join(OTHER_METHODS)}), with --label naming it.")
+@click.option("--label", help="What the other-method source was, e.g. 'Hand searching' "
+                              "(with --other-method; shown in the search log and PRISMA).")
 @click.option("--register", is_flag=True, help="The source is a trials register.")
 @click.option("--from-log", is_flag=True,
               help="Import every search in searches/log.toml not yet in the library.")
+@click.option("--update-of", "update_of", metavar="SEARCH",
+              help="An updated review: the earlier search this one re-runs, e.g. S1 (the "
+                   "search joins the next review round).")
+@click.option("--round", "review_round", type=click.IntRange(min=1),
+              help="The review round the search belongs to (1: the original searches; "
+                   "default: one after --update-of's, else 1).")
 @handles_errors
 def import_(files: tuple[Path, ...], database: str | None, platform: str | None,
             search_date: str | None, query: str | None, query_file: Path | None,
             limits: str | None, notes: str | None, format_name: str | None,
-            other_method: str | None, register: bool, from_log: bool) -> None:
+            other_method: str | None, label: str | None, register: bool,
+            from_log: bool, update_of: str | None = None,
+            review_round: int | None = None) -> None:
     """Import database exports as searches (each file whole or not at all).
 
     The format is detected from the content (RIS, MEDLINE/PubMed, Web of Science,
@@ -94,14 +111,19 @@ def import_(files: tuple[Path, ...], database: str | None, platform: str | None,
       mnr import medline.nbib --database MEDLINE --platform PubMed \\
           --date 2016-08-01 --query "care plan* AND mental health"
       mnr import scopus.csv --database Scopus
+      mnr import medline-2019.nbib --database MEDLINE --update-of S1
+      mnr import handsearch.ris --other-method other --label "Hand searching"
     """
     if not files and not from_log:
         raise click.UsageError("name at least one export file, or use --from-log")
+    other_method, database = _other_method(other_method, label, database, register)
     if query_file is not None:
         query = query_file.read_text(encoding="utf-8").strip()
     options = ImportOptions(database=database, platform=platform, date=search_date,
                             query=query, limits=limits, notes=notes, format=format_name,
-                            other_method=other_method, register=register)
+                            other_method=other_method, register=register,
+                            update_of=search_id(update_of) if update_of else None,
+                            review_round=review_round)
     project = find_project()
     with open_library(project) as library:
         if from_log:
@@ -117,6 +139,27 @@ def import_(files: tuple[Path, ...], database: str | None, platform: str | None,
             err.print(f"{len(failures)} of {len(files)} files were not imported; "
                       "the others were.")
         sys.exit(failures[0].exit_code)
+
+
+def _other_method(other_method: str | None, label: str | None, database: str | None,
+                  register: bool) -> tuple[str | None, str | None]:
+    """The other-method category as given (a category, strictly) and the source's name:
+    --label, which names the source as --database names a database."""
+    if other_method is None:
+        if label is not None:
+            raise click.UsageError("--label names a source found by other methods; give "
+                                   "its category with --other-method")
+        return None, database
+    if register:
+        raise click.UsageError("a search is of a register or by other methods, not both")
+    category = other_method_category(other_method, strict=True)
+    if label is not None and database is not None and label != database:
+        raise click.UsageError("give the source's name once: --label (or --database)")
+    name = label or database
+    if category == "other" and not name:
+        raise click.UsageError("--other-method other needs --label naming the source, "
+                               "e.g. --label 'Hand searching'")
+    return category, name
 
 
 @main.group(invoke_without_command=True)
@@ -152,7 +195,10 @@ def _searches_table(found: list[Search]) -> Table:
     for search in found:
         query = (search.query or "").replace("\n", " ")
         table.add_row(
-            search.label + (" (withdrawn)" if search.withdrawn else ""),
+            search.label + (" (withdrawn)" if search.withdrawn else "")
+            + (f" (round {search.review_round}" + (f", update of S{search.update_of})"
+                                                   if search.update_of else ")")
+               if search.review_round > 1 else ""),
             search.database + (f" [{search.other_method}]" if search.other_method
                                and search.other_method != search.database else ""),
             search.platform or "", search.search_date or "",

@@ -52,8 +52,9 @@ def synthesis_export(output: Path | None) -> None:
     """
     from mnr.synthesis.file import export
 
-    with open_library(find_project()) as library, writing(output, newline=None) as stream:
-        count = export(library, stream)
+    project = find_project()
+    with open_library(project) as library, writing(output, newline=None) as stream:
+        count = export(library, stream, project.settings())
     err.print(f"Exported {count:,} entries" + (f" to {output}" if output else "") + ".")
 
 
@@ -83,6 +84,9 @@ def appraisal() -> None:
     Example:
       mnr appraisal checklists
       mnr appraisal set W12 --checklist casp-qualitative --answer 1=yes --reviewer BH
+      mnr appraisal compare
+      mnr appraisal consensus W12 --answer 4=cant_tell --reviewer BH
+      mnr appraisal summary
       mnr appraisal export -o appraisal.csv
     """
 
@@ -99,10 +103,14 @@ def appraisal_checklists() -> None:
     from mnr.synthesis.appraisal.appraise import checklists
 
     for checklist in checklists(find_project().settings()).values():
-        out.print(Text.assemble((checklist.id, "bold"), f"  {checklist.name}: "
-                                f"{len(checklist.questions)} questions "
-                                f"({len(checklist.screening)} screening); "
-                                f"{checklist.source}"), highlight=False)
+        parts = "; ".join(f"{q.number} as {', '.join(i.number for i in q.items)}"
+                          for q in checklist.questions if q.items)
+        out.print(Text.assemble(
+            (checklist.id, "bold"), f"  {checklist.name}: {checklist.version}; "
+            f"{len(checklist.questions)} questions ({len(checklist.screening)} screening"
+            + (f"; {len(checklist.pick)} alternative sections" if checklist.pick else "")
+            + (f"; answered in parts: {parts}" if parts else "")
+            + f"); {checklist.source}"), highlight=False)
 
 
 @appraisal.command("set")
@@ -124,6 +132,16 @@ def appraisal_set(work: str, checklist_id: str, answers: tuple[str, ...],
     """
     from mnr.synthesis.appraisal.appraise import save
 
+    given = _answers(answers)
+    project = find_project()
+    with open_library(project) as library:
+        save(library, project.settings(), review.work_id(work), reviewer, checklist_id, given,
+             commentary)
+    err.print(f"Saved {reviewer}'s appraisal of {work.upper()} ({len(given)} answers).")
+
+
+def _answers(answers: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """{number: {"answer", "comment"}} from --answer N=ANSWER[:COMMENT] options."""
     given: dict[str, dict[str, str]] = {}
     for item in answers:
         number, sep, rest = item.partition("=")
@@ -131,11 +149,118 @@ def appraisal_set(work: str, checklist_id: str, answers: tuple[str, ...],
             raise click.UsageError(f"--answer {item!r}: write it as N=ANSWER[:COMMENT]")
         answer, _, comment = rest.partition(":")
         given[number.strip()] = {"answer": answer.strip(), "comment": comment.strip()}
+    return given
+
+
+@appraisal.command("compare")
+@click.option("--work", "works", multiple=True, metavar="W",
+              help="Only this work (repeatable); default: every work two people appraised.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@handles_errors
+def appraisal_compare(works: tuple[str, ...], as_json: bool) -> None:
+    """Where two or more appraisers answered a question differently, per work.
+
+    Only yes / no / can't tell answers are compared; a consensus recorded since is shown
+    beside the disagreement it settles.
+
+    \b
+    Example:
+      mnr appraisal compare
+      mnr appraisal compare --work W12 --json
+    """
+    from mnr.cli.common import print_json
+    from mnr.synthesis.appraisal.consensus import compare
+
+    project = find_project()
+    wanted = {review.work_id(w) for w in works} or None
+    with open_library(project) as library:
+        found = compare(library, project.settings(), wanted)
+    if as_json:
+        print_json({"works": found.works, "questions": found.questions,
+                    "agreed": found.agreed, "settled": found.settled,
+                    "disagreements": [d.as_dict() for d in found.disagreements]})
+        return
+    for item in found.disagreements:
+        given = ", ".join(f"{r} {a}" for r, a in item.answers.items())
+        line = Text.assemble((f"W{item.work_id}", "bold"), f"  {item.study}  ",
+                             (item.question, "bold"), f" {item.label}: {given}")
+        line.append(f"  → consensus {item.consensus}" if item.consensus is not None
+                    else "  (no consensus yet)", "green" if item.consensus else "yellow")
+        out.print(line, highlight=False)
+    share = f" ({found.agreed / found.questions:.0%})" if found.questions else ""
+    err.print(f"{found.works:,} works appraised by two or more people; {found.agreed:,} of "
+              f"{found.questions:,} questions answered alike{share}; "
+              f"{len(found.disagreements):,} disagreements, {found.settled:,} settled by "
+              "consensus.", highlight=False)
+
+
+@appraisal.command("consensus")
+@click.argument("work")
+@click.option("--answer", "answers", multiple=True, required=True,
+              metavar="N=ANSWER[:COMMENT]",
+              help="An answer the appraisers agreed (repeatable), e.g. 5a=no:age not adjusted.")
+@click.option("--checklist", "checklist_id",
+              help="The checklist agreed on (needed only if the appraisers used different ones).")
+@REVIEWER
+@handles_errors
+def appraisal_consensus(work: str, answers: tuple[str, ...], checklist_id: str | None,
+                        reviewer: str | None) -> None:
+    """Log answers two or more appraisers agreed after appraising a work independently.
+
+    Each answer is its own entry in the judgement log; the latest per question counts,
+    and the summary and exports use it in place of the appraisers' own answers.
+
+    \b
+    Example:
+      mnr appraisal consensus W12 --answer 3=cant_tell --answer "5a=no:age not adjusted" \\
+          --reviewer BH
+    """
+    from mnr.synthesis.appraisal.consensus import record
+
+    given = _answers(answers)
+    project = find_project()
+    settings = project.settings()
+    who = reviewer_for(settings, reviewer)
+    work_id = review.work_id(work)
+    with open_library(project) as library:
+        checklist = record(library, settings, work_id, given, who, checklist_id)
+    err.print(f"Recorded {len(given)} consensus "
+              f"{'answer' if len(given) == 1 else 'answers'} for W{work_id} "
+              f"({checklist.version}), by {who}.", highlight=False)
+
+
+@appraisal.command("summary")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@handles_errors
+def appraisal_summary(as_json: bool) -> None:
+    """Each appraised study's final answers: consensus where recorded, else what its
+    appraisers agreed; counts of Yes / No / Can't tell (never a score).
+
+    \b
+    Example:
+      mnr appraisal summary --json
+    """
+    from mnr.cli.common import print_json
+    from mnr.synthesis.appraisal.consensus import summary
+
     project = find_project()
     with open_library(project) as library:
-        save(library, project.settings(), review.work_id(work), reviewer, checklist_id, given,
-             commentary)
-    err.print(f"Saved {reviewer}'s appraisal of {work.upper()} ({len(given)} answers).")
+        rows = summary(library, project.settings())
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        counts = row["counts"]
+        line = Text.assemble((str(row["work"]), "bold"), f"  {row['study']}  ",
+                             f"{row['version']}  by {', '.join(row['appraisers'])}: "
+                             f"Yes {counts['yes']} · No {counts['no']} · "
+                             f"Can't tell {counts['cant_tell']}")
+        if row["consensus"]:
+            line.append(f" · {row['consensus']} by consensus", "green")
+        if row["disputed"]:
+            line.append(f" · {len(row['disputed'])} disputed "
+                        f"({', '.join(row['disputed'])})", "yellow")
+        out.print(line, highlight=False)
 
 
 @appraisal.command("export")
@@ -174,7 +299,8 @@ def extraction() -> None:
 @OUTPUT
 @handles_errors
 def extraction_export(fmt: str, output: Path | None) -> None:
-    """The evidence table: one row per included study (author-year), one column per field.
+    """The evidence table: one row per included study (author-year), one column per field;
+    the XLSX (sheet "Evidence table") also has each study's full reference and DOI.
 
     \b
     Example:
@@ -185,7 +311,7 @@ def extraction_export(fmt: str, output: Path | None) -> None:
     project = find_project()
     settings = project.settings()
     with open_library(project) as library:
-        columns, rows = extract.evidence_table(library, settings)
+        columns, rows = extract.evidence_table(library, settings, references=fmt == "xlsx")
     extract.write(columns, rows, fmt, output if output is not None else stdout())
     if output is not None:
         err.print(f"Wrote the evidence table ({len(rows)} studies) to {output}.")

@@ -60,8 +60,11 @@ def traditions(ctx: click.Context, as_json: bool) -> None:
     Example:
       mnr traditions
       mnr traditions tag W12 "Service user perspectives" --method qualitative --country UK
+      mnr traditions concept "shared decision-making" W12 W40
       mnr traditions table --format md -o findings.md
+      mnr traditions matrix --format csv -o themes.csv
       mnr traditions timeline -o timeline.png
+      mnr traditions timeline --concepts -o concepts.png
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -90,6 +93,13 @@ def traditions(ctx: click.Context, as_json: bool) -> None:
         if item["works"]:
             out.print(f"  methods: {_mix(item['methods'])}", highlight=False)
             out.print(f"  countries: {_mix(item['countries'])}", highlight=False)
+        if item["storyline"]:
+            out.print(f"  storyline: {' '.join(item['storyline'].split())}", highlight=False)
+        for kind in ("concepts", "theories"):
+            if item[kind]:
+                out.print(f"  {kind}: " + "; ".join(
+                    f"{e['name']} ({', '.join(w['label'] for w in e['works']) or 'no works'})"
+                    for e in item[kind]), highlight=False)
         out.print()
 
 
@@ -120,10 +130,13 @@ def traditions_table(fmt: str, output: Path | None) -> None:
               help="svg, png or pdf (default: from the -o file's extension).")
 @click.option("--table", "as_table", is_flag=True,
               help="The year x tradition x country group table instead (CSV with -o).")
+@click.option("--concepts", is_flag=True,
+              help="The concept timeline instead: each tradition's key concepts and "
+                   "theories, a marker at the year of each work linked to them.")
 @_JSON
 @handles_errors
 def traditions_timeline(output: Path | None, fmt: str | None, as_table: bool,
-                        as_json: bool) -> None:
+                        concepts: bool, as_json: bool) -> None:
     """The traditions over time: included studies per year per tradition, the country group
     of review.toml's [traditions_timeline] (UK by default) filled, elsewhere hollow.
 
@@ -132,9 +145,15 @@ def traditions_timeline(output: Path | None, fmt: str | None, as_table: bool,
       mnr traditions timeline -o timeline.png
       mnr traditions timeline --format svg -o timeline.svg
       mnr traditions timeline --table
+      mnr traditions timeline --concepts -o concepts.png
     """
     project = find_project()
     settings = project.settings()
+    if concepts and as_table:
+        raise click.UsageError("--concepts draws a figure; for its table use "
+                               "`mnr traditions concepts`")
+    draw = report.draw_concept_timeline if concepts else report.draw_timeline
+    what = "concept timeline" if concepts else "traditions timeline"
     if not as_table:
         fmt = fmt or format_of(output, report.FIGURE_FORMATS)
         if fmt is None:
@@ -145,11 +164,11 @@ def traditions_timeline(output: Path | None, fmt: str | None, as_table: bool,
     with open_library(project) as library:
         if not as_table and output is not None:
             with written(output) as temporary:
-                report.draw_timeline(library, settings, temporary, fmt or "")
+                draw(library, settings, temporary, fmt or "")
         elif not as_table:
-            report.draw_timeline(library, settings, sys.stdout.buffer, fmt or "")
+            draw(library, settings, sys.stdout.buffer, fmt or "")
         if not as_table:
-            err.print(f"Drew the traditions timeline{f' to {output}' if output else ''}.")
+            err.print(f"Drew the {what}{f' to {output}' if output else ''}.")
             return
         rows = report.timeline_table(library, settings)
     columns = ["year", "tradition", "group", "works"]
@@ -232,6 +251,92 @@ def traditions_create(name: str, description: str, paradigm: str, storyline: str
     err.print(f"Saved the tradition {made.name!r}.", highlight=False)
 
 
+@traditions.command("concept")
+@click.argument("name")
+@click.argument("works", nargs=-1, required=True)
+@click.option("--tradition", help="The tradition, when several declare the concept.")
+@click.option("--remove", is_flag=True, help="Take the links back instead.")
+@REVIEWER
+@handles_errors
+def traditions_concept(name: str, works: tuple[str, ...], tradition: str | None,
+                       remove: bool, reviewer: str | None) -> None:
+    """Link works to a key concept or theory of a tradition (declared in review.toml's
+    [[tradition]] concepts or theories): the works that carry it.
+
+    \b
+    Example:
+      mnr traditions concept "care co-ordination" W12 W40
+      mnr traditions concept recovery W7 --tradition "Service users' and carers' experiences"
+      mnr traditions concept "care co-ordination" W40 --remove
+    """
+    project = find_project()
+    settings = project.settings()
+    ids = [review.work_id(w) for w in works]
+    with open_library(project) as library:
+        found, concept, kind, now = core.link_concept(
+            library, settings, name, ids, optional_reviewer(settings, reviewer),
+            tradition=tradition, remove=remove)
+    err.print(f"{'Unlinked' if remove else 'Linked'} {', '.join(f'W{w}' for w in ids)} "
+              f"{'from' if remove else 'to'} the {kind} {concept!r} of {found!r}; it is "
+              f"carried by {', '.join(f'W{w}' for w in now) or 'no work'} now.",
+              highlight=False)
+
+
+@traditions.command("concepts")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv"]), default="md",
+              show_default=True, help="Markdown per tradition, or CSV (a row a concept).")
+@OUTPUT
+@_JSON
+@handles_errors
+def traditions_concepts(fmt: str, output: Path | None, as_json: bool) -> None:
+    """Per tradition: its storyline, its number of included studies, and its key concepts
+    and theories with the works (and years) that carry them.
+
+    \b
+    Example:
+      mnr traditions concepts
+      mnr traditions concepts --format csv -o concepts.csv
+      mnr traditions concepts --json
+    """
+    project = find_project()
+    settings = project.settings()
+    with open_library(project) as library:
+        if as_json:
+            print_json(report.concept_entries(library, settings))
+            return
+        text = report.concepts_table(library, settings, fmt)
+    _write_text(text, output, "the concepts table")
+
+
+@traditions.command("matrix")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv"]), default="md",
+              show_default=True,
+              help="Markdown (a row a theme, a column a tradition), or CSV (a row a theme "
+                   "and tradition).")
+@OUTPUT
+@_JSON
+@handles_errors
+def traditions_matrix(fmt: str, output: Path | None, as_json: bool) -> None:
+    """The themes across traditions: for each theme (or the topic several speak to), the
+    traditions that carry it and whether they agree, conflict, or it is unique to one.
+    Themes join a topic with `mnr traditions theme add ... --topic`.
+
+    \b
+    Example:
+      mnr traditions matrix
+      mnr traditions matrix --format csv -o themes.csv
+      mnr traditions matrix --json
+    """
+    project = find_project()
+    settings = project.settings()
+    with open_library(project) as library:
+        if as_json:
+            print_json(report.themes_matrix(library, settings))
+            return
+        text = report.matrix_table(library, settings, fmt)
+    _write_text(text, output, "the themes matrix")
+
+
 @traditions.group("theme")
 def theme() -> None:
     """Findings themes: what a tradition found, positive or negative, and the studies behind it.
@@ -250,16 +355,19 @@ def theme() -> None:
 @click.option("--positive/--negative", "positive", default=None,
               help="Whether the finding is positive or negative.")
 @click.option("--works", required=True, help="The supporting works, e.g. W3,W7,W12.")
+@click.option("--topic", help="What the theme speaks to across traditions (themes of several "
+                              "traditions on one topic are compared in `mnr traditions "
+                              "matrix`).")
 @REVIEWER
 @handles_errors
 def theme_add(tradition: str, statement: str, positive: bool | None, works: str,
-              reviewer: str | None) -> None:
+              topic: str | None, reviewer: str | None) -> None:
     """Add a findings theme to a tradition.
 
     \b
     Example:
       mnr traditions theme add "Service user perspectives" "Users valued being involved" \\
-          --positive --works W3,W7,W12
+          --positive --works W3,W7,W12 --topic "user involvement"
     """
     if positive is None:
         raise click.UsageError("say whether the theme is --positive or --negative")
@@ -271,7 +379,7 @@ def theme_add(tradition: str, statement: str, positive: bool | None, works: str,
     with open_library(project) as library:
         key = core.save_theme(library, settings, tradition, statement,
                               "positive" if positive else "negative", ids,
-                              optional_reviewer(settings, reviewer))
+                              optional_reviewer(settings, reviewer), topic=topic)
     err.print(f"Saved theme {key} of {tradition!r}.", highlight=False)
 
 
@@ -291,14 +399,15 @@ def theme_list(tradition: str | None, as_json: bool) -> None:
         found = core.themes(library, tradition)
     if as_json:
         print_json([{"theme": t.theme_key, "tradition": t.tradition, "polarity": t.polarity,
-                      "statement": t.statement, "works": [f"W{w}" for w in t.works],
+                      "statement": t.statement, "topic": t.topic,
+                      "works": [f"W{w}" for w in t.works],
                       "saved_by": t.saved_by, "saved_at": t.saved_at} for t in found])
         return
     table = Table(title=f"{len(found)} themes", title_justify="left")
-    for column in ("theme", "tradition", "polarity", "statement", "works"):
+    for column in ("theme", "tradition", "polarity", "statement", "topic", "works"):
         table.add_column(column, overflow="fold")
     for t in found:
-        table.add_row(str(t.theme_key), t.tradition, t.polarity, t.statement,
+        table.add_row(str(t.theme_key), t.tradition, t.polarity, t.statement, t.topic or "",
                       ", ".join(f"W{w}" for w in t.works))
     out.print(table)
 
@@ -319,14 +428,20 @@ def memo() -> None:
 @click.option("--tradition", help="The tradition the memo is about.")
 @click.option("--work", help="The work the memo is about, e.g. W12.")
 @click.option("--author", help="Who writes (default: $MNR_REVIEWER, or the only reviewer).")
+@click.option("--type", "memo_type", type=click.Choice([*core.MEMO_TYPES, core.GENERAL]),
+              default=core.GENERAL, show_default=True,
+              help="reflexive (the reviewers' own stance), advisory-group (a meeting's "
+                   "notes), decision, or general.")
 @handles_errors
-def memo_add(text: str, tradition: str | None, work: str | None, author: str | None) -> None:
+def memo_add(text: str, tradition: str | None, work: str | None, author: str | None,
+             memo_type: str) -> None:
     """Add a memo on the review (default), a tradition or a work.
 
     \b
     Example:
       mnr memo add "Policy papers read as a tradition of their own" --author BH
       mnr memo add "Sample mixes inpatients; kept, see discussion" --work W12
+      mnr memo add "As mental health nurses we read the CPA as ours" --type reflexive
     """
     if tradition and work:
         raise click.UsageError("a memo is about a tradition or a work, not both")
@@ -336,22 +451,29 @@ def memo_add(text: str, tradition: str | None, work: str | None, author: str | N
                       ("work", str(review.work_id(work))) if work else ("review", None))
     with open_library(project) as library:
         core.add_memo(library, settings, subject, about, optional_reviewer(settings, author),
-                      text)
-    err.print(f"Added a memo on {report.memo_subject(subject, about)}.", highlight=False)
+                      text, memo_type=memo_type)
+    kind = "a " if memo_type == core.GENERAL else (
+        f"{'an' if memo_type[0] in 'aeiou' else 'a'} {memo_type} ")
+    err.print(f"Added {kind}memo on {report.memo_subject(subject, about)}.",
+              highlight=False)
 
 
 @memo.command("list")
 @click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table",
               show_default=True, help="A table, Markdown (to export), or JSON.")
+@click.option("--type", "memo_type", type=click.Choice([*core.MEMO_TYPES, core.GENERAL]),
+              help="Only memos of this type.")
 @OUTPUT
 @handles_errors
-def memo_list(fmt: str, output: Path | None) -> None:
-    """Every memo in the order written, with its date, author and subject.
+def memo_list(fmt: str, output: Path | None, memo_type: str | None) -> None:
+    """Every memo in the order written, with its type, date, author and subject (Markdown:
+    grouped by type).
 
     \b
     Example:
       mnr memo list
       mnr memo list --format md -o memos.md
+      mnr memo list --type reflexive
     """
     if fmt == "table" and output is not None:
         raise click.UsageError("the table is for the terminal; -o writes --format md or json")
@@ -359,11 +481,13 @@ def memo_list(fmt: str, output: Path | None) -> None:
     settings = project.settings()
     with open_library(project) as library:
         if fmt == "md":
-            _write_text(report.memos_markdown(library, settings), output, "the memos")
+            _write_text(report.memos_markdown(library, settings, memo_type), output,
+                        "the memos")
             return
-        found = core.memos(library)
+        found = core.memos(library, memo_type)
     if fmt == "json":
-        data = [{"memo": m.memo_id, "written_at": m.written_at, "author": m.author,
+        data = [{"memo": m.memo_id, "type": m.memo_type or core.GENERAL,
+                 "written_at": m.written_at, "author": m.author,
                  "subject": m.subject, "about": m.about, "text": m.text} for m in found]
         if output is None:
             print_json(data)
@@ -372,9 +496,10 @@ def memo_list(fmt: str, output: Path | None) -> None:
                         "the memos")
         return
     table = Table(title=f"{len(found)} memos", title_justify="left")
-    for column in ("written", "author", "about", "text"):
+    for column in ("written", "type", "author", "about", "text"):
         table.add_column(column, overflow="fold")
     for m in found:
-        table.add_row(m.written_at.replace("T", " ")[:16], m.author or "",
+        table.add_row(m.written_at.replace("T", " ")[:16], m.memo_type or core.GENERAL,
+                      m.author or "",
                       report.memo_subject(m.subject, m.about), m.text)
     out.print(table)

@@ -1,4 +1,7 @@
-"""Writers for exporting records: CSV, RIS (rispy), BibTeX (bibtexparser v2), JSON.
+"""Writers for exporting records or works: CSV, RIS (rispy), BibTeX (bibtexparser v2),
+CSL-JSON, EndNote XML (ElementTree), JSON. A work (``Found``) is written as its merged
+record with the databases that found it (RIS DB and N1, BibTeX database, CSL source,
+EndNote remote-database-name, a CSV column).
 
 Every writer takes stored records and a text stream, and streams: a 100,000
 record library is never held as one string. CSV cells are neutralised against
@@ -22,6 +25,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -39,8 +43,40 @@ CSV_COLUMNS = [
     "record", "work", "search", "database", "source_database", "source_id", "title", "authors",
     "year", "journal", "volume", "issue", "pages", "doi", "pmid", "issn", "isbn",
     "abstract", "keywords", "language", "pub_type", "url", "cited_references", "locator",
-    "flags",
+    "flags", "databases", "records",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One work as exported: its merged record (the fullest value of each field across
+    its records), the databases whose searches found it, and its records' labels."""
+
+    record: StoredRecord
+    databases: list[str]
+    records: list[str]
+
+
+Item = StoredRecord | Found  # what every writer takes: records, or works
+
+
+def _unpack(item: Item) -> tuple[StoredRecord, list[str], list[str], str]:
+    """The record, the databases that found it, its records, and the note naming it."""
+    if isinstance(item, Found):
+        record = item.record
+        return record, item.databases, item.records, (
+            f"mnr work {record.work_label} (records {', '.join(item.records)}); found in "
+            f"{'; '.join(item.databases)}")
+    return item, [item.database], [item.label], (
+        f"mnr record {item.label}, search S{item.search_id}")
+
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]+\s*")
+
+
+def one_line(value: str) -> str:
+    """A value on one line: a line break inside a RIS value would start a new tag line."""
+    return _LINE_BREAKS.sub(" ", value)
 
 
 def neutralise(value: str) -> str:
@@ -168,13 +204,14 @@ def verbatim_doi(record: StoredRecord) -> str | None:
     return record.doi
 
 
-def record_row(record: StoredRecord) -> dict[str, Any]:
-    """The flat, export-friendly view of a record (also used for JSON)."""
+def record_row(item: Item) -> dict[str, Any]:
+    """The flat, export-friendly view of a record or a work (also used for JSON)."""
+    record, databases, records, _ = _unpack(item)
     return {
-        "record": record.label,
+        "record": record.label if not isinstance(item, Found) else None,
         "work": record.work_label,
-        "search": f"S{record.search_id}",
-        "database": record.database,
+        "search": f"S{record.search_id}" if not isinstance(item, Found) else None,
+        "database": "; ".join(databases),
         "source_database": record.source_database,
         "source_id": record.source_id,
         "title": record.title,
@@ -196,10 +233,12 @@ def record_row(record: StoredRecord) -> dict[str, Any]:
         "cited_references": len(record.cited_refs),
         "locator": record.locator,
         "flags": "no title" if not record.title else "",
+        "databases": databases,
+        "records": records,
     }
 
 
-def write_csv(records: Iterable[StoredRecord], out: TextIO) -> int:
+def write_csv(records: Iterable[Item], out: TextIO) -> int:
     writer = TableWriter(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
@@ -216,7 +255,7 @@ def write_csv(records: Iterable[StoredRecord], out: TextIO) -> int:
     return count
 
 
-def write_json(records: Iterable[StoredRecord], out: TextIO) -> int:
+def write_json(records: Iterable[Item], out: TextIO) -> int:
     """A JSON array, written item by item."""
     count = 0
     out.write("[")
@@ -235,7 +274,10 @@ class _PlainRisWriter(rispy.RisWriter):
         return ""
 
 
-def _ris_entry(record: StoredRecord) -> dict[str, Any]:
+def _ris_entry(item: Item) -> dict[str, Any]:
+    """A record (or a work) for rispy; every value on one line, the databases that found
+    it in DB and, with the work and its records, in N1."""
+    record, databases, _, note = _unpack(item)
     entry: dict[str, Any] = {"type_of_reference": "JOUR"}
     pairs: list[tuple[str, Any]] = [
         ("title", record.title), ("authors", record.authors), ("year", record.year),
@@ -244,7 +286,7 @@ def _ris_entry(record: StoredRecord) -> dict[str, Any]:
         ("issn", record.issn or record.isbn),
         ("abstract", record.abstract), ("keywords", record.keywords),
         ("language", record.language), ("urls", [record.url] if record.url else []),
-        ("accession_number", record.source_id), ("name_of_database", record.database),
+        ("accession_number", record.source_id), ("name_of_database", "; ".join(databases)),
     ]
     for key, value in pairs:
         if value:
@@ -254,11 +296,16 @@ def _ris_entry(record: StoredRecord) -> dict[str, Any]:
         entry["start_page"] = start
         if end:
             entry["end_page"] = end
-    entry["notes"] = [f"mnr record {record.label}, search S{record.search_id}"]
+    entry["notes"] = [note]
+    for key, value in entry.items():
+        if isinstance(value, str):
+            entry[key] = one_line(value)
+        elif isinstance(value, list):
+            entry[key] = [one_line(v) for v in value if one_line(v).strip()]
     return entry
 
 
-def write_ris(records: Iterable[StoredRecord], out: TextIO) -> int:
+def write_ris(records: Iterable[Item], out: TextIO) -> int:
     writer = _PlainRisWriter()
     count = 0
     for record in records:
@@ -270,7 +317,8 @@ def write_ris(records: Iterable[StoredRecord], out: TextIO) -> int:
 
 # LaTeX reads these as commands, comments, parameters or math: each becomes its literal.
 _LATEX = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
-          "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
+          "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$", "^": r"\textasciicircum{}",
+          "~": r"\textasciitilde{}"}
 _LATEX_SPECIAL = re.compile(r"[\\{}&%#_$^~]")
 _VERBATIM_FIELDS = ("doi", "url")  # printed with \url / \doi: only braces must be balanced
 
@@ -325,36 +373,151 @@ def _letters(n: int) -> str:
     return text
 
 
-def _bib_entry(record: StoredRecord, key: str | None = None) -> Entry:
+def _bib_entry(item: Item, key: str | None = None) -> Entry:
+    record, databases, _, note = _unpack(item)
     values: list[tuple[str, Any]] = [
         ("title", record.title), ("author", " and ".join(map(_bib_name, record.authors))),
         ("year", record.year), ("journal", record.journal), ("volume", record.volume),
         ("number", record.issue), ("pages", record.pages), ("doi", verbatim_doi(record)),
         ("issn", record.issn), ("isbn", record.isbn), ("abstract", record.abstract),
         ("keywords", "; ".join(record.keywords)), ("language", record.language),
-        ("url", record.url), ("pmid", record.pmid), ("database", record.database),
-        ("note", f"mnr record {record.label}, search S{record.search_id}"),
+        ("url", record.url), ("pmid", record.pmid), ("database", "; ".join(databases)),
+        ("note", note),
     ]
     fields = [Field(name, _bib_value(str(value), name)) for name, value in values if value]
     return Entry("article", key or bib_key(record, set()), fields)
 
 
-def write_bibtex(records: Iterable[StoredRecord], out: TextIO) -> int:
+def write_bibtex(records: Iterable[Item], out: TextIO) -> int:
     """BibTeX entries keyed author-year (unique in the file), LaTeX's specials escaped;
     the note names the mnr record."""
     count = 0
     taken: set[str] = set()
-    for record in records:
-        library = bibtexparser.Library([_bib_entry(record, bib_key(record, taken))])
+    for item in records:
+        record = item.record if isinstance(item, Found) else item
+        library = bibtexparser.Library([_bib_entry(item, bib_key(record, taken))])
         out.write(bibtexparser.write_string(library))
         out.write("\n")
         count += 1
     return count
 
 
-WRITERS: dict[str, Callable[[Iterable[StoredRecord], TextIO], int]] = {
+def _csl_name(author: str) -> dict[str, str]:
+    """A CSL name: family and given where the name says which is which ("Smith, John",
+    MEDLINE's "Smith J"), else the name as it is (an organisation)."""
+    if "," in author:
+        family, given = (part.strip() for part in author.split(",", 1))
+        return {"family": family, "given": given} if given else {"family": family}
+    family = _family(author)
+    if family != author and author.startswith(family + " "):
+        return {"family": family, "given": author[len(family):].strip()}
+    return {"literal": author}
+
+
+def csl_item(item: Item) -> dict[str, Any]:
+    """A record or a work as a CSL-JSON item (Zotero, citeproc), keyed by its mnr label;
+    the databases that found it in ``source``."""
+    record, databases, _, note = _unpack(item)
+    found: dict[str, Any] = {
+        "id": record.work_label if isinstance(item, Found) else record.label,
+        "type": "article-journal",
+        "title": record.title, "author": [_csl_name(a) for a in record.authors] or None,
+        "issued": {"date-parts": [[record.year]]} if record.year else None,
+        "container-title": record.journal, "volume": record.volume, "issue": record.issue,
+        "page": record.pages, "DOI": verbatim_doi(record), "PMID": record.pmid,
+        "ISSN": record.issn, "ISBN": record.isbn, "abstract": record.abstract,
+        "keyword": ", ".join(record.keywords) or None, "language": record.language,
+        "URL": record.url, "source": "; ".join(databases), "note": note,
+    }
+    return {key: value for key, value in found.items() if value}
+
+
+def write_csl_json(records: Iterable[Item], out: TextIO) -> int:
+    """A CSL-JSON array, written item by item."""
+    count = 0
+    out.write("[")
+    for item in records:
+        out.write(",\n" if count else "\n")
+        out.write(json.dumps(csl_item(item), ensure_ascii=False))
+        count += 1
+    out.write("\n]\n")
+    return count
+
+
+def _xml_text(value: str) -> str:
+    """Text XML 1.0 can hold (ElementTree escapes &, < and > itself)."""
+    return _XLSX_ILLEGAL.sub("", value)
+
+
+def _endnote_record(item: Item, number: int) -> Any:
+    """One ``<record>`` as EndNote writes it (values in ``<style>`` runs), in the order of
+    EndNote's DTD."""
+    from xml.etree.ElementTree import Element, SubElement
+
+    record, databases, _, note = _unpack(item)
+    element = Element("record")
+
+    def add(parent: Any, path: str, value: Any) -> None:
+        if value in (None, ""):
+            return
+        node = parent
+        for tag in path.split("/"):
+            node = SubElement(node, tag)
+        style = SubElement(node, "style", face="normal", font="default", size="100%")
+        style.text = _xml_text(str(value))
+
+    SubElement(element, "source-app", name="mnr", version="1").text = "mnr"
+    SubElement(element, "rec-number").text = str(number)
+    SubElement(element, "ref-type", name="Journal Article").text = "17"
+    if record.authors:
+        authors = SubElement(SubElement(element, "contributors"), "authors")
+        for author in record.authors:
+            add(authors, "author", author)
+    if record.title or record.journal:
+        titles = SubElement(element, "titles")
+        add(titles, "title", record.title)
+        add(titles, "secondary-title", record.journal)
+    if record.journal:
+        add(element, "periodical/full-title", record.journal)
+    add(element, "pages", record.pages)
+    add(element, "volume", record.volume)
+    add(element, "number", record.issue)
+    if record.keywords:
+        keywords = SubElement(element, "keywords")
+        for keyword in record.keywords:
+            add(keywords, "keyword", keyword)
+    if record.year:
+        add(element, "dates/year", record.year)
+    add(element, "isbn", record.issn or record.isbn)
+    add(element, "accession-num", record.pmid or record.source_id)
+    add(element, "electronic-resource-num", verbatim_doi(record))
+    add(element, "abstract", record.abstract)
+    add(element, "notes", note)
+    add(element, "remote-database-name", "; ".join(databases))
+    add(element, "language", record.language)
+    if record.url:
+        add(element, "urls/related-urls/url", record.url)
+    return element
+
+
+def write_endnote_xml(records: Iterable[Item], out: TextIO) -> int:
+    """EndNote XML (``<xml><records>``), which EndNote imports (File > Import > XML) and
+    Zotero reads; written record by record, every value escaped by ElementTree."""
+    from xml.etree.ElementTree import tostring
+
+    out.write('<?xml version="1.0" encoding="UTF-8" ?><xml><records>')
+    count = 0
+    for count, item in enumerate(records, start=1):
+        out.write(tostring(_endnote_record(item, count), encoding="unicode"))
+    out.write("</records></xml>\n")
+    return count
+
+
+WRITERS: dict[str, Callable[[Iterable[Item], TextIO], int]] = {
     "csv": write_csv,
     "ris": write_ris,
     "bibtex": write_bibtex,
     "json": write_json,
+    "csljson": write_csl_json,
+    "endnote-xml": write_endnote_xml,
 }

@@ -304,9 +304,12 @@ class ActStore:
 # The tables whose rows are acts, with their id column.
 JUDGEMENT_KEYS = {
     "screening_log": "entry_id", "dedupe_decisions": "decision_id", "fulltexts": "fulltext_id",
-    "appraisals": "appraisal_id", "extractions": "extraction_id", "work_tags": "tag_id",
+    "appraisals": "appraisal_id", "appraisal_consensus": "consensus_id",
+    "extractions": "extraction_id", "work_tags": "tag_id",
     "traditions": "tradition_id", "themes": "row_id", "memos": "memo_id",
-    "dedupe_runs": "run_id", "screening_stops": "stop_id",
+    "dedupe_runs": "run_id", "screening_stops": "stop_id", "concept_links": "link_id",
+    "removals": "removal_id",
+    "study_links": "link_id",
 }
 
 

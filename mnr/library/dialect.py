@@ -95,11 +95,22 @@ def indexed_by(conn: Connection, index: str) -> str:
     return f"INDEXED BY {index}" if is_sqlite(conn) else ""
 
 
-def special_works(conn: Connection) -> str:
+def special_works(conn: Connection, up_to_round: int | None = None) -> str:
     """Works with a record from a withdrawn search or from other methods (few, usually):
     do they still exist (a record in an active search), and do they come from a database
     or register? Every other work exists and comes from one. Columns: work_id, active,
-    dbr (1 or 0)."""
+    dbr (1 or 0). ``up_to_round``: every work, as the searches of the review rounds up to
+    that one saw it (an updated review's flow of an earlier round)."""
+    if up_to_round is not None:
+        within = f"s.withdrawn_at IS NULL AND s.review_round <= {int(up_to_round)}"
+        return f"""
+    SELECT rw.work_id,
+           max(CASE WHEN {within} THEN 1 ELSE 0 END) AS active,
+           max(CASE WHEN {within} AND s.source_kind != 'other' THEN 1 ELSE 0 END) AS dbr
+    FROM record_works rw
+    JOIN records r ON r.record_id = rw.record_id
+    JOIN searches s ON s.search_id = r.search_id
+    GROUP BY rw.work_id"""
     return f"""
     SELECT rw.work_id,
            max(CASE WHEN s.withdrawn_at IS NULL THEN 1 ELSE 0 END) AS active,

@@ -137,6 +137,49 @@ def _v10_stops(conn: Connection) -> None:
     _append_only(conn, "screening_stops", "stops are")
 
 
+def _v11_studies_and_rounds(conn: Connection) -> None:
+    """The log of reports linked to studies, and each search's review round and the
+    earlier search it updates (an updated review)."""
+    have = {column["name"] for column in inspect(conn).get_columns("searches")}
+    if "review_round" not in have:
+        conn.execute(text("ALTER TABLE searches ADD COLUMN review_round INTEGER NOT NULL "
+                          "DEFAULT 1"))
+    if "update_of" not in have:
+        conn.execute(text("ALTER TABLE searches ADD COLUMN update_of INTEGER "
+                          "REFERENCES searches (search_id)"))
+    schema.study_links.create(conn, checkfirst=True)
+    _append_only(conn, "study_links", "study links are")
+
+
+def _v12_appraisal_editions(conn: Connection) -> None:
+    """The checklist edition and year an appraisal was made with, and the log of consensus
+    answers that appraisers agreed."""
+    there = {c["name"] for c in inspect(conn).get_columns("appraisals")}
+    for column, kind in (("edition", "TEXT"), ("year", "INTEGER")):
+        if column not in there:
+            conn.execute(text(f"ALTER TABLE appraisals ADD COLUMN {column} {kind}"))
+    schema.appraisal_consensus.create(conn, checkfirst=True)
+    _append_only(conn, "appraisal_consensus", "consensus answers are")
+
+
+def _v13_removals(conn: Connection) -> None:
+    """Works removed before screening (retracted, marked ineligible by automation tools,
+    other reasons) and restored: a log."""
+    schema.removals.create(conn, checkfirst=True)
+    _append_only(conn, "removals", "removals are")
+
+
+def _v14_meta_narrative(conn: Connection) -> None:
+    """Typed memos, themes under a cross-tradition topic, and the log of links between a
+    tradition's concepts and theories and the works that carry them."""
+    for table, column, kind in (("memos", "memo_type", "VARCHAR(16)"),
+                                ("themes", "topic", "TEXT")):
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    schema.concept_links.create(conn, checkfirst=True)
+    _append_only(conn, "concept_links", "concept links are")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "searches, records and record sources", _v1_initial),
     (2, "works and deduplication", _v2_works),
@@ -148,6 +191,11 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (8, "judgement lines applied and judgement files read", _v8_journal),
     (9, "judgement lines kept in the library; the journal append-only", _v9_kept_lines),
     (10, "decisions to stop screening by a stopping rule", _v10_stops),
+    (11, "reports linked to studies; review rounds of searches", _v11_studies_and_rounds),
+    (12, "appraisal editions and consensus answers", _v12_appraisal_editions),
+    (13, "works removed before screening, and restored", _v13_removals),
+    (14, "typed memos, theme topics, links of concepts and theories to works",
+     _v14_meta_narrative),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -23,6 +23,8 @@ class NewSearch:
     query: str | None = None
     limits: str | None = None
     notes: str | None = None
+    review_round: int = 1  # 1: the original searches; 2: the first update, ...
+    update_of: int | None = None  # the earlier search this one re-runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,8 @@ class Search:
     imported_at: str
     withdrawn_at: str | None
     withdrawn_reason: str | None
+    review_round: int = 1  # the review round it belongs to (1: the original searches)
+    update_of: int | None = None  # the earlier search it re-runs, in an updated review
 
     @property
     def label(self) -> str:
@@ -114,7 +118,8 @@ class MatchFields:
 
 @dataclass(frozen=True, slots=True)
 class CandidatePair:
-    """A pair an automatic pass found: merged ("duplicate") or left for a person ("review")."""
+    """A pair an automatic pass found: merged ("duplicate"), left for a person ("review"),
+    or a notice logged with its paper ("related": an erratum, a reply, a retraction)."""
 
     record_a: int
     record_b: int
@@ -244,6 +249,25 @@ class Appraisal:
     answers: dict[str, dict[str, str]]  # question number -> {"answer": ..., "comment": ...}
     commentary: str | None
     saved_at: str
+    edition: str | None = None  # the checklist's edition it was made with (None: not kept)
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsensusAnswer:
+    """An answer to one question of a work's appraisal that its appraisers agreed (the
+    latest per work and question counts)."""
+
+    consensus_id: int
+    work_id: int
+    checklist: str
+    edition: str | None
+    year: int | None
+    question: str
+    answer: str
+    comment: str | None
+    recorded_by: str | None
+    saved_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +302,7 @@ class Theme:
     retired: bool
     saved_by: str | None
     saved_at: str
+    topic: str | None = None  # the cross-tradition topic; None: its own statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,3 +313,43 @@ class Memo:
     author: str | None
     text: str
     written_at: str
+    memo_type: str | None = None  # "reflexive", "advisory-group", "decision"; None: general
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptLink:
+    """A link made (or taken back) between a tradition's concept or theory and a work."""
+
+    link_id: int
+    tradition: str
+    concept: str
+    kind: str  # "concept" or "theory"
+    work_id: int
+    action: str  # "add" or "remove"
+    linked_by: str | None
+    saved_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class StudyLink:
+    """A report joining the study led by another work (``study``), or leaving its study
+    (``study`` None, action "unlink")."""
+
+    link_id: int
+    report: int
+    study: int | None
+    action: str  # "link" or "unlink"
+    linked_by: str | None
+    linked_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A work removed before screening (``action`` "remove"), or put back ("restore")."""
+
+    work_id: int
+    action: str
+    reason: str | None  # "retracted", "ineligible-by-automation", "other"
+    label: str | None  # the reason in the person's words
+    removed_by: str | None
+    removed_at: str

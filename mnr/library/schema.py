@@ -50,6 +50,10 @@ searches = Table(
     Column("imported_at", String(32), nullable=False),
     Column("withdrawn_at", String(32)),
     Column("withdrawn_reason", Text),
+    # an updated review (schema version 11): the round the search belongs to (1: the
+    # original searches) and the earlier search it re-runs, if it does
+    Column("review_round", Integer, nullable=False, server_default="1"),
+    Column("update_of", Integer, ForeignKey("searches.search_id")),
 )
 
 records = Table(
@@ -133,7 +137,8 @@ dedupe_runs = Table(
 )
 
 # The candidate pairs a pass found: "duplicate" pairs are merged, "review" pairs
-# wait for a person. Kept per pass, so that undoing a pass restores the one before.
+# wait for a person, "related" pairs link a notice (erratum, reply...) to its paper.
+# Kept per pass, so that undoing a pass restores the one before.
 dedupe_pairs = Table(
     "dedupe_pairs",
     metadata,
@@ -142,7 +147,7 @@ dedupe_pairs = Table(
     Column("record_a", Integer, ForeignKey("records.record_id"), nullable=False),
     Column("record_b", Integer, ForeignKey("records.record_id"), nullable=False),
     Column("score", Float, nullable=False),
-    Column("verdict", String(16), nullable=False),  # "duplicate" or "review"
+    Column("verdict", String(16), nullable=False),  # "duplicate", "review" or "related"
     Column("reason", Text, nullable=False),
     Index("ix_dedupe_pairs_run", "run_id", "verdict"),
 )
@@ -217,7 +222,29 @@ appraisals = Table(
     Column("answers", Text, nullable=False),  # JSON: question number -> {answer, comment}
     Column("commentary", Text),  # on design, conduct and selective reporting
     Column("saved_at", String(32), nullable=False),
+    # the checklist's edition and year when the appraisal was made (schema version 12);
+    # NULL: made before mnr recorded them
+    Column("edition", Text),
+    Column("year", Integer),
     Index("ix_appraisals_work", "work_id"),
+)
+
+# Consensus answers (schema version 12): what two or more appraisers agreed, per question,
+# after appraising independently; a log, the latest per work and question counts.
+appraisal_consensus = Table(
+    "appraisal_consensus",
+    metadata,
+    Column("consensus_id", Integer, primary_key=True),
+    Column("work_id", Integer, ForeignKey("works.work_id"), nullable=False),
+    Column("checklist", Text, nullable=False),
+    Column("edition", Text),
+    Column("year", Integer),
+    Column("question", Text, nullable=False),  # the number answered, e.g. "5a"
+    Column("answer", Text, nullable=False),
+    Column("comment", Text),
+    Column("recorded_by", Text),  # who recorded what the appraisers agreed
+    Column("saved_at", String(32), nullable=False),
+    Index("ix_appraisal_consensus_work", "work_id"),
 )
 
 extractions = Table(
@@ -270,6 +297,9 @@ themes = Table(
     Column("retired", Integer, nullable=False, default=0),
     Column("saved_by", Text),
     Column("saved_at", String(32), nullable=False),
+    # the cross-tradition topic the theme speaks to (schema version 14): themes of several
+    # traditions under one topic agree or conflict; NULL: the theme's own statement
+    Column("topic", Text),
 )
 
 # Memos: dated notes on the review, a tradition or a work (the audit trail).
@@ -282,6 +312,24 @@ memos = Table(
     Column("author", Text),
     Column("text", Text, nullable=False),
     Column("written_at", String(32), nullable=False),
+    # "reflexive", "advisory-group", "decision"; NULL: a general memo (schema version 14)
+    Column("memo_type", String(16)),
+)
+
+# Links between a tradition's key concept or theory (named in review.toml) and the works
+# that carry it (schema version 14): a log of links made and taken back.
+concept_links = Table(
+    "concept_links",
+    metadata,
+    Column("link_id", Integer, primary_key=True),
+    Column("tradition", Text, nullable=False),
+    Column("concept", Text, nullable=False),
+    Column("kind", String(8), nullable=False),  # "concept" or "theory"
+    Column("work_id", Integer, ForeignKey("works.work_id"), nullable=False),
+    Column("action", String(8), nullable=False),  # "add" or "remove"
+    Column("linked_by", Text),
+    Column("saved_at", String(32), nullable=False),
+    Index("ix_concept_links_work", "work_id"),
 )
 
 # -- cited references (schema version 5) --------------------------------------------------
@@ -361,6 +409,36 @@ screening_stops = Table(
     Column("reviewer", Text, nullable=False),  # who recorded the decision to stop
     Column("stopped_at", String(32), nullable=False),
     Column("note", Text),
+)
+
+# -- studies and their reports (schema version 11) --------------------------------------
+
+# A report joining the study led by another work, or leaving it ("unlink"): a log, the
+# latest row of each report counts. PRISMA counts studies and reports apart; appraisal,
+# extraction and tradition tags belong to the study.
+study_links = Table(
+    "study_links",
+    metadata,
+    Column("link_id", Integer, primary_key=True),
+    Column("report", Integer, ForeignKey("works.work_id"), nullable=False),
+    Column("study", Integer, ForeignKey("works.work_id")),  # the lead report; NULL: unlink
+    Column("action", String(8), nullable=False),  # "link" or "unlink"
+    Column("linked_by", Text),
+    Column("linked_at", String(32), nullable=False),
+    Index("ix_study_links_report", "report"),
+)
+
+removals = Table(
+    "removals",
+    metadata,
+    Column("removal_id", Integer, primary_key=True),
+    Column("work_id", Integer, ForeignKey("works.work_id"), nullable=False),
+    Column("action", String(8), nullable=False),  # "remove", or "restore": taken back
+    # "retracted", "ineligible-by-automation" or "other" (NULL for a restore)
+    Column("reason", String(32)),
+    Column("label", Text),  # the reason in the person's words, e.g. "Duplicate erratum"
+    Column("removed_by", Text),
+    Column("removed_at", String(32), nullable=False),
 )
 
 # Judgement lines name records by export and position.

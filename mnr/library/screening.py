@@ -23,6 +23,7 @@ from mnr.library.models import (
     LiveEntry,
     LogEntry,
     NewEntry,
+    Removal,
     Stop,
     WorkLine,
 )
@@ -185,19 +186,22 @@ class ScreeningStore:
             resolved[absorbed] = target
         return resolved
 
-    def work_ids(self) -> set[int]:
-        """The works that exist now (with at least one record of an active search)."""
+    def work_ids(self, removed: bool = False) -> set[int]:
+        """The works that exist now (with at least one record of an active search), but
+        those removed before screening (``removed``: those too)."""
         r, s, rw = schema.records, schema.searches, schema.record_works
         query = (select(rw.c.work_id).distinct()
                  .select_from(rw.join(r, r.c.record_id == rw.c.record_id)
                               .join(s, s.c.search_id == r.c.search_id))
                  .where(s.c.withdrawn_at.is_(None)))
         with self._engine.connect() as conn:
-            return set(conn.execute(query).scalars())
+            found = set(conn.execute(query).scalars())
+        return found if removed else found - set(self.removed())
 
-    def histories(self) -> list[History]:
+    def histories(self, first_round: int | None = None) -> list[History]:
         """Every existing work's screening history, grouped: each distinct history once,
-        with how many works share it.
+        with how many works share it (``first_round``: only of the works that review
+        round found first, for an updated review's flow).
 
         SQLite does the grouping (a 100,000-work review has a few hundred distinct
         histories), so PRISMA's counts need not read 300,000 entries into Python.
@@ -212,6 +216,16 @@ class ScreeningStore:
         involved = sorted(set(merged_into) | set(merged_into.values()))
         # works that took in another's records: their histories are put together below
         apart = f"AND work_id NOT IN ({dialect.id_list(involved)})" if involved else ""
+        # the works the round found first: their earliest active record is of its searches
+        of_round = f"""AND {{}} IN (
+            SELECT rw.work_id FROM record_works rw
+            JOIN records r ON r.record_id = rw.record_id
+            JOIN searches s ON s.search_id = r.search_id
+            WHERE s.withdrawn_at IS NULL GROUP BY rw.work_id
+            HAVING min(s.review_round) = {int(first_round)})""" if first_round else "{}"
+        # works removed before screening: never screened, counted apart (removals)
+        removed = sorted(self.removed())
+        gone = f"AND {{}} NOT IN ({dialect.id_list(removed)})" if removed else "{}"
         piece = f" || '{_FIELD}' || ".join(
             ["stage", "kind", "reviewer", "coalesce(decision, '')",
              f"coalesce({_COUNTED_REASON}, '')"])
@@ -221,7 +235,7 @@ class ScreeningStore:
                 -- Works with a record from a withdrawn search or from other methods (few,
                 -- usually): do they still exist, and do they come from a database? Every
                 -- other work exists and comes from a database or register search.
-                special AS ({dialect.special_works(conn)}),
+                special AS ({dialect.special_works(conn, first_round)}),
                 -- Each work's live entries, in log order.
                 histories AS (
                     SELECT work_id, {dialect.ordered_concat(conn, piece, "'" + _ENTRY + "'")}
@@ -233,26 +247,30 @@ class ScreeningStore:
                 FROM histories h LEFT JOIN special sp ON sp.work_id = h.work_id
                 WHERE coalesce(sp.active, 1) = 1
                   AND EXISTS (SELECT 1 FROM record_works rw WHERE rw.work_id = h.work_id)
+                  {gone.format("h.work_id") if removed else ""}
+                  {of_round.format("h.work_id") if first_round else ""}
                 GROUP BY 1, 2
                 UNION ALL  -- and every existing work, with or without a history
                 SELECT coalesce(sp.dbr, 1), CAST(NULL AS TEXT), count(*)
                 FROM (SELECT work_id FROM record_works GROUP BY work_id) w
                 LEFT JOIN special sp ON sp.work_id = w.work_id
                 WHERE coalesce(sp.active, 1) = 1
+                  {gone.format("w.work_id") if removed else ""}
+                  {of_round.format("w.work_id") if first_round else ""}
                 GROUP BY 1""")
             rows = conn.execute(query).all()
         found = [History(bool(dbr), _entries(history), int(works))
                  for dbr, history, works in rows if history is not None]
         if involved:
-            found += self._merged_histories(merged_into, involved)
+            found += self._merged_histories(merged_into, involved, first_round)
         untouched = Counter({bool(dbr): int(works) for dbr, history, works in rows
                              if history is None})  # every work, so far
         for history in found:
             untouched[history.from_databases] -= history.works
         return found + [History(dbr, (), works) for dbr, works in untouched.items() if works]
 
-    def _merged_histories(self, merged_into: dict[int, int], involved: list[int]
-                          ) -> list[History]:
+    def _merged_histories(self, merged_into: dict[int, int], involved: list[int],
+                          first_round: int | None = None) -> list[History]:
         """The histories of works that took in others' records, put together in log
         order from their own entries and those of the works they took in."""
         ids = dialect.id_list(involved)
@@ -263,7 +281,7 @@ class ScreeningStore:
             ORDER BY l.entry_id""")
         with self._engine.connect() as conn:
             columns = text(f"""
-                WITH special AS ({dialect.special_works(conn)})
+                WITH special AS ({dialect.special_works(conn, first_round)})
                 SELECT w.work_id, coalesce(sp.active, 1), coalesce(sp.dbr, 1)
                 FROM (SELECT DISTINCT work_id FROM record_works WHERE work_id IN ({ids})) w
                 LEFT JOIN special sp ON sp.work_id = w.work_id""")
@@ -274,8 +292,12 @@ class ScreeningStore:
         for work_id, stage, kind, reviewer, decision, reason in rows:
             entries.setdefault(merged_into.get(work_id, work_id), []).append(
                 LiveEntry(stage, kind, reviewer, decision, reason))
+        if first_round:
+            rounds = self._library.studies.work_rounds()
+            column = {w: dbr for w, dbr in column.items() if rounds.get(w) == first_round}
+        removed = self.removed()
         shared = Counter((column[work_id], tuple(live)) for work_id, live in entries.items()
-                         if work_id in column)
+                         if work_id in column and work_id not in removed)
         return [History(dbr, live, works) for (dbr, live), works in shared.items()]
 
     def records_of_work(self, work_id: int) -> list[int]:
@@ -302,6 +324,55 @@ class ScreeningStore:
         columns = [t.c[key] for key in Stop.__slots__]  # type: ignore[attr-defined]
         with self._engine.connect() as conn:
             return [Stop(*row) for row in conn.execute(select(*columns).order_by(t.c.stop_id))]
+
+    # -- removals before screening ------------------------------------------------------
+
+    def remove(self, removal: Removal) -> Removal:
+        """Log a work's removal before screening, or its restoring (an act: a judgement
+        line)."""
+        row: dict[str, Any] = {
+            "work_id": removal.work_id, "action": removal.action, "reason": removal.reason,
+            "label": removal.label, "removed_by": removal.removed_by,
+            "removed_at": removal.removed_at or now()}
+        with self._library.writing() as conn:
+            row_id = conn.execute(insert(schema.removals).values(**row)
+                                  ).inserted_primary_key[0]  # type: ignore[index]
+            note_acts(self._library, conn, "removals", [row_id], lambda: [removal_line(row)])
+        return Removal(**row)
+
+    def removals(self) -> list[Removal]:
+        """Every removal and restoring, in the order made (of works a regrouping emptied,
+        counted for the work that took in their records)."""
+        t = schema.removals
+        merged_into = self.merged_into()
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(t.c.work_id, t.c.action, t.c.reason, t.c.label,
+                                       t.c.removed_by, t.c.removed_at)
+                                .order_by(t.c.removal_id)).all()
+        return [Removal(merged_into.get(work_id, work_id), *rest) for work_id, *rest in rows]
+
+    def removed(self) -> dict[int, Removal]:
+        """The works removed before screening now (the latest act on each is a removal)."""
+        latest = {removal.work_id: removal for removal in self.removals()}
+        return {work_id: removal for work_id, removal in latest.items()
+                if removal.action == "remove"}
+
+    def from_databases(self, work_ids: Collection[int]) -> dict[int, bool]:
+        """Of these works, those that exist now -> whether a database or register search
+        found them (PRISMA's left column) rather than other methods only."""
+        r, s, rw = schema.records, schema.searches, schema.record_works
+        found: dict[int, bool] = {}
+        ordered = sorted(work_ids)
+        with self._engine.connect() as conn:
+            for at in range(0, len(ordered), _IDS_AT_ONCE):
+                for work_id, kind in conn.execute(
+                        select(rw.c.work_id, s.c.source_kind)
+                        .select_from(rw.join(r, r.c.record_id == rw.c.record_id)
+                                     .join(s, s.c.search_id == r.c.search_id))
+                        .where(s.c.withdrawn_at.is_(None),
+                               rw.c.work_id.in_(ordered[at:at + _IDS_AT_ONCE]))):
+                    found[work_id] = found.get(work_id, False) or kind != "other"
+        return found
 
     # -- full texts -------------------------------------------------------------------
 
@@ -365,6 +436,16 @@ def stop_line(row: Any) -> Line:
     line: Line = {"at": row["stopped_at"], "by": row["reviewer"], "act": "stop"}
     for key in ("stage", "rule", "recall", "confidence", "p", "screened", "total", "found",
                 "model", "note"):
+        if row[key] is not None:
+            line[key] = row[key]
+    return line
+
+
+def removal_line(row: Any) -> Line:
+    """A removal before screening (or a restoring), as a judgement line."""
+    line: Line = {"at": row["removed_at"], "by": row["removed_by"], "act": "remove",
+                  "on": WorkRef(row["work_id"]), "action": row["action"]}
+    for key in ("reason", "label"):
         if row[key] is not None:
             line[key] = row[key]
     return line

@@ -26,9 +26,11 @@ if TYPE_CHECKING:
 # The tables whose rows a person signs, with the column that names them.
 SIGNED = {
     "screening_log": "reviewer", "dedupe_decisions": "reviewer", "fulltexts": "attached_by",
-    "appraisals": "reviewer", "extractions": "reviewer", "work_tags": "tagged_by",
+    "appraisals": "reviewer", "appraisal_consensus": "recorded_by", "extractions": "reviewer",
+    "work_tags": "tagged_by",
     "themes": "saved_by", "memos": "author", "journal": "source",
-    "screening_stops": "reviewer",
+    "screening_stops": "reviewer", "concept_links": "linked_by",
+    "study_links": "linked_by", "removals": "removed_by",
 }
 # What a reviewer's role may change in place: the grouping of records into works, how far
 # judgement files were read, a pass's undoing, and a search's withdrawal or the

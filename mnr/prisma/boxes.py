@@ -61,7 +61,8 @@ class Box:
 _DBR = "{text} (databases and registers)"
 _OTHER = "{text} (other)"
 _FROM = f"{IDENTIFIED_FROM}: {{text}}"
-_PREVIOUS = "0: mnr carries new reviews; an updated review's previous studies are not kept yet"
+_PREVIOUS = ("works included now that rounds before the flow's round found, as studies "
+             "(linked reports once) and as reports (rounds.py); 0 in round 1")
 
 # in the template's row order
 _BOXES = [
@@ -90,21 +91,29 @@ _BOXES = [
     Box("other_results", IDENTIFIED_FROM, "records of searches by other methods, per "
         "method; the template splits them into the three rows below", box="",
         short="Other methods: records identified"),
-    Box("website_results", "Websites", "other_results whose method names the web, grey "
-        "literature or Google (template._other_method)", "node17", "box11", description=_FROM),
-    Box("organisation_results", "Organisations", "other_results whose method names "
-        "organisations, experts or contacts", box="box11", description=_FROM),
-    Box("citations_results", "Citation searching", "every other other_results (citation "
-        "searching, reference lists, snowballing)", box="box11", description=_FROM),
+    Box("other_sources", "Other sources", "each other-method search's category and label "
+        "with its records (the JSON's other_specific_results)", box="",
+        short="Other methods: sources"),
+    Box("website_results", "Websites", "records of other-method searches logged as "
+        "websites (mnr import --other-method websites)", "node17", "box11",
+        description=_FROM),
+    Box("organisation_results", "Organisations", "records of other-method searches logged "
+        "as organisations", box="box11", description=_FROM),
+    Box("citations_results", "Citation searching", "records of other-method searches logged "
+        "as citation searching (mnr backchain and mnr chase log theirs so); searches of the "
+        "category other have no row of the template (template.OTHER_ROW)", box="box11",
+        description=_FROM),
     Box("duplicates", "Duplicate records removed", "records of databases and registers "
         "minus the works they make (WorkCounts.duplicates_removed)", "node8", "box3",
         template="Duplicate records"),
     Box("excluded_automatic", "Records marked as ineligible by automation tools",
-        "works nobody screened at the first stage once the team stopped there by the "
-        "stopping rule (mnr stop)", box="box3",
+        "works removed before screening as ineligible by automation (mnr remove --reason "
+        "ineligible-by-automation), and works nobody screened at the first stage once the "
+        "team stopped there by the stopping rule (mnr stop)", box="box3",
         short="Removed by automation tools"),
     Box("excluded_other", "Records removed for other reasons",
-        "0: records are never removed, searches are withdrawn", box="box3",
+        "works removed before screening for another reason (mnr remove --reason retracted "
+        "or other); records themselves are never deleted", box="box3",
         short="Removed for other reasons"),
     Box("records_screened", "Records screened", "works with a record from a database or "
         "register (WorkCounts.database_works)", "node9", "box4", description=_DBR),
@@ -130,9 +139,11 @@ _BOXES = [
     Box("other_excluded", "Reports excluded", "excluded at the last stage, per reason",
         "node21", "box15", short="Other methods: reports excluded", description=_OTHER),
     Box("new_studies", "New studies included in review", "works included at the last "
-        "stage", "node15", "box10"),
-    Box("new_reports", "Reports of new included studies", "new_studies (one report per "
-        "study)", box="box10"),
+        "stage (of the flow's round), the reports of one study (mnr studies link) once",
+        "node15", "box10"),
+    Box("new_reports", "Reports of new included studies", "those works, and the works "
+        "linked to their studies that were not included themselves (the gaps say which)",
+        box="box10"),
     Box("total_studies", "Studies included in review", "previous_studies plus "
         "new_studies", "node22", "box16", template="Total studies included in review"),
     Box("total_reports", "Reports of included studies", "previous_reports plus "
@@ -143,6 +154,13 @@ _BOXES = [
         description="Blue screening box"),
     Box("included", "Included", "a phase bar", "node3", "included",
         description="Blue included box"),
+    # the 2024 rows: after the phase bars, as in the R package's template
+    Box("total_studies_ma", "Studies included in meta-analysis", "NA: mnr does not record "
+        "which studies a meta-analysis pools", "node23", "box17",
+        template="Total studies included in meta-analysis"),
+    Box("total_reports_ma", "Reports of studies included in meta-analysis", "NA, as "
+        "total_studies_ma", box="box17",
+        template="Reports of total included studies in meta-analysis"),
 ]
 
 BOXES: dict[str, Box] = {box.key: box for box in _BOXES}

@@ -16,9 +16,27 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from mnr.library import Library
+from mnr.prisma.rounds import chosen_round, included, linked_gap, rounds
 from mnr.project import Settings
+from mnr.screening.remove import box_of
 from mnr.screening.state import CONFLICT, PENDING, UNRESOLVED_MAYBE
 from mnr.screening.tally import AUTOMATION, DBR, OTHER, StageTally, tally
+from mnr.searches import OTHER_METHODS, other_source
+
+# The data names of the PRISMA2020 R package's template (inst/extdata/PRISMA.csv), in
+# its row order, 2024's meta-analysis rows included: the keys of ``mnr prisma --json``.
+TEMPLATE_KEYS = (
+    "previous_studies", "previous_reports", "database_results", "database_specific_results",
+    "register_results", "register_specific_results", "website_results",
+    "organisation_results", "citations_results", "duplicates", "excluded_automatic",
+    "excluded_other", "records_screened", "records_excluded", "dbr_sought_reports",
+    "dbr_notretrieved_reports", "other_sought_reports", "other_notretrieved_reports",
+    "dbr_assessed", "dbr_excluded", "other_assessed", "other_excluded", "new_studies",
+    "new_reports", "total_studies", "total_reports", "total_studies_ma", "total_reports_ma")
+
+# the template's row for each other-method category ("other" has none)
+CATEGORY_ROWS = {"websites": "website_results", "organisations": "organisation_results",
+                  "citation-searching": "citations_results"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +60,14 @@ class Flow:
     database_specific_results: dict[str, int] = field(default_factory=dict)
     register_results: int = 0
     register_specific_results: dict[str, int] = field(default_factory=dict)
-    other_results: dict[str, int] = field(default_factory=dict)  # method -> records
+    other_results: dict[str, int] = field(default_factory=dict)  # as drawn: name -> records
+    # the template's three rows of other methods, by each search's category (``other``:
+    # no row of its own; see other_sources)
+    website_results: int = 0
+    organisation_results: int = 0
+    citations_results: int = 0
+    # every other-method search by category and label: (category, label) -> records
+    other_sources: dict[tuple[str, str], int] = field(default_factory=dict)
     duplicates: int = 0
     excluded_automatic: int = 0
     excluded_other: int = 0
@@ -62,6 +87,13 @@ class Flow:
     new_reports: int = 0
     total_studies: int = 0
     total_reports: int = 0
+    # the review round drawn (an updated review's flow); None: a review of one round
+    review_round: int | None = None
+    round_date: str | None = None  # its latest search date
+    # studies and reports in a meta-analysis (the template's 2024 rows): mnr does not
+    # record which studies are pooled, so None (NA in the template)
+    total_studies_ma: int | None = None
+    total_reports_ma: int | None = None
     stages: list[StageFlow] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
 
@@ -70,13 +102,28 @@ class Flow:
         return bool(self.other_results)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The flow keyed by the PRISMA2020 template's data names, in its row order, then
+        what mnr adds: each other-method source with its category and label
+        (``other_specific_results``), the stages, the gaps."""
+        data = asdict(self)
+        del data["other_results"], data["other_sources"]  # drawn forms of the rows below
+        keyed = {name: data.pop(name) for name in TEMPLATE_KEYS if name in data}
+        keyed["other_specific_results"] = [
+            {"method": category, "label": label, "records": n}
+            for (category, label), n in self.other_sources.items()]
+        return keyed | data
 
 
-def count(library: Library, settings: Settings) -> Flow:
-    """The flow of the review as it stands."""
+def count(library: Library, settings: Settings, review_round: int | None = None) -> Flow:
+    """The flow of the review as it stands; with several review rounds, the flow of one
+    (``review_round``; default the latest: see rounds.py)."""
     flow = Flow()
     searches = library.searches(include_withdrawn=False)
+    found = rounds(library)
+    flow.review_round = chosen_round(found, review_round)
+    if flow.review_round is not None:  # an updated review: this round's searches only
+        searches = [s for s in searches if s.review_round == flow.review_round]
+        flow.round_date = next(r.date for r in found if r.number == flow.review_round)
     for search in searches:
         n = search.record_count
         if search.source_kind == "database":
@@ -87,10 +134,21 @@ def count(library: Library, settings: Settings) -> Flow:
             specific = flow.register_specific_results
         else:
             specific = flow.other_results
-        key = (search.other_method or search.database) if search.source_kind == "other" else (
-            search.database)
+        key = search.database
+        if search.source_kind == "other":
+            category, label = other_source(search.other_method, search.database)
+            source = (category, label)
+            flow.other_sources[source] = flow.other_sources.get(source, 0) + n
+            if category in CATEGORY_ROWS:
+                setattr(flow, CATEGORY_ROWS[category],
+                        getattr(flow, CATEGORY_ROWS[category]) + n)
+            # drawn per category as PRISMA 2020 words it; an "other" source by its label
+            key = label if category == "other" else OTHER_METHODS[category]
         specific[key] = specific.get(key, 0) + n
 
+    if flow.review_round is not None:
+        _round_flow(library, settings, flow, flow.review_round)
+        return flow
     stages = tally(library, settings)
     counts = library.works.counts()  # what `mnr status` and the home screen show too
     dbr_records = counts.database_records
@@ -111,8 +169,77 @@ def count(library: Library, settings: Settings) -> Flow:
     missing = sum(flow.other_results.values()) - other_records
     if missing:
         flow.gaps.append(f"{missing:,} records from other methods are not deduplicated yet")
+    _removed(flow, library)
     _screening_boxes(flow, settings, stages)
+    _studies(flow, library, settings)
     return flow
+
+
+def _round_flow(library: Library, settings: Settings, flow: Flow, review_round: int) -> None:
+    """The boxes below identification for one round of an updated review (rounds.py)."""
+    found = library.studies.round_counts(review_round)
+    stages = tally(library, settings, first_round=review_round)
+    flow.duplicates = found.grouped[DBR] - found.new_works[DBR]
+    flow.records_screened = found.new_works[DBR]
+    identified = flow.database_results + flow.register_results
+    if identified != found.grouped[DBR]:
+        flow.gaps.append(f"{identified - found.grouped[DBR]:,} records from databases and "
+                         "registers are not deduplicated yet (run `mnr dedupe`), so they are "
+                         "not in 'records screened'")
+    if found.earlier[DBR]:
+        flow.gaps.append(f"of the {flow.duplicates:,} duplicate records, "
+                         f"{found.earlier[DBR]:,} are of works an earlier round found (they "
+                         "are not screened again); the others are duplicates within round "
+                         f"{review_round}")
+    other_works = stages[0].works[OTHER]
+    if found.grouped[OTHER] - other_works:
+        flow.gaps.append(f"{found.grouped[OTHER] - other_works:,} records found by other "
+                         "methods were duplicates (of each other, of database records, or "
+                         "of works an earlier round found)")
+    if found.records[OTHER] - found.grouped[OTHER]:
+        flow.gaps.append(f"{found.records[OTHER] - found.grouped[OTHER]:,} records from "
+                         "other methods are not deduplicated yet")
+    _removed(flow, library, review_round)
+    _screening_boxes(flow, settings, stages)
+    _studies(flow, library, settings, review_round)
+
+
+def _studies(flow: Flow, library: Library, settings: Settings,
+             review_round: int | None = None) -> None:
+    """Studies and reports included (a study of several reports once), previous and new."""
+    made = included(library, settings, flow.new_reports, review_round,
+                    library.studies.work_rounds() if review_round else None)
+    flow.previous_studies, flow.previous_reports = made.previous_studies, made.previous_reports
+    flow.new_studies, flow.new_reports = made.new_studies, made.new_reports
+    flow.total_studies = flow.previous_studies + flow.new_studies
+    flow.total_reports = flow.previous_reports + flow.new_reports
+    if made.linked_not_included:
+        flow.gaps.append(linked_gap(made.linked_not_included))
+
+
+def _removed(flow: Flow, library: Library, review_round: int | None = None) -> None:
+    """Works removed before screening (mnr remove), each in the box of its reason, and out
+    of 'records screened' (the screening stages never see them); of one round's works
+    only, for an updated review's round."""
+    removed = library.screening.removed()
+    if review_round is not None:
+        first = library.studies.work_rounds()
+        removed = {w: r for w, r in removed.items() if first.get(w) == review_round}
+    columns = library.screening.from_databases(removed)
+    other = 0
+    for work_id, removal in removed.items():
+        if work_id not in columns:  # its searches were all withdrawn: counted nowhere
+            continue
+        if not columns[work_id]:
+            other += 1
+            continue
+        box = box_of(removal.reason)
+        setattr(flow, box, getattr(flow, box) + 1)
+        flow.records_screened -= 1
+    if other:
+        flow.gaps.append(f"{other:,} records found by other methods only were removed before "
+                         "screening (mnr remove): PRISMA has no box for this in the "
+                         "other-methods column")
 
 
 def _screening_boxes(flow: Flow, settings: Settings, stages: list[StageTally]) -> None:

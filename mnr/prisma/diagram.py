@@ -1,4 +1,6 @@
-"""The PRISMA 2020 flow diagram for new systematic reviews (Page et al., BMJ 2021).
+"""The PRISMA 2020 flow diagram for new systematic reviews (Page et al., BMJ 2021), and for
+updated reviews (the flow of a later review round: a column of previous studies on the
+left, new studies and the total included at the foot).
 
 Matplotlib is imported only when drawing, so the CLI starts fast. Geometry is in
 inches, top to bottom. Every box is sized from its text, wrapped to the box width
@@ -118,6 +120,17 @@ def _included(flow: Flow) -> Content:
             (label("total_reports"), 0), (_n(flow.total_reports), 0)], True
 
 
+def _pair(flow: Flow, studies: str, reports: str) -> Content:
+    """A box of studies and their reports, worded as the updated review's template."""
+    return [(boxes.BOXES[studies].boxtext, 0), (_n(getattr(flow, studies)), 0),
+            (boxes.BOXES[reports].boxtext, 0), (_n(getattr(flow, reports)), 0)], True
+
+
+def _updated(flow: Flow) -> bool:
+    """Whether the flow is an updated review's (a review round after the first)."""
+    return flow.review_round is not None and flow.review_round > 1
+
+
 @dataclass(frozen=True, slots=True)
 class _Columns:
     """Where the columns of boxes start, the width of a box and of the figure (inches). The
@@ -130,16 +143,19 @@ class _Columns:
     other_main: float
     other_side: float
     width: float
+    previous: float | None = None  # an updated review's column of previous studies
 
     @classmethod
-    def of(cls, other: bool) -> _Columns:
-        w = _BOX[other]
-        main = _MARGIN + _BAR + _BAR_GAP
+    def of(cls, other: bool, updated: bool = False) -> _Columns:
+        w = _BOX[other or updated]
+        first = _MARGIN + _BAR + _BAR_GAP
+        main = first + (w + _COLUMN_GAP if updated else 0.0)
         side = main + w + _ARROW_GAP
         other_main = side + w + _COLUMN_GAP
         other_side = other_main + w + _ARROW_GAP
         return cls(other, w, main, side, other_main, other_side,
-                   (other_side if other else side) + w + _MARGIN)
+                   (other_side if other else side) + w + _MARGIN,
+                   first if updated else None)
 
 
 class _Layout:
@@ -262,7 +278,10 @@ def layout(flow: Flow, title: str | None = None) -> Diagram:
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
-    columns = _Columns.of(flow.other_methods)
+    columns = _Columns.of(flow.other_methods, _updated(flow))
+    if title and _updated(flow):
+        title += (f": update, review round {flow.review_round}"
+                  + (f" (searches to {flow.round_date})" if flow.round_date else ""))
     figure = Figure(figsize=(columns.width, 1.0), facecolor="white")
     diagram = Diagram(figure, FigureCanvasAgg(figure))
     ax = figure.add_axes((0.0, 0.0, 1.0, 1.0))
@@ -274,8 +293,16 @@ def layout(flow: Flow, title: str | None = None) -> Diagram:
     _headers(lay)
     found = _identification_rows(lay, flow)
     screened, sought, assessed = _screening_rows(lay, flow)
-    included = _included_row(lay, flow)
-    _arrows(lay, found, screened, sought, assessed, included)
+    if columns.previous is None:
+        included = _included_row(lay, flow)
+        _arrows(lay, found, screened, sought, assessed, included)
+    else:
+        new, total = _updated_rows(lay, flow)
+        _arrows(lay, found[1:], screened, sought, assessed, new)
+        lay.down(new, total)
+        previous = found[0]  # down the left column, then across into the total
+        lay.arrow((previous.cx, previous.y + previous.h), (previous.cx, total.cy),
+                  (total.x, total.cy))
 
     height = lay.y - _ROW_GAP + _MARGIN
     figure.set_size_inches(columns.width, height)
@@ -300,12 +327,18 @@ def _headers(lay: _Layout) -> None:
     """The coloured title box over each column, of one height."""
     columns = lay.columns
     span = 2 * columns.w + _ARROW_GAP
-    headers = [(columns.main, label("newstud"), YELLOW)]
+    updated = columns.previous is not None  # the updated review's template words them
+    words = boxes.BOXES["newstud"].boxtext if updated else label("newstud")
+    headers = [(columns.main, span, words, YELLOW)]
+    if columns.previous is not None:
+        headers.insert(0, (columns.previous, columns.w, label("prevstud"), GREY))
     if columns.other:
-        headers.append((columns.other_main, label("othstud"), GREY))
-    h = max(lay.height(lay.lay(([(text, 0)], True), span, lay.bold)) for _, text, _ in headers)
-    for x, text, fill in headers:
-        lay.box(([(text, 0)], True), _Box(x, lay.y, span, h), fill, lay.bold)
+        headers.append((columns.other_main, span, boxes.BOXES["othstud"].boxtext if updated
+                        else label("othstud"), GREY))
+    h = max(lay.height(lay.lay(([(text, 0)], True), width, lay.bold))
+            for _, width, text, _ in headers)
+    for x, width, text, fill in headers:
+        lay.box(([(text, 0)], True), _Box(x, lay.y, width, h), fill, lay.bold)
     lay.y += h + _ROW_GAP * 0.6
 
 
@@ -316,9 +349,12 @@ def _identification_rows(lay: _Layout, flow: Flow) -> list[_Box]:
     if columns.other:
         row.append((columns.other_main,
                     _listing(f"{label('other_results')}:", flow.other_results)))
+    if columns.previous is not None:  # first: found[0] is the previous studies' box
+        row.insert(0, (columns.previous, _pair(flow, "previous_studies", "previous_reports")))
     found = lay.row(*row, bar_label=label("identification"), same=True)
     lay.phase("identification", top)
-    lay.across(found[0], found[1])
+    new = found[1:] if columns.previous is not None else found
+    lay.across(new[0], new[1])
     return found
 
 
@@ -349,6 +385,17 @@ def _included_row(lay: _Layout, flow: Flow) -> _Box:
     included = lay.row((lay.columns.main, _included(flow)), bar_label=label("included"))[0]
     lay.phase("included", top)
     return included
+
+
+def _updated_rows(lay: _Layout, flow: Flow) -> tuple[_Box, _Box]:
+    """An updated review's foot: the new studies included, then the total (previous and
+    new), in the main column."""
+    top = lay.y
+    new = lay.row((lay.columns.main, _pair(flow, "new_studies", "new_reports")),
+                  bar_label=label("included"))[0]
+    total = lay.row((lay.columns.main, _pair(flow, "total_studies", "total_reports")))[0]
+    lay.phase("included", top)
+    return new, total
 
 
 def _arrows(lay: _Layout, found: list[_Box], screened: list[_Box], sought: list[_Box],

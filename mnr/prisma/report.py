@@ -21,6 +21,7 @@ _DATABASES = ["database_results", "register_results", "duplicates", "excluded_au
 _OTHER_METHODS = ["other_results", "other_sought_reports", "other_notretrieved_reports",
                   "other_assessed", "other_excluded"]
 _INCLUDED = ["total_studies", "total_reports"]
+_PREVIOUS = ["previous_studies", "previous_reports"]  # an updated review's (rounds.py)
 _DETAILS = {"database_results": "database_specific_results",
             "register_results": "register_specific_results"}
 
@@ -28,7 +29,10 @@ _DETAILS = {"database_results": "database_specific_results",
 def _rows(flow: Flow) -> list[tuple[str, int, str]]:
     """The table's rows: each box's key, number and details (the list behind the number)."""
     rows: list[tuple[str, int, str]] = []
-    for key in [*_DATABASES, *(_OTHER_METHODS if flow.other_methods else []), *_INCLUDED]:
+    previous = _PREVIOUS if flow.review_round is not None and flow.review_round > 1 else []
+    new = ["new_studies", "new_reports"] if previous else []
+    for key in [*previous, *_DATABASES, *(_OTHER_METHODS if flow.other_methods else []),
+                *new, *_INCLUDED]:
         value = getattr(flow, key)
         if isinstance(value, dict):
             rows.append((key, sum(value.values()), _pairs(value)))
@@ -40,7 +44,12 @@ def _rows(flow: Flow) -> list[tuple[str, int, str]]:
 
 def flow_report(flow: Flow) -> Group:
     """The boxes with their numbers, the per-stage breakdown, and what explains any gap."""
-    table = Table(title="PRISMA 2020 flow", title_justify="left", show_lines=False)
+    title = "PRISMA 2020 flow"
+    if flow.review_round is not None:  # a review of several rounds: which one this is
+        title += (f", review round {flow.review_round}"
+                  + (f" (searches to {flow.round_date})" if flow.round_date else "")
+                  + (": an updated review" if flow.review_round > 1 else ": the first round"))
+    table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("box")
     table.add_column("n", justify="right")
     table.add_column("details", overflow="fold")

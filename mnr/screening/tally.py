@@ -39,11 +39,13 @@ class StageTally:
         return self.outcomes[DBR] + self.outcomes[OTHER]
 
 
-def tally(library: Library, settings: Settings) -> list[StageTally]:
-    """Every stage of the protocol, in order, counted from the library's log."""
+def tally(library: Library, settings: Settings, first_round: int | None = None
+          ) -> list[StageTally]:
+    """Every stage of the protocol, in order, counted from the library's log
+    (``first_round``: only the works that review round found first)."""
     stages = [StageTally(name) for name in settings.stages]
     stopped = {stop.stage for stop in library.screening.stops()}
-    for history in library.screening.histories():
+    for history in library.screening.histories(first_round):
         column = DBR if history.from_databases else OTHER
         for stage, (outcome, forward, reason) in zip(stages, fold(history, settings, stopped),
                                                       strict=False):

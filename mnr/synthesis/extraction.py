@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TextIO
 
 from mnr.errors import MnrError
-from mnr.formats.writers import opened, write_table, write_xlsx
+from mnr.formats.writers import opened, verbatim_doi, write_table, write_xlsx
 from mnr.library import Library
 from mnr.library.models import Extraction
 from mnr.project import Settings
-from mnr.synthesis.studies import Study, studies
+from mnr.synthesis.studies import Study, first_per_study, studies
+from mnr.works import Work
 
 FORMATS = ("csv", "md", "xlsx")
 
@@ -32,7 +33,8 @@ def save(library: Library, settings: Settings, work_id: int, reviewer: str,
                        "[extraction] fields")
     if not reviewer.strip():
         raise MnrError("say who extracted the data (--reviewer)")
-    if work_id not in {s.work_id for s in studies(library, settings, assessed=True)}:
+    if work_id not in {w for s in studies(library, settings, assessed=True)
+                       for w in s.report_ids}:
         raise MnrError(f"W{work_id} is not a study of this review (not at the last stage)")
     cleaned = {name: (fields.get(name) or "").strip() for name in settings.extraction_fields}
     library.synthesis.save_extraction(work_id, reviewer.strip(), cleaned)
@@ -59,16 +61,39 @@ def current(library: Library) -> dict[int, Extraction]:
     return {e.work_id: e for e in library.synthesis.extractions()}
 
 
+def full_reference(work: Work) -> str:
+    """A work's full reference from its merged record: "Simpson, A.; Hannigan, B. (2016).
+    Title. Journal, 16(1), 147-152." (up to six authors, then "et al.")."""
+    record = work.merged
+    authors = "; ".join(record.authors[:6]) + ("; et al." if len(record.authors) > 6 else "")
+    parts = [f"{authors or 'Anon.'} ({record.year or 'n.d.'})."]
+    if record.title:
+        parts.append(record.title.rstrip(".") + ".")
+    if record.journal:
+        where = record.journal + (f", {record.volume}" if record.volume else "") + (
+            f"({record.issue})" if record.issue else "") + (
+            f", {record.pages}" if record.pages else "")
+        parts.append(where + ".")
+    return " ".join(parts)
+
+
 def evidence_table(library: Library, settings: Settings,
-                   included: list[Study] | None = None) -> tuple[list[str], list[list[str]]]:
-    """(columns, rows): one row per included work, "Study" then the template's fields."""
-    rows_of = current(library)
-    columns = ["Study", *settings.extraction_fields]
+                   included: list[Study] | None = None, references: bool = False
+                   ) -> tuple[list[str], list[list[str]]]:
+    """(columns, rows): one row per included work, "Study" (then, with ``references``,
+    its full reference and DOI) then the template's fields."""
+    listed = included if included is not None else studies(library, settings)
+    rows_of = first_per_study(current(library), listed)  # a study's, from any report
+    columns = ["Study", *(["Reference", "DOI"] if references else []),
+               *settings.extraction_fields]
     rows = []
-    for study in included if included is not None else studies(library, settings):
+    for study in listed:
         saved = rows_of.get(study.work_id)
         values = saved.fields if saved else {}
-        rows.append([study.label, *(values.get(name, "") for name in settings.extraction_fields)])
+        cited = ([full_reference(study.work), verbatim_doi(study.work.merged) or ""]
+                 if references else [])
+        rows.append([study.label, *cited,
+                     *(values.get(name, "") for name in settings.extraction_fields)])
     return columns, rows
 
 
@@ -78,7 +103,7 @@ def write(columns: list[str], rows: list[list[str]], fmt: str, output: Path | Te
     check_output(fmt, output)
     if fmt == "xlsx":
         assert isinstance(output, Path)
-        write_xlsx(output, columns, rows, sheet="Evidence")
+        write_xlsx(output, columns, rows, sheet="Evidence table")
         return
     if fmt not in FORMATS:
         raise MnrError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

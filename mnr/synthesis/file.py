@@ -17,7 +17,15 @@ from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import Settings
 from mnr.synthesis.appraisal.checklists import Checklist, available, validate_answers
-from mnr.synthesis.traditions import KINDS, METHODS, POLARITIES, SUBJECTS
+from mnr.synthesis.traditions import (
+    CONCEPT_KINDS,
+    GENERAL,
+    KINDS,
+    MEMO_TYPES,
+    METHODS,
+    POLARITIES,
+    SUBJECTS,
+)
 
 if TYPE_CHECKING:
     from mnr.library.synthesis import SynthesisStore
@@ -31,8 +39,11 @@ def _record_of_work(library: Library) -> dict[int, str]:
     return {work: f"R{record}" for work, record in first.items()}
 
 
-def export(library: Library, stream: TextIO) -> int:
-    """Write the file; returns how many entries it holds."""
+def export(library: Library, stream: TextIO, settings: Settings | None = None) -> int:
+    """Write the file; returns how many entries (acts) it holds. With ``settings``, a
+    ``views`` section follows for readers (import ignores it): per tradition its
+    storyline, study count and concepts and theories with their works and years, the
+    themes across traditions, and the memos by type."""
     names = _record_of_work(library)
     store = library.synthesis
     data: dict[str, list[dict[str, Any]]] = {
@@ -43,23 +54,58 @@ def export(library: Library, stream: TextIO) -> int:
                  for t in store.tags() if t.work_id in names],
         "appraisals": [{"work": names[a.work_id], "reviewer": a.reviewer,
                         "checklist": a.checklist, "answers": a.answers,
-                        "commentary": a.commentary, "at": a.saved_at}
+                        "commentary": a.commentary, "at": a.saved_at,
+                        "edition": a.edition, "year": a.year}
                        for a in store.appraisals() if a.work_id in names],
+        "appraisal_consensus": [{"work": names[c.work_id], "checklist": c.checklist,
+                                 "edition": c.edition, "year": c.year,
+                                 "question": c.question, "answer": c.answer,
+                                 "comment": c.comment, "by": c.recorded_by, "at": c.saved_at}
+                                for c in store.consensus() if c.work_id in names],
         "extractions": [{"work": names[e.work_id], "reviewer": e.reviewer,
                          "fields": e.fields, "at": e.saved_at}
                         for e in store.extractions() if e.work_id in names],
         "themes": [{"key": t.theme_key, "tradition": t.tradition, "statement": t.statement,
                     "polarity": t.polarity, "works": [names[w] for w in t.works if w in names],
-                    "retired": t.retired, "by": t.saved_by, "at": t.saved_at}
+                    "retired": t.retired, "by": t.saved_by, "at": t.saved_at,
+                    **({"topic": t.topic} if t.topic else {})}
                    for t in store.theme_drafts()],  # every draft: the audit trail
         "memos": [{"subject": m.subject,
                    "about": names.get(int(m.about), m.about) if m.subject == "work" and m.about
-                   else m.about, "author": m.author, "text": m.text, "at": m.written_at}
+                   else m.about, "author": m.author, "text": m.text, "at": m.written_at,
+                   "type": m.memo_type or GENERAL}
                   for m in store.memos()],
+        "concept_links": [{"work": names[c.work_id], "tradition": c.tradition,
+                           "concept": c.concept, "kind": c.kind, "action": c.action,
+                           "by": c.linked_by, "at": c.saved_at}
+                          for c in store.concept_links() if c.work_id in names],
     }
-    json.dump(data, stream, ensure_ascii=False, indent=1)
+    count = sum(len(v) for v in data.values())
+    written: dict[str, Any] = dict(data)
+    if settings is not None:
+        written["views"] = _views(library, settings)
+    json.dump(written, stream, ensure_ascii=False, indent=1)
     stream.write("\n")
-    return sum(len(v) for v in data.values())
+    return count
+
+
+def _views(library: Library, settings: Settings) -> dict[str, Any]:
+    """What the acts add up to, for a reader of the file (derived, never imported)."""
+    from mnr.synthesis.traditions_report import (
+        memos_by_type,
+        themes_matrix,
+        tradition_summaries,
+    )
+
+    return {
+        "traditions": [{k: v for k, v in summary.items()
+                        if k in ("tradition", "description", "paradigm", "storyline",
+                                 "studies", "works", "labels", "first_year", "last_year",
+                                 "concepts", "theories")}
+                       for summary in tradition_summaries(library, settings)],
+        "themes_matrix": themes_matrix(library, settings),
+        "memos_by_type": {kind: len(found) for kind, found in memos_by_type(library).items()},
+    }
 
 
 class _Reader:
@@ -107,9 +153,11 @@ def import_file(library: Library, settings: Settings, path: Path) -> int:
         *_tradition_jobs(read, store, data.get("traditions", [])),
         *_tag_jobs(read, store, data.get("tags", []), known),
         *_appraisal_jobs(read, store, data.get("appraisals", []), checklists),
+        *_consensus_jobs(read, store, data.get("appraisal_consensus", []), checklists),
         *_extraction_jobs(read, store, data.get("extractions", []), settings.extraction_fields),
         *_theme_jobs(read, store, data.get("themes", []), known),
         *_memo_jobs(read, store, data.get("memos", []), known),
+        *_concept_jobs(read, store, data.get("concept_links", []), known),
     ]
     for job in jobs:  # everything was checked: store
         job()
@@ -160,14 +208,50 @@ def _appraisal_jobs(read: _Reader, store: SynthesisStore, entries: list[Any],
             raise read.fail(where, "`answers` must map question numbers to answers")
         if checklist not in checklists:
             raise read.fail(where, f"there is no checklist {checklist!r}")
-        try:
-            validate_answers(checklists[checklist], {
-                str(n): v.get("answer", "") for n, v in a["answers"].items()
-                if isinstance(v, dict) and v.get("answer")})
-        except MnrError as error:
-            raise read.fail(where, error.message) from None
-        jobs.append(lambda w=work, r=reviewer, c=checklist, a=a: store.save_appraisal(
-            w, r, c, a["answers"], a.get("commentary"), a.get("at")))
+        edition, year = _edition(read, where, a)
+        if (edition or "") == checklists[checklist].edition:  # another edition's: as made
+            try:
+                validate_answers(checklists[checklist], {
+                    str(n): v.get("answer", "") for n, v in a["answers"].items()
+                    if isinstance(v, dict) and v.get("answer")})
+            except MnrError as error:
+                raise read.fail(where, error.message) from None
+        jobs.append(lambda w=work, r=reviewer, c=checklist, a=a, e=edition, y=year:
+                    store.save_appraisal(w, r, c, a["answers"], a.get("commentary"),
+                                         a.get("at"), edition=e, year=y))
+    return jobs
+
+
+def _edition(read: _Reader, where: str, entry: dict[str, Any]) -> tuple[str | None, int | None]:
+    """The checklist edition and year an appraisal or consensus answer names (or None)."""
+    edition, year = entry.get("edition"), entry.get("year")
+    if edition is not None and not isinstance(edition, str):
+        raise read.fail(where, "`edition` must be text")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise read.fail(where, "`year` must be a number")
+    return edition, year
+
+
+def _consensus_jobs(read: _Reader, store: SynthesisStore, entries: list[Any],
+                    checklists: dict[str, Checklist]) -> list[_Job]:
+    """Consensus answers: what a work's appraisers agreed, one question each."""
+    jobs: list[_Job] = []
+    for n, c in enumerate(entries, 1):
+        where = f"appraisal_consensus entry {n}"
+        work = read.work(where, c.get("work"))
+        checklist = read.text(where, c, "checklist")
+        question, answer = read.text(where, c, "question"), read.text(where, c, "answer")
+        if checklist not in checklists:
+            raise read.fail(where, f"there is no checklist {checklist!r}")
+        edition, year = _edition(read, where, c)
+        if (edition or "") == checklists[checklist].edition:
+            try:
+                validate_answers(checklists[checklist], {question: answer})
+            except MnrError as error:
+                raise read.fail(where, error.message) from None
+        jobs.append(lambda w=work, k=checklist, e=edition, y=year, c=c: store.save_consensus(
+            w, k, e, y, [(c["question"], c["answer"], c.get("comment"))], c.get("by"),
+            c.get("at")))
     return jobs
 
 
@@ -204,10 +288,13 @@ def _theme_jobs(read: _Reader, store: SynthesisStore, entries: list[Any], known:
         statement = read.text(where, t, "statement")
         polarity = read.text(where, t, "polarity", POLARITIES)
         works = [read.work(where, label) for label in t.get("works", [])]
-        jobs.append(lambda t=t, tr=tradition, st=statement, po=polarity, wo=works:
+        topic = t.get("topic")
+        if topic is not None and not isinstance(topic, str):
+            raise read.fail(where, "`topic` must be text")
+        jobs.append(lambda t=t, tr=tradition, st=statement, po=polarity, wo=works, to=topic:
                     keys.__setitem__(t.get("key"), store.save_theme(
                         keys.get(t.get("key")), tr, st, po, wo, t.get("by"),
-                        bool(t.get("retired")), t.get("at"))))
+                        bool(t.get("retired")), t.get("at"), topic=to or None)))
     return jobs
 
 
@@ -223,6 +310,29 @@ def _memo_jobs(read: _Reader, store: SynthesisStore, entries: list[Any], known: 
             about = str(read.work(where, about))
         elif subject == "tradition" and about not in known:
             raise read.fail(where, f"there is no tradition {about!r}")
-        jobs.append(lambda s=subject, ab=about, m=m, tx=text: store.add_memo(
-            s, ab if s != "review" else None, m.get("author"), tx, m.get("at")))
+        kind = m.get("type") or GENERAL
+        if kind not in (*MEMO_TYPES, GENERAL):
+            raise read.fail(where, f"`type` is {kind!r}, not one of "
+                                   f"{', '.join((*MEMO_TYPES, GENERAL))}")
+        jobs.append(lambda s=subject, ab=about, m=m, tx=text, k=kind: store.add_memo(
+            s, ab if s != "review" else None, m.get("author"), tx, m.get("at"),
+            memo_type=None if k == GENERAL else k))
+    return jobs
+
+
+def _concept_jobs(read: _Reader, store: SynthesisStore, entries: list[Any],
+                  known: set[str]) -> list[_Job]:
+    """Links of a tradition's concepts and theories to works, made or taken back."""
+    jobs: list[_Job] = []
+    for n, c in enumerate(entries, 1):
+        where = f"concept_links entry {n}"
+        work = read.work(where, c.get("work"))
+        tradition = read.text(where, c, "tradition")
+        if tradition not in known:
+            raise read.fail(where, f"there is no tradition {tradition!r}")
+        concept = read.text(where, c, "concept")
+        kind = read.text(where, c, "kind", CONCEPT_KINDS)
+        action = read.text(where, c, "action", ("add", "remove"))
+        jobs.append(lambda e=(tradition, concept, kind, work, action), c=c:
+                    store.link_concepts([e], c.get("by"), c.get("at")))
     return jobs

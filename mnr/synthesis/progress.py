@@ -18,6 +18,7 @@ from mnr.screening.state import load
 from mnr.synthesis import extraction, traditions
 from mnr.synthesis.appraisal import appraise
 from mnr.synthesis.appraisal.checklists import Checklist
+from mnr.synthesis.studies import report_groups, study_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +45,28 @@ def unanswered(appraisal: Appraisal, checklist: Checklist | None) -> int:
     appraisal with a checklist review.toml no longer lists counts as complete."""
     if checklist is None:
         return 0
-    return sum(1 for q in checklist.questions if q.answers != "free_text"
-               and not appraisal.answers.get(q.number, {}).get("answer", "").strip())
+    answered = {n for n, a in appraisal.answers.items() if a.get("answer", "").strip()}
+    return sum(1 for q in checklist.to_answer(answered) if q.number not in answered)
 
 
 def synthesis_progress(library: Library, settings: Settings,
                        included: Collection[int] | None = None) -> SynthesisProgress:
     """Appraisal, extraction and mapping of the included works (``included``: their ids,
     if the caller has already folded the screening log)."""
-    wanted = set(load(library, settings).included() if included is None else included)
-    appraised = {w: by for w, by in appraise.current(library).items() if w in wanted and by}
+    works = set(load(library, settings).included() if included is None else included)
+    # a study of several reports counts once, with the judgements made on any of them
+    groups = report_groups(library)
+    key = study_keys(works, groups)
+    wanted = set(key.values())
+    saved = appraise.current(library)
+    appraised: dict[int, dict[str, Appraisal]] = {}
+    for study in wanted:  # each reviewer's appraisal of its first report they appraised
+        by: dict[str, Appraisal] = {}
+        for report in groups.get(study, (study,)):
+            for reviewer, appraisal in saved.get(report, {}).items():
+                by.setdefault(reviewer, appraisal)
+        if by:
+            appraised[study] = by
     known = appraise.checklists(settings)
     by_reviewer: dict[str, int] = {}
     complete_by: dict[str, int] = {}
@@ -66,9 +79,12 @@ def synthesis_progress(library: Library, settings: Settings,
         for reviewer in done:
             complete_by[reviewer] = complete_by.get(reviewer, 0) + 1
     tags = traditions.current_tags(library)
+    extracted = extraction.current(library)
     return SynthesisProgress(
         included=len(wanted), appraised=len(appraised), appraised_by=by_reviewer,
-        extracted=sum(1 for w in extraction.current(library) if w in wanted),
-        in_tradition=sum(1 for w in wanted if tags.get(w, {}).get("tradition")),
+        extracted=sum(1 for study in wanted if any(
+            report in extracted for report in groups.get(study, (study,)))),
+        in_tradition=sum(1 for study in wanted if any(
+            tags.get(report, {}).get("tradition") for report in groups.get(study, (study,)))),
         traditions=len(traditions.traditions(library, settings)),
         complete=complete, complete_by=complete_by)

@@ -24,6 +24,11 @@ KINDS = ("tradition", "method", "country")
 METHODS = ("quantitative", "qualitative", "mixed")
 POLARITIES = ("positive", "negative")
 SUBJECTS = ("review", "tradition", "work")
+# Memo types: the reviewers' reflections on their own stance, notes of advisory-group
+# meetings, and decisions taken (RAMESES asks for all three); old memos have none.
+MEMO_TYPES = ("reflexive", "advisory-group", "decision")
+GENERAL = "general"  # how a memo without a type is listed
+CONCEPT_KINDS = ("concept", "theory")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +136,11 @@ def tag_work(library: Library, settings: Settings, work_id: int, given: dict[str
 
 def save_theme(library: Library, settings: Settings, tradition: str, statement: str,
                polarity: str, works: list[int], saved_by: str | None,
-               theme_key: int | None = None, retired: bool = False) -> int:
-    """A findings theme of a tradition (new, or a redraft of ``theme_key``)."""
+               theme_key: int | None = None, retired: bool = False,
+               topic: str | None = None) -> int:
+    """A findings theme of a tradition (new, or a redraft of ``theme_key``); ``topic``
+    names what it speaks to across traditions, so that the themes of several traditions
+    on one topic can be compared (see :func:`mnr.synthesis.traditions_report.matrix`)."""
     if tradition not in _tradition_names(library, settings):
         raise MnrError(f"there is no tradition {tradition!r}")
     if polarity not in POLARITIES:
@@ -143,7 +151,8 @@ def save_theme(library: Library, settings: Settings, tradition: str, statement: 
     if missing:
         raise MnrError(f"no such works: {', '.join(f'W{w}' for w in sorted(missing))}")
     return library.synthesis.save_theme(theme_key, tradition, statement.strip(), polarity,
-                                        works, saved_by, retired)
+                                        works, saved_by, retired,
+                                        topic=(topic or "").strip() or None)
 
 
 def themes(library: Library, tradition: str | None = None) -> list[Theme]:
@@ -153,8 +162,14 @@ def themes(library: Library, tradition: str | None = None) -> list[Theme]:
 
 
 def add_memo(library: Library, settings: Settings, subject: str, about: str | None,
-             author: str | None, text: str) -> None:
-    """A dated note on the review, a tradition (by name) or a work (by id)."""
+             author: str | None, text: str, memo_type: str | None = None) -> None:
+    """A dated note on the review, a tradition (by name) or a work (by id), of one of
+    ``MEMO_TYPES`` or general (None)."""
+    if memo_type == GENERAL:
+        memo_type = None
+    if memo_type is not None and memo_type not in MEMO_TYPES:
+        raise MnrError(f"a memo's type is one of {', '.join((*MEMO_TYPES, GENERAL))}, "
+                       f"not {memo_type!r}")
     if subject not in SUBJECTS:
         raise MnrError(f"a memo is about one of {', '.join(SUBJECTS)}, not {subject!r}")
     if not text.strip():
@@ -165,11 +180,93 @@ def add_memo(library: Library, settings: Settings, subject: str, about: str | No
                               or int(about) not in library.screening.work_ids()):
         raise MnrError(f"there is no work {about!r}")
     library.synthesis.add_memo(subject, about if subject != "review" else None, author,
-                               text.strip())
+                               text.strip(), memo_type=memo_type)
 
 
-def memos(library: Library) -> list[Memo]:
-    return library.synthesis.memos()
+def memos(library: Library, memo_type: str | None = None) -> list[Memo]:
+    """The memos in the order written; of one type only if given ("general": untyped)."""
+    found = library.synthesis.memos()
+    if memo_type is None:
+        return found
+    if memo_type not in (*MEMO_TYPES, GENERAL):
+        raise MnrError(f"a memo's type is one of {', '.join((*MEMO_TYPES, GENERAL))}, "
+                       f"not {memo_type!r}")
+    return [m for m in found if (m.memo_type or GENERAL) == memo_type]
+
+
+# -- key concepts and theories, and the works that carry them --------------------------
+
+
+def declared_concepts(library: Library, settings: Settings
+                      ) -> dict[tuple[str, str], str]:
+    """(tradition, concept or theory) -> "concept" or "theory", as the traditions declare
+    them (review.toml, or a tradition created in the TUI), in their order."""
+    found: dict[tuple[str, str], str] = {}
+    for tradition in traditions(library, settings):
+        for kind, names in (("concept", tradition.concepts), ("theory", tradition.theories)):
+            for name in names:
+                found.setdefault((tradition.name, name), kind)
+    return found
+
+
+def find_concept(library: Library, settings: Settings, name: str,
+                 tradition: str | None = None) -> tuple[str, str, str]:
+    """(tradition, the concept's name as declared, its kind) for a name given in any case;
+    a name two traditions declare needs ``tradition``."""
+    wanted = name.strip().casefold()
+    if tradition is not None and tradition not in _tradition_names(library, settings):
+        raise MnrError(f"there is no tradition {tradition!r}")
+    matches = [(t, c, kind) for (t, c), kind in declared_concepts(library, settings).items()
+               if c.casefold() == wanted and tradition in (None, t)]
+    if not matches:
+        where = f"tradition {tradition!r}" if tradition else "any tradition"
+        raise MnrError(f"{name!r} is not a concept or theory of {where}: declare it in "
+                       "review.toml ([[tradition]] concepts = [...] or theories = [...])")
+    if len(matches) > 1:
+        raise MnrError(f"{name!r} is a concept of several traditions "
+                       f"({', '.join(t for t, _, _ in matches)}); say which with --tradition")
+    return matches[0]
+
+
+def current_concept_links(library: Library) -> dict[tuple[str, str], list[int]]:
+    """(tradition, concept) -> the works linked to it, in the order linked (links taken
+    back removed)."""
+    links: dict[tuple[str, str], dict[int, None]] = {}
+    for link in library.synthesis.concept_links():
+        works = links.setdefault((link.tradition, link.concept), {})
+        if link.action == "add":
+            works[link.work_id] = None
+        else:
+            works.pop(link.work_id, None)
+    return {key: list(works) for key, works in links.items() if works}
+
+
+def link_concept(library: Library, settings: Settings, name: str, work_ids: list[int],
+                 linked_by: str | None, tradition: str | None = None,
+                 remove: bool = False) -> tuple[str, str, str, list[int]]:
+    """Link works to a tradition's key concept or theory (or take the links back): one
+    act, journalled. Returns (tradition, concept, kind, the works linked now)."""
+    if not work_ids:
+        raise MnrError("name at least one work, e.g. W12")
+    tradition, concept, kind = find_concept(library, settings, name, tradition)
+    missing = set(work_ids) - library.screening.work_ids()
+    if missing:
+        raise MnrError(f"no such works: {', '.join(f'W{w}' for w in sorted(missing))}")
+    now = current_concept_links(library).get((tradition, concept), [])
+    if remove:
+        absent = [w for w in work_ids if w not in now]
+        if absent:
+            raise MnrError(f"{concept!r} is not linked to "
+                           f"{', '.join(f'W{w}' for w in absent)}")
+        todo = list(dict.fromkeys(work_ids))
+    else:  # linking a work already linked changes nothing and is not written
+        todo = [w for w in dict.fromkeys(work_ids) if w not in now]
+    if todo:
+        action = "remove" if remove else "add"
+        library.synthesis.link_concepts([(tradition, concept, kind, w, action) for w in todo],
+                                        linked_by)
+    return tradition, concept, kind, current_concept_links(library).get((tradition, concept),
+                                                                         [])
 
 
 # -- what the traditions add up to ----------------------------------------------------
@@ -191,8 +288,11 @@ class TraditionSummary:
 def summarise(library: Library, settings: Settings, years: dict[int, int | None]
               ) -> list[TraditionSummary]:
     """Per tradition: its works (of those given, with their years), years, methods mix and
-    countries. Works tagged with no tradition are summarised as "(untagged)"."""
-    tags = current_tags(library)
+    countries. Works tagged with no tradition are summarised as "(untagged)". A study's
+    tags are those of any of its reports."""
+    from mnr.synthesis.studies import report_groups, tags_of_studies
+
+    tags = tags_of_studies(current_tags(library), report_groups(library))
     names = _tradition_names(library, settings)
     members: dict[str, list[int]] = {name: [] for name in names}
     for work_id in years:

@@ -18,10 +18,22 @@ from typing import Any, BinaryIO
 from mnr.errors import MnrError
 from mnr.formats.writers import TableWriter
 from mnr.library import Library
-from mnr.library.models import Theme
+from mnr.library.models import Memo, Theme
 from mnr.project import Settings
-from mnr.synthesis.studies import Study, studies
-from mnr.synthesis.traditions import METHODS, current_tags, memos, summarise, themes, traditions
+from mnr.synthesis.studies import Study, studies, tags_per_study
+from mnr.synthesis.traditions import (
+    GENERAL,
+    MEMO_TYPES,
+    METHODS,
+    current_concept_links,
+    current_tags,
+    declared_concepts,
+    memos,
+    summarise,
+    themes,
+    traditions,
+)
+from mnr.works import merge
 
 UNTAGGED = "(untagged)"
 ELSEWHERE = "Elsewhere"
@@ -30,6 +42,7 @@ FIGURE_FORMATS = ("svg", "png", "pdf")
 FONT, FONT_SIZE, PNG_DPI = "DejaVu Sans", 8.0, 300
 GROUP_COLOUR, ELSEWHERE_COLOUR, NONE_COLOUR = "#1f4e79", "#d55e00", "#8c8c8c"
 Point = tuple[int, str, str, Study]  # an included work on the timeline: year, tradition, group
+VERDICTS = ("agree", "conflict", "unique")  # a theme across traditions
 
 
 def reference(number: int, study: Study) -> str:
@@ -70,14 +83,19 @@ def findings_table(library: Library, settings: Settings, fmt: str = "md") -> str
         return stream.getvalue()
     if fmt != "md":
         raise MnrError(f"unknown format {fmt!r}; one of md, csv")
-    tags = current_tags(library)
+    tags = tags_per_study(current_tags(library), included)  # a study's, from any report
+    summaries = {s["tradition"]: s for s in tradition_summaries(library, settings)}
+    entries = concept_entries(library, settings)
     lines = [f"## Findings by research tradition: {settings.title}", ""]
     for tradition in traditions(library, settings):
         members = [s.work_id for s in included
                    if tradition.name in tags.get(s.work_id, {}).get("tradition", [])]
         lines += [f"### {tradition.name}", "", *([tradition.description.strip(), ""]
                                                  if tradition.description.strip() else [])]
+        lines += _storyline(tradition.storyline, summaries.get(tradition.name))
         lines += _section(themes(library, tradition.name), members, tags, numbers)
+        lines += _concept_section([e for e in entries if e["tradition"] == tradition.name],
+                                  numbers)
     untagged = [s.work_id for s in included if not tags.get(s.work_id, {}).get("tradition")]
     if untagged:
         lines += [f"Included studies in no tradition yet: {_cite(untagged, numbers)}", ""]
@@ -126,14 +144,22 @@ def memo_subject(subject: str, about: str | None, labels: dict[int, str] | None 
     return f"tradition {about}" if subject == "tradition" else "the review"
 
 
-def memos_markdown(library: Library, settings: Settings | None = None) -> str:
-    """Every memo in the order written: date, author and subject, then the text."""
+MEMO_HEADINGS = {"reflexive": "Reflexive memos", "advisory-group": "Advisory group meetings",
+                 "decision": "Decisions", GENERAL: "General memos"}
+
+
+def memos_markdown(library: Library, settings: Settings | None = None,
+                   memo_type: str | None = None) -> str:
+    """Every memo (of one type, if given) by type (reflexive, advisory group, decision,
+    general), in the order written within a type: date, author and subject, the text."""
     labels = ({s.work_id: s.label for s in studies(library, settings, assessed=True)}
               if settings is not None else {})
     lines = ["## Memos", ""]
-    for memo in memos(library):
-        lines += [f"### {_when(memo.written_at)}, {memo.author or 'anonymous'}, on "
-                  f"{memo_subject(memo.subject, memo.about, labels)}", "", memo.text, ""]
+    for kind, found in memos_by_type(library, memo_type).items():
+        lines += [f"### {MEMO_HEADINGS[kind]} ({len(found)})", ""]
+        for memo in found:
+            lines += [f"#### {_when(memo.written_at)}, {memo.author or 'anonymous'}, on "
+                      f"{memo_subject(memo.subject, memo.about, labels)}", "", memo.text, ""]
     if len(lines) == 2:
         lines += ["(no memos yet)", ""]
     return "\n".join(lines)
@@ -156,9 +182,10 @@ def _rows(library: Library, settings: Settings) -> list[str]:
 def _points(library: Library, settings: Settings) -> tuple[list[Point], int]:
     """(year, tradition, group, study) per included work and tradition; and how many
     included works have no year (left out)."""
-    tags = current_tags(library)
+    listed = studies(library, settings)
+    tags = tags_per_study(current_tags(library), listed)  # a study's, from any report
     points, undated = [], 0
-    for study in studies(library, settings):
+    for study in listed:
         if study.year is None:
             undated += 1
             continue
@@ -182,17 +209,26 @@ def timeline_table(library: Library, settings: Settings) -> list[tuple[int, str,
 
 
 def tradition_summaries(library: Library, settings: Settings) -> list[dict[str, Any]]:
-    """Per tradition: description, included works (ids and labels), years, methods, countries."""
+    """Per tradition: description, paradigm, storyline, included works (ids and labels)
+    and their number, years, methods, countries, and its key concepts and theories with
+    the works that carry them (see :func:`concept_entries`)."""
     included = studies(library, settings)
     labels = {s.work_id: s.label for s in included}
     described = {t.name: t for t in traditions(library, settings)}
+    entries = concept_entries(library, settings)
     result = []
     for summary in summarise(library, settings, {s.work_id: s.year for s in included}):
         known = described.get(summary.tradition)
+        mine = [{k: v for k, v in e.items() if k != "tradition"} for e in entries
+                if e["tradition"] == summary.tradition]
         result.append({
             **summary.as_dict(), "description": known.description if known else "",
+            "paradigm": known.paradigm if known else "",
+            "storyline": known.storyline if known else "",
             "source": known.source if known else "", "works": [f"W{w}" for w in summary.works],
-            "labels": [labels[w] for w in summary.works]})
+            "labels": [labels[w] for w in summary.works], "studies": len(summary.works),
+            "concepts": [e for e in mine if e["kind"] == "concept"],
+            "theories": [e for e in mine if e["kind"] == "theory"]})
     return result
 
 
@@ -331,3 +367,318 @@ def _legend(figure: Any, points: list[Point], groups: list[str], label: str,
                for g in groups if total[g]]
     figure.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False,
                   bbox_to_anchor=(0.62, 0.0), handletextpad=0.3, columnspacing=1.5)
+
+
+# -- key concepts and theories, with the works that carry them ---------------------------
+
+
+WorkInfo = tuple[str, int | None]  # a work's label and year
+
+
+def _work_info(library: Library, settings: Settings, work_ids: set[int]) -> dict[int, WorkInfo]:
+    """Label and year of each work: the studies' labels, or (a work not at the last stage)
+    its merged record's author-year."""
+    from mnr.synthesis.studies import author_year
+
+    if not work_ids:
+        return {}
+    info = {s.work_id: (s.label, s.year) for s in studies(library, settings, assessed=True)
+            if s.work_id in work_ids}
+    if missing := work_ids - set(info):
+        grouped: dict[int, list[Any]] = {}
+        for record in library.records():
+            if record.work_id in missing:
+                grouped.setdefault(record.work_id, []).append(record)
+        for work_id, records in grouped.items():
+            work = merge(work_id, records)
+            info[work_id] = (author_year(work), work.merged.year)
+    return info
+
+
+def concept_entries(library: Library, settings: Settings) -> list[dict[str, Any]]:
+    """Each tradition's key concepts and theories (as declared, then any linked but no
+    longer declared), with the works linked to them, earliest first, and their years."""
+    links = current_concept_links(library)
+    declared = declared_concepts(library, settings)
+    keys = [*declared, *(k for k in links if k not in declared)]
+    kinds = {(link.tradition, link.concept): link.kind
+             for link in library.synthesis.concept_links()}
+    info = _work_info(library, settings, {w for ws in links.values() for w in ws})
+    entries = []
+    for tradition, concept in keys:
+        works = sorted(links.get((tradition, concept), []),
+                       key=lambda w: (info.get(w, ("", None))[1] or 1 << 30, w))
+        years = [y for w in works if (y := info.get(w, ("", None))[1]) is not None]
+        entries.append({
+            "tradition": tradition, "name": concept,
+            "kind": declared.get((tradition, concept)) or kinds.get((tradition, concept),
+                                                                     "concept"),
+            "declared": (tradition, concept) in declared,
+            "works": [{"work": f"W{w}", "label": info.get(w, (f"W{w}", None))[0],
+                       "year": info.get(w, ("", None))[1]} for w in works],
+            "studies": len(works), "first_year": min(years, default=None),
+            "last_year": max(years, default=None)})
+    return entries
+
+
+def concepts_table(library: Library, settings: Settings, fmt: str = "md") -> str:
+    """Per tradition its storyline, study count and key concepts and theories with the
+    works that carry them: Markdown, or CSV (one row a concept or theory; a tradition
+    with none has one row with the kind empty)."""
+    summaries = {s["tradition"]: s for s in tradition_summaries(library, settings)}
+    entries = concept_entries(library, settings)
+    included = studies(library, settings)
+    numbers = {s.work_id: i for i, s in enumerate(included, 1)}
+    if fmt == "csv":
+        stream = io.StringIO()
+        writer = TableWriter(stream)
+        writer.writerow(["tradition", "studies", "storyline", "kind", "name", "works", "years",
+                         "references"])
+        for tradition in traditions(library, settings):
+            count = len(summaries.get(tradition.name, {}).get("works", []))
+            mine: list[dict[str, Any] | None] = [
+                e for e in entries if e["tradition"] == tradition.name]
+            for e in mine or [None]:
+                row = [tradition.name, count, tradition.storyline.strip()]
+                if e is None:
+                    writer.writerow([*row, "", "", "", "", ""])
+                    continue
+                ids = [int(w["work"][1:]) for w in e["works"]]
+                writer.writerow([*row, e["kind"], e["name"],
+                                 "; ".join(w["label"] for w in e["works"]),
+                                 "; ".join(str(w["year"] or "n.d.") for w in e["works"]),
+                                 _cite(ids, numbers)])
+        return stream.getvalue()
+    if fmt != "md":
+        raise MnrError(f"unknown format {fmt!r}; one of md, csv")
+    lines = [f"## Research traditions: storylines, key concepts and theories: "
+             f"{settings.title}", ""]
+    for tradition in traditions(library, settings):
+        lines += [f"### {tradition.name}", ""]
+        lines += _storyline(tradition.storyline, summaries.get(tradition.name))
+        lines += _concept_section([e for e in entries if e["tradition"] == tradition.name],
+                                  numbers)
+    return "\n".join(lines)
+
+
+def _storyline(storyline: str, summary: dict[str, Any] | None) -> list[str]:
+    """The storyline paragraph and the tradition's included studies, counted, with years."""
+    lines = [f"**Storyline.** {_cell(storyline.strip())}", ""] if storyline.strip() else []
+    works = (summary or {}).get("works", [])
+    first, last = (summary or {}).get("first_year"), (summary or {}).get("last_year")
+    years = f" ({first}-{last})" if first and last != first else f" ({first})" if first else ""
+    n = len(works)
+    return [*lines, f"**Included studies:** {n}{years}.", ""]
+
+
+def _concept_section(entries: list[dict[str, Any]], numbers: dict[int, int]) -> list[str]:
+    """A tradition's concepts and theories, each with its works (label, year, reference)."""
+    lines = ["| Key concept or theory | Kind | Studies | Works (author year), earliest first |",
+             "|---|---|---|---|"]
+    for e in entries:
+        ids = [int(w["work"][1:]) for w in e["works"]]
+        works = "; ".join(w["label"] for w in e["works"])  # labels carry the year
+        cited = _cite(ids, numbers)
+        lines.append(f"| {_cell(e['name'])} | {e['kind']} | {e['studies']} | "
+                     f"{_cell(works)}{' ' + cited if cited else ''} |")
+    if not entries:
+        lines.append("| (none declared) | | | |")
+    return [*lines, ""]
+
+
+# -- the themes across traditions ----------------------------------------------------------
+
+
+def themes_matrix(library: Library, settings: Settings) -> list[dict[str, Any]]:
+    """The findings themes grouped by topic (a theme with no topic stands for itself), with
+    the traditions that carry each: they ``agree`` when every theme on the topic is of one
+    polarity, ``conflict`` when positive and negative themes meet (a tradition with both is
+    "mixed"), and a topic only one tradition carries is ``unique`` to it."""
+    order = [t.name for t in traditions(library, settings)]
+    included = studies(library, settings)
+    labels = {s.work_id: s.label for s in included}
+    topics: dict[str, dict[str, list[Theme]]] = {}
+    shown: dict[str, str] = {}
+    for theme in themes(library):
+        topic = (theme.topic or theme.statement).strip()
+        key = topic.casefold()
+        shown.setdefault(key, topic)
+        topics.setdefault(key, {}).setdefault(theme.tradition, []).append(theme)
+    rows = []
+    for key, by_tradition in topics.items():
+        carried = []
+        for name in sorted(by_tradition, key=lambda n: (order.index(n) if n in order
+                                                        else len(order), n)):
+            found = by_tradition[name]
+            polarities = {t.polarity for t in found}
+            works = list(dict.fromkeys(w for t in found for w in t.works))
+            carried.append({
+                "tradition": name,
+                "stance": polarities.pop() if len(polarities) == 1 else "mixed",
+                "themes": [{"theme": t.theme_key, "statement": t.statement,
+                            "polarity": t.polarity} for t in found],
+                "works": [f"W{w}" for w in works],
+                "labels": [labels.get(w, f"W{w}") for w in works]})
+        polarities = {t.polarity for ts in by_tradition.values() for t in ts}
+        verdict = ("unique" if len(carried) == 1 else
+                   "agree" if len(polarities) == 1 else "conflict")
+        rows.append({"topic": shown[key], "verdict": verdict,
+                     "traditions": carried})
+    return rows
+
+
+def matrix_table(library: Library, settings: Settings, fmt: str = "md") -> str:
+    """:func:`themes_matrix` as Markdown (a row a topic, a column a tradition) or CSV (a
+    row a topic and tradition)."""
+    rows = themes_matrix(library, settings)
+    included = studies(library, settings)
+    numbers = {s.work_id: i for i, s in enumerate(included, 1)}
+    names = [t.name for t in traditions(library, settings)]
+    names += sorted({c["tradition"] for r in rows for c in r["traditions"]} - set(names))
+    if fmt == "csv":
+        stream = io.StringIO()
+        writer = TableWriter(stream)
+        writer.writerow(["topic", "verdict", "traditions", "tradition", "stance", "statements",
+                         "works", "references"])
+        for row in rows:
+            for c in row["traditions"]:
+                writer.writerow([row["topic"], row["verdict"], len(row["traditions"]),
+                                 c["tradition"], c["stance"],
+                                 "; ".join(t["statement"] for t in c["themes"]),
+                                 "; ".join(c["labels"]),
+                                 _cite([int(w[1:]) for w in c["works"]], numbers)])
+        return stream.getvalue()
+    if fmt != "md":
+        raise MnrError(f"unknown format {fmt!r}; one of md, csv")
+    sign = {"positive": "+", "negative": "−"}
+    lines = [f"## Themes across research traditions: {settings.title}", "",
+             "Each theme (or topic several themes speak to) with the traditions that carry "
+             "it: + a positive finding, − a negative one. Traditions *agree* when their "
+             "findings on it are all of one polarity, *conflict* when they differ; a theme "
+             "one tradition alone carries is *unique* to it.", "",
+             "| Theme | " + " | ".join(_cell(n) for n in names) + " | Across traditions |",
+             "|---|" + "---|" * len(names) + "---|"]
+    for row in rows:
+        cells = {c["tradition"]: "<br>".join(  # a theme that names its row: its sign alone
+            sign[t["polarity"]] + ("" if t["statement"] == row["topic"]
+                                   else f" {_cell(t['statement'])}") for t in c["themes"])
+            + f" {_cite([int(w[1:]) for w in c['works']], numbers)}".rstrip()
+            for c in row["traditions"]}
+        verdict = (f"unique to {row['traditions'][0]['tradition']}"
+                   if row["verdict"] == "unique" else
+                   f"{row['verdict']} ({len(row['traditions'])} traditions)")
+        lines.append(f"| {_cell(row['topic'])} | "
+                     + " | ".join(cells.get(n, "") for n in names) + f" | {_cell(verdict)} |")
+    if not rows:
+        lines.append("| (no themes yet) |" + " |" * len(names) + " |")
+    return "\n".join([*lines, ""])
+
+
+# -- memos by type ---------------------------------------------------------------------------
+
+
+def memos_by_type(library: Library, memo_type: str | None = None) -> dict[str, list[Memo]]:
+    """The memos (of one type, if given) grouped by type (reflexive, advisory-group,
+    decision, then general), each group in the order written; empty groups left out."""
+    grouped: dict[str, list[Memo]] = {kind: [] for kind in (*MEMO_TYPES, GENERAL)}
+    for memo in memos(library, memo_type):
+        grouped[memo.memo_type or GENERAL].append(memo)
+    return {kind: found for kind, found in grouped.items() if found}
+
+
+# -- the concepts over time -----------------------------------------------------------------
+
+
+def draw_concept_timeline(library: Library, settings: Settings, output: Path | BinaryIO,
+                          fmt: str) -> None:
+    """Per tradition, each key concept and theory on a row, a marker at the year of each
+    work linked to it (circles concepts, squares theories): how each tradition's ideas
+    came and went. SVG and PDF keep text as text."""
+    if fmt not in FIGURE_FORMATS:
+        raise MnrError(f"unknown format {fmt!r}; one of {', '.join(FIGURE_FORMATS)}")
+    entries = [e for e in concept_entries(library, settings)
+               if any(w["year"] is not None for w in e["works"])]
+    if not entries:
+        raise MnrError("no concept or theory is linked to a work with a year yet: "
+                       "`mnr traditions concept NAME W12 ...`")
+    import matplotlib
+
+    metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}[fmt]
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42,
+                                "font.family": FONT, "font.size": FONT_SIZE}):
+        figure = _concept_figure(entries, [t.name for t in traditions(library, settings)])
+        figure.savefig(output, format=fmt, bbox_inches="tight", pad_inches=0.06,
+                       facecolor="white", dpi=PNG_DPI if fmt == "png" else "figure",
+                       metadata=metadata)
+
+
+_TRADITION_COLOURS = ("#1f4e79", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9",
+                      "#8c564b", "#7f7f7f")
+
+
+def _concept_figure(entries: list[dict[str, Any]], order: list[str]) -> Any:
+    """The figure: one row per concept or theory, grouped under its tradition's heading."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import MultipleLocator
+
+    names = [n for n in order if any(e["tradition"] == n for e in entries)]
+    names += sorted({e["tradition"] for e in entries} - set(names))
+    colour = {n: _TRADITION_COLOURS[i % len(_TRADITION_COLOURS)] for i, n in enumerate(names)}
+    rows: list[tuple[str, dict[str, Any] | None]] = []  # (tradition, entry or heading)
+    for name in names:
+        rows.append((name, None))
+        rows += [(name, e) for e in entries if e["tradition"] == name]
+    years = [w["year"] for e in entries for w in e["works"] if w["year"] is not None]
+    first, last = min(years), max(years)
+    top, bottom = 0.6, 0.5  # inches: the title and legend above, the years below
+    height = top + bottom + 0.2 * len(rows)
+    figure = Figure(figsize=(7.0, height), facecolor="white")
+    FigureCanvasAgg(figure)
+    ax = figure.add_axes((0.36, bottom / height, 0.62, 1 - (top + bottom) / height))
+    labels = []
+    for y, (name, entry) in enumerate(rows):
+        if entry is None:
+            ax.axhspan(y - 0.5, y + 0.5, color="#eeeeee", lw=0, zorder=0)
+            labels.append(textwrap.shorten(name, 48, placeholder="…"))
+            continue
+        per_year = Counter(w["year"] for w in entry["works"] if w["year"] is not None)
+        ax.hlines(y, min(per_year), max(per_year), color=colour[name], lw=0.8, alpha=0.5,
+                  zorder=1)
+        for year, n in per_year.items():
+            ax.plot([year], [y], ls="none", marker="o" if entry["kind"] == "concept" else "s",
+                    ms=4 + 1.6 * min(n - 1, 5), color=colour[name], zorder=3, clip_on=False)
+            if n > 1:
+                ax.annotate(str(n), (year, y), xytext=(0, 4.5), textcoords="offset points",
+                            ha="center", va="bottom", fontsize=FONT_SIZE - 2, color="#333333")
+        labels.append(textwrap.shorten(f"{entry['name']} ({entry['studies']})", 48,
+                                       placeholder="…"))
+    ax.set_yticks(range(len(rows)), labels)
+    for tick, (_, entry) in zip(ax.get_yticklabels(), rows, strict=True):
+        if entry is None:
+            tick.set_fontweight("bold")
+        elif entry["kind"] == "theory":
+            tick.set_fontstyle("italic")
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(first - 0.8, last + 0.8)
+    span = last - first
+    ax.xaxis.set_major_locator(MultipleLocator(1 if span <= 10 else 2 if span <= 24 else 5))
+    ax.xaxis.set_minor_locator(MultipleLocator(1))
+    ax.grid(axis="x", which="minor", color="#dddddd", lw=0.4)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel("Year of publication of the works that carry each concept or theory")
+    handles = [Line2D([], [], ls="none", marker="o", color="#555555", ms=4, label="concept"),
+               Line2D([], [], ls="none", marker="s", color="#555555", ms=4,
+                      label="theory (italic)")]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2,
+              frameon=False, handletextpad=0.3, borderaxespad=0.2)
+    works = len({w["work"] for e in entries for w in e["works"]})
+    figure.suptitle(f"Key concepts and theories over time, by research tradition "
+                    f"({works} works)", x=0.02, y=1 - 0.06 / height, ha="left",
+                    va="top", fontweight="bold",
+                    fontsize=FONT_SIZE + 1.5)
+    return figure

@@ -59,7 +59,8 @@ def test_import_candidates_as_citation_searching(included: Small) -> None:
     result = import_candidates(project, library, settings, date="2024-05-01")
     name = "citation-searching-backchain-2024-05-01.ris"
     assert (result.search.file_name, result.search.record_count) == (name, 3)
-    assert (result.search.database, result.search.other_method) == (METHOD, METHOD)
+    assert (result.search.database, result.search.other_method) == (
+        METHOD, "citation-searching")  # the source's label, its category
     assert result.search.source_kind == "other"
     assert result.search.query is not None and "4 included studies" in result.search.query
     entries = rispy.loads((project.searches_dir / name).read_text("utf-8"))
@@ -72,7 +73,7 @@ def test_import_candidates_as_citation_searching(included: Small) -> None:
                                "Cited by: Clark & Jones 2012; Davis & Jones 2013"]
     log = project.log_file.read_text("utf-8")
     block = log[log.rindex("[[search]]"):]
-    assert f'file = "{name}"' in block and f'other_method = "{METHOD}"' in block
+    assert f'file = "{name}"' in block and 'other_method = "citation-searching"' in block
 
     deduplicate(library)
     flow = count(library, settings)

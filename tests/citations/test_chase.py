@@ -219,7 +219,8 @@ def test_import_as_a_citation_searching_search(review: Small) -> None:
     name = "citation-searching-openalex-forward-backward-2024-05-01.ris"
     search = result.search
     assert (search.file_name, search.record_count, search.search_date) == (name, 4, "2024-05-01")
-    assert (search.database, search.other_method, search.platform) == (METHOD, METHOD, "OpenAlex")
+    assert (search.database, search.other_method, search.platform) == (
+        METHOD, "citation-searching", "OpenAlex")  # the category, the source's label
     assert search.source_kind == "other"
     assert search.query == (
         "Forward and backward citation chasing in OpenAlex from 2 included studies "
@@ -243,7 +244,7 @@ def test_import_as_a_citation_searching_search(review: Small) -> None:
     assert "doi" not in ito and ito["type_of_reference"] == "GEN"
     log = project.log_file.read_text("utf-8")
     block = log[log.rindex("[[search]]"):]
-    assert f'file = "{name}"' in block and f'other_method = "{METHOD}"' in block
+    assert f'file = "{name}"' in block and 'other_method = "citation-searching"' in block
 
     deduplicate(library)
     flow = count(library, settings)
@@ -357,4 +358,4 @@ def test_the_command_from_the_cache(tmp_path: Path) -> None:
     assert "Imported S2 Citation searching: 4 records" in imported.stderr
     assert "Deduplicated" in imported.stderr
     flow = json.loads(mnr(root, "prisma", "--format", "json").stdout)
-    assert flow["other_results"] == {METHOD: 4}
+    assert flow["citations_results"] == 4  # the template's row of citation searching

@@ -3,6 +3,7 @@ whole or not at all, searches and their counts."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,21 @@ def test_open_applies_migrations_once_in_wal_mode(tmp_path: Path) -> None:
     library.close()
     assert versions == list(range(1, LATEST + 1))
     assert mode == "wal"
+
+
+def test_a_new_library_has_large_pages_and_an_older_one_keeps_its_own(tmp_path: Path) -> None:
+    new, old = tmp_path / "new.sqlite", tmp_path / "old.sqlite"
+    Library.open(new).close()
+    made = sqlite3.connect(old)  # a library made before: SQLite's default 4 kB pages
+    made.execute("PRAGMA page_size=4096")
+    made.execute("PRAGMA journal_mode=WAL")
+    made.close()
+    Library.open(old).close()  # opened (and migrated) by this mnr: still readable, same pages
+    for path, size in ((new, store.PAGE_SIZE), (old, 4096)):
+        check = sqlite3.connect(path)
+        assert check.execute("PRAGMA page_size").fetchone() == (size,)
+        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        check.close()
 
 
 def test_a_newer_library_is_refused(tmp_path: Path) -> None:

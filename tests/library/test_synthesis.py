@@ -104,3 +104,28 @@ def test_every_synthesis_table_is_a_log(works: Library, table: str, column: str)
         with pytest.raises((DatabaseError, NotPermitted), match=f"{table} are never changed"):
             with works.engine.begin() as conn:
                 conn.execute(text(statement))
+
+
+def test_concept_links_memo_types_and_theme_topics_read_back(works: Library) -> None:
+    """The meta-narrative additions (schema version 14) on each backend: links of concepts
+    to works as a log, a memo's type, a theme's topic; the links' table is a log too."""
+    from mnr.library.models import ConceptLink
+
+    store = works.synthesis
+    store.link_concepts([("Nursing", "recovery", "concept", 1, "add"),
+                         ("Nursing", "Empowerment", "theory", 2, "add")], "BH", AT)
+    store.link_concepts([("Nursing", "recovery", "concept", 1, "remove")], None, AT)
+    assert store.concept_links() == [
+        ConceptLink(1, "Nursing", "recovery", "concept", 1, "add", "BH", AT),
+        ConceptLink(2, "Nursing", "Empowerment", "theory", 2, "add", "BH", AT),
+        ConceptLink(3, "Nursing", "recovery", "concept", 1, "remove", None, AT)]
+    store.add_memo("review", None, "BH", "As nurses, we", AT, memo_type="reflexive")
+    store.add_memo("review", None, "BH", "A note", AT)
+    assert [m.memo_type for m in store.memos()] == ["reflexive", None]
+    store.save_theme(None, "Nursing", "Plans were shared", "positive", [1], "BH", at=AT,
+                     topic="sharing")
+    assert [t.topic for t in store.themes()] == ["sharing"]
+    for statement in ("UPDATE concept_links SET action = 'add'", "DELETE FROM concept_links"):
+        with pytest.raises((DatabaseError, NotPermitted), match="concept links are never"):
+            with works.engine.begin() as conn:
+                conn.execute(text(statement))

@@ -162,7 +162,8 @@ def test_extraction_from_the_cli(bare: Path) -> None:
     assert "needs a file name" in refused(bare, "extraction", "export", "--format", "xlsx")
     ok(bare, "extraction", "export", "--format", "xlsx", "-o", "evidence.xlsx")
     frame = pd.read_excel(bare / "evidence.xlsx", dtype=str, keep_default_na=False)
-    assert frame.shape == (7, 4) and frame.iloc[-1]["Findings"] == "Plans = paperwork"
+    assert frame.shape == (7, 6) and frame.iloc[-1]["Findings"] == "Plans = paperwork"
+    assert list(frame.columns[:3]) == ["Study", "Reference", "DOI"]  # the full reference
     assert "not in the extraction template" in refused(
         bare, "extraction", "set", "W1", "--field", "Colour=blue", "--reviewer", "BH")
     assert "NAME=VALUE" in refused(bare, "extraction", "set", "W1", "--field", "Setting",

@@ -33,7 +33,7 @@ from mnr.tui.screens.extraction import ExtractionScreen
 from mnr.tui.screens.home import HomeScreen
 from mnr.tui.screens.prompts import ChoicePicker, TextPrompt
 from mnr.tui.screens.traditions import TraditionsScreen
-from mnr.tui.widgets.checklist import AnswerBox
+from mnr.tui.widgets.checklist import AnswerBox, QuestionRow
 from tests.helpers import works_by_doi
 from tests.tui.pilot import S, from_home, home_steps, shown, typed
 
@@ -321,7 +321,10 @@ def test_unsaved_answers_follow_the_study_and_escape_twice_leaves_them(review: R
     assert review.read(appraise.current) == {}
 
 
-def test_another_checklist_with_free_text_questions(review: Review) -> None:
+def test_another_checklist_with_parts_and_free_text_questions(review: Review) -> None:
+    """CASP cohort: question 5 and 6 are headings over their parts (5a, 5b, the list of
+    confounders in words; 6a, 6b), the form names the edition, y / n / c skip the part
+    answered in words."""
     a = review.work["a"]
 
     async def steps(pilot: Pilot[None], app: MnrApp) -> None:
@@ -335,15 +338,25 @@ def test_another_checklist_with_free_text_questions(review: Review) -> None:
             if screen.built == "casp-cohort":
                 break
         numbers = [row.question.number for row in screen.rows]
-        assert numbers[:6] == ["1", "2", "3", "4", "5a", "5b"]
+        assert numbers[:9] == ["1", "2", "3", "4", "5a", "5b", "5-list", "6a", "6b"]
+        assert "5" not in numbers and "6" not in numbers  # headings, not answered
+        stems = [plain(widget) for widget in screen.query(".stem").results(Static)]
+        assert len(stems) == 2 and "Confounding" in stems[0] and "in 3 parts" in stems[0]
+        parts = [row.question.number for row in screen.query(".sub-item")
+                 .results(QuestionRow)]
+        assert parts == ["5a", "5b", "5-list", "6a", "6b"]
+        assert "CASP Cohort Study Checklist, 2018" in plain(screen.query_one(".edition",
+                                                                             Static))
         screen.focus_question(numbers.index("4"))
-        await pilot.press("y")  # 5a is free text: y goes on to 5b, typing nothing there
-        assert question_of(app) == "5b"
-        await pilot.press("up")  # up reaches the free-text question
+        await pilot.press("y")
+        assert question_of(app) == "5a"  # 5a is yes / no / can't tell now
+        await pilot.press("c", "y")  # 5-list is in words: y goes on to 6a, typing nothing
+        assert question_of(app) == "6a"
+        await pilot.press("up")  # up reaches the free-text part
         assert isinstance(focused(app), Input)
         await typed(pilot, "age and sex")
         await pilot.press("down")
-        assert question_of(app) == "5b"
+        assert question_of(app) == "6a"
         await pilot.press("n", "ctrl+s")
         await pilot.pause()
         assert not screen.dirty
@@ -351,10 +364,61 @@ def test_another_checklist_with_free_text_questions(review: Review) -> None:
     from_home(review.project, steps, SIZE)
     appraisal = review.read(appraise.current)[a]["BH"]
     assert appraisal.checklist == "casp-cohort"
+    assert (appraisal.edition, appraisal.year) == ("2018", 2018)
     assert appraisal.answers == {"4": {"answer": "yes", "comment": ""},
-                                 "5a": {"answer": "age and sex", "comment": ""},
-                                 "5b": {"answer": "no", "comment": ""}}
+                                 "5a": {"answer": "cant_tell", "comment": ""},
+                                 "5b": {"answer": "yes", "comment": ""},
+                                 "5-list": {"answer": "age and sex", "comment": ""},
+                                 "6a": {"answer": "no", "comment": ""}}
     assert appraisal.commentary is None
+
+
+def test_an_appraisal_of_an_earlier_edition_opens_readably_beside_a_colleagues(
+        review: Review) -> None:
+    """BH's cohort appraisal saved before editions were kept, with 5a in words (as the old
+    summary asked) and a question the checklist no longer has: the words move to 5a's
+    comment and the commentary, nothing is lost; MC's appraisal disagrees on question 1."""
+    b = review.work["b"]
+    review.read(lambda lib: lib.synthesis.save_appraisal(
+        b, "BH", "casp-cohort", {"1": {"answer": "yes", "comment": ""},
+                                 "5a": {"answer": "age and sex", "comment": "not adjusted"},
+                                 "99": {"answer": "yes", "comment": "gone"}}, "Thin."))
+    review.read(lambda lib: appraise.save(lib, review.project.settings(), b, "MC",
+                                          "casp-cohort", {"1": "no"}))
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await open_from_home(pilot, app, "appraisal", AppraisalScreen)
+        assert screen.shown == b and screen.built == "casp-cohort"
+        rows = {row.question.number: row.state() for row in screen.rows}
+        assert rows["1"] == ("1", "yes", "")
+        assert rows["5a"] == ("5a", "", "age and sex · not adjusted")
+        note = plain(screen.query_one("#saved", Static))
+        assert "Saved before mnr kept checklist editions" in note
+        assert "CASP Cohort Study Checklist, 2018" in note
+        assert "1 disagreement between appraisers, 0 settled" in note
+        commentary = screen.query_one("#commentary", TextArea).text
+        assert commentary.startswith("Thin.") and "99: yes gone" in commentary
+
+    from_home(review.project, steps, SIZE)
+
+
+def test_mmat_shows_its_categories_as_alternatives(review: Review) -> None:
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await open_from_home(pilot, app, "appraisal", AppraisalScreen)
+        screen.query_one("#checklist", Select).value = "mmat-2018"
+        for _ in range(50):
+            await pilot.pause()
+            if screen.built == "mmat-2018":
+                break
+        sections = [plain(w) for w in screen.query(".section").results(Static)]
+        assert len(sections) == 6 and "Screening" in sections[0]
+        assert all("answer if it fits the study's design" in t for t in sections[1:])
+        assert "answer if it fits" not in sections[0]
+        assert [row.question.number for row in screen.rows][:3] == ["S1", "S2", "1.1"]
+        assert "Mixed Methods Appraisal Tool (MMAT), version 2018" in plain(
+            screen.query_one(".edition", Static))
+
+    from_home(review.project, steps, SIZE)
 
 
 def test_saving_an_empty_appraisal_is_refused_with_a_notice(review: Review) -> None:

@@ -54,17 +54,19 @@ def save(library: Library, settings: Settings, work_id: int, reviewer: str, chec
                        f"{', '.join(sorted(known))}")
     if not reviewer.strip():
         raise MnrError("say who appraised it (--reviewer)")
-    if work_id not in {s.work_id for s in studies(library, settings, assessed=True)}:
+    if work_id not in {w for s in studies(library, settings, assessed=True)
+                       for w in s.report_ids}:
         raise MnrError(f"W{work_id} is not a study of this review (not at the last stage)")
     checklist = known[checklist_id]
     answers = _answers(raw)
-    free = {q.number for q in checklist.questions if q.answers == "free_text"}
+    free = {q.number for q in checklist.items if q.answers == "free_text"}
     for number, given in answers.items():
         if number not in free and given["answer"]:
             given["answer"] = normalise_answer(given["answer"])
     validate_answers(checklist, {n: a["answer"] for n, a in answers.items() if a["answer"]})
     library.synthesis.save_appraisal(work_id, reviewer.strip(), checklist_id, answers,
-                                     (commentary or "").strip() or None)
+                                     (commentary or "").strip() or None,
+                                     edition=checklist.edition or None, year=checklist.year)
 
 
 def current(library: Library) -> dict[int, dict[str, Appraisal]]:
@@ -94,30 +96,53 @@ def suggested(library: Library, settings: Settings, work_id: int,
 
 
 def export_csv(library: Library, settings: Settings, stream: TextIO) -> int:
-    """One row per question answered (and one for the commentary), per reviewer and work;
-    returns the rows written."""
+    """One row per question answered (and one for the commentary), per reviewer and work,
+    with the checklist edition each appraisal was made with; then, for works appraised by
+    two or more people, the final answers (consensus where recorded, else what they agreed)
+    under the reviewer "(consensus)". Returns the rows written."""
+    from mnr.synthesis.appraisal.consensus import CONSENSUS, final
+
     known = checklists(settings)
     labels = {s.work_id: s.label for s in studies(library, settings, assessed=True)}
     writer = TableWriter(stream)
     writer.writerow(["study", "work", "reviewer", "checklist", "section", "question", "label",
-                     "answer", "comment", "yes", "no", "cant_tell", "saved_at"])
+                     "answer", "comment", "yes", "no", "cant_tell", "saved_at", "edition",
+                     "basis"])
     rows = 0
+
+    def write(work_id: int, reviewer: str, checklist_id: str, edition: str,
+              answers: Mapping[str, Mapping[str, str]], commentary: str | None, at: str,
+              basis: Mapping[str, str]) -> None:
+        nonlocal rows
+        checklist = known.get(checklist_id)
+        counts = tally({n: a.get("answer", "") for n, a in answers.items()}, checklist)
+        base = [labels.get(work_id, ""), f"W{work_id}", reviewer, checklist_id]
+        ends = [counts.get("yes", 0), counts.get("no", 0), counts.get("cant_tell", 0), at,
+                edition]
+        items = list(checklist.items) if checklist else []
+        numbers = {q.number for q in items}
+        for question in items:
+            given = answers.get(question.number, {})
+            writer.writerow([*base, question.section, question.number, question.label,
+                             given.get("answer", ""), given.get("comment", ""), *ends,
+                             basis.get(question.number, "")])
+            rows += 1
+        for number, given in answers.items():  # answers to questions this edition lacks
+            if number not in numbers:
+                writer.writerow([*base, "", number, "(not in this edition of the checklist)",
+                                 given.get("answer", ""), given.get("comment", ""), *ends,
+                                 basis.get(number, "")])
+                rows += 1
+        if commentary:
+            writer.writerow([*base, "", "commentary", "Commentary", "", commentary, *ends, ""])
+            rows += 1
+
     for work_id, by_reviewer in current(library).items():
         for reviewer, appraisal in by_reviewer.items():
-            checklist = known.get(appraisal.checklist)
-            counts = tally({n: a.get("answer", "") for n, a in appraisal.answers.items()},
-                           checklist)
-            base = [labels.get(work_id, ""), f"W{work_id}", reviewer, appraisal.checklist]
-            ends = [counts.get("yes", 0), counts.get("no", 0), counts.get("cant_tell", 0),
-                    appraisal.saved_at]
-            questions = checklist.questions if checklist else []
-            for question in questions:
-                given = appraisal.answers.get(question.number, {})
-                writer.writerow([*base, question.section, question.number, question.label,
-                                 given.get("answer", ""), given.get("comment", ""), *ends])
-                rows += 1
-            if appraisal.commentary:
-                writer.writerow([*base, "", "commentary", "Commentary", "",
-                                 appraisal.commentary, *ends])
-                rows += 1
+            write(work_id, reviewer, appraisal.checklist, appraisal.edition or "",
+                  appraisal.answers, appraisal.commentary, appraisal.saved_at, {})
+    for result in final(library, settings).values():
+        if len(result.reviewers) > 1 or any(b == "consensus" for b in result.basis.values()):
+            write(result.work_id, CONSENSUS, result.checklist, result.edition or "",
+                  result.answers, None, result.saved_at, result.basis)
     return rows

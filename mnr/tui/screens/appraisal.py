@@ -2,7 +2,9 @@
 
 The checklist offered is :func:`mnr.synthesis.appraisal.appraise.suggested`'s (the study's
 tradition's checklist, else one fitting the extracted study design, else review.toml's
-default); the reviewer may pick another. Each yes / no / can't tell question is a row:
+default); the reviewer may pick another; the form names the checklist's edition, and a
+question the tool splits into parts shows its parts under it. Each yes / no / can't tell
+question is a row:
 with the row focused, ``y``, ``n`` or ``c`` answers it and moves on, Tab reaches its
 comment. Free-text questions are a line of text. ``ctrl+s`` saves through
 :func:`mnr.synthesis.appraisal.appraise.save` (every save is kept; the latest per reviewer counts)
@@ -29,12 +31,13 @@ from mnr.library.models import Appraisal
 from mnr.project import Settings
 from mnr.synthesis import extraction
 from mnr.synthesis.appraisal import appraise
-from mnr.synthesis.appraisal.checklists import Checklist, suggest, tally
+from mnr.synthesis.appraisal.checklists import ANSWERS, Checklist, suggest, tally
+from mnr.synthesis.appraisal.consensus import compare
 from mnr.synthesis.progress import unanswered
 from mnr.synthesis.studies import Study
 from mnr.synthesis.traditions import current_tags, traditions
 from mnr.tui.screens.study_form import StudyFormScreen
-from mnr.tui.widgets.checklist import CHOICES, AnswerBox, QuestionRow
+from mnr.tui.widgets.checklist import CHOICES, AnswerBox, QuestionRow, stem
 
 
 def counts_text(answers: Mapping[str, str], checklist: Checklist | None) -> str:
@@ -123,14 +126,27 @@ class AppraisalScreen(StudyFormScreen):
 
     def _blank(self, checklist_id: str | None) -> tuple[tuple[str, str, str], ...]:
         checklist = self.known.get(checklist_id or "")
-        return tuple((q.number, "", "") for q in checklist.questions) if checklist else ()
+        return tuple((q.number, "", "") for q in checklist.items) if checklist else ()
 
     def _of(self, appraisal: Appraisal) -> FormState:
+        """The form for a saved appraisal. One made with another edition stays readable: an
+        answer in words to what is now a yes / no / can't tell question moves into its
+        comment, and answers to questions the checklist no longer has into the commentary."""
         checklist = self.known[appraisal.checklist]
-        answers = tuple((q.number, appraisal.answers.get(q.number, {}).get("answer", ""),
-                         appraisal.answers.get(q.number, {}).get("comment", ""))
-                        for q in checklist.questions)
-        return FormState(checklist.id, answers, appraisal.commentary or "")
+        answers = []
+        for q in checklist.items:
+            given = appraisal.answers.get(q.number, {})
+            answer, comment = given.get("answer", ""), given.get("comment", "")
+            if q.answers != "free_text" and answer and answer not in ANSWERS:
+                answer, comment = "", " · ".join(part for part in (answer, comment) if part)
+            answers.append((q.number, answer, comment))
+        commentary = appraisal.commentary or ""
+        gone = [f"{n}: {a.get('answer', '')} {a.get('comment', '')}".strip()
+                for n, a in appraisal.answers.items() if n not in checklist.numbers]
+        if gone:
+            commentary = "\n".join([commentary, "(Answers to questions this edition of the "
+                                     "checklist lacks) " + "; ".join(gone)]).strip()
+        return FormState(checklist.id, tuple(answers), commentary)
 
     def _suggestion(self, study: Study) -> tuple[str | None, str]:
         """The checklist to offer and why."""
@@ -159,8 +175,16 @@ class AppraisalScreen(StudyFormScreen):
             loaded = self._of(mine)
             answers = {n: a.get("answer", "") for n, a in mine.answers.items()}
             note.append(f"Saved by you {mine.saved_at[:16].replace('T', ' ')} with "
-                        f"{self.known[mine.checklist].name}: "
+                        f"{self.known[mine.checklist].name}"
+                        f"{f' ({mine.edition})' if mine.edition else ''}: "
                         f"{counts_text(answers, self.known[mine.checklist])}", "green")
+            now = self.known[mine.checklist].version
+            if mine.edition is None and self.known[mine.checklist].edition:
+                note.append(f"\nSaved before mnr kept checklist editions; the checklist is "
+                            f"now {now}.", "yellow")
+            elif (mine.edition or "") != self.known[mine.checklist].edition:
+                note.append(f"\nMade with edition {mine.edition}; the checklist is now {now}: "
+                            "check the answers before saving again.", "bold yellow")
             left = self.open_questions(study.work_id)
             if left:
                 note.append(f" · in part: {left} {'question' if left == 1 else 'questions'} "
@@ -176,6 +200,13 @@ class AppraisalScreen(StudyFormScreen):
                 answers = {n: a.get("answer", "") for n, a in other.answers.items()}
                 note.append(f"\nAlso appraised by {reviewer} ({other.checklist}): "
                             f"{counts_text(answers, self.known.get(other.checklist))}", "dim")
+        if len(by) > 1:
+            found = compare(self.library, self.settings, {study.work_id})
+            if found.disagreements:
+                count = len(found.disagreements)
+                note.append(f"\n{count} {'disagreement' if count == 1 else 'disagreements'} "
+                            f"between appraisers, {found.settled} settled by consensus "
+                            "(mnr appraisal compare).", "yellow")
         if draft is not None:
             note.append("\nUnsaved changes (Ctrl+S saves them).", "bold yellow")
         self.query_one("#saved", Static).update(note)
@@ -212,15 +243,21 @@ class AppraisalScreen(StudyFormScreen):
             await container.mount(Static(Text("Pick a checklist above to appraise this study.",
                                               "italic")))
             return
-        widgets: list[Widget] = []
+        widgets: list[Widget] = [Static(Text(checklist.version, "bold"), classes="edition")]
         for section in checklist.sections:
-            widgets.append(Static(Text(section, "bold underline"), classes="section"))
+            title = Text(section, "bold underline")
+            if section in checklist.pick:
+                title.append("  answer if it fits the study's design", "dim italic")
+            widgets.append(Static(title, classes="section"))
             for question in checklist.in_section(section):
-                row = QuestionRow(question, self, *given.get(question.number, ("", "")))
-                self.rows.append(row)
-                widgets.append(row)
-        widgets.append(Static(Text(f"{checklist.source}. {checklist.attribution}", "dim"),
-                              classes="attribution"))
+                if question.items:
+                    widgets.append(Static(stem(question), classes="stem"))
+                for item in question.answerable:
+                    row = QuestionRow(item, self, *given.get(item.number, ("", "")))
+                    self.rows.append(row)
+                    widgets.append(row)
+        widgets.append(Static(Text(f"{checklist.version}. {checklist.source}. "
+                                   f"{checklist.attribution}", "dim"), classes="attribution"))
         await container.mount_all(widgets)
 
     def form_state(self) -> FormState:

@@ -112,8 +112,8 @@ class HomeScreen(Screen[None]):
         try:
             self._seen = app.library.acts.seen()
             review = status(app.library, app.settings)
-            included = len(review.included)
             progress = synthesis_progress(app.library, app.settings, included=review.included)
+            included = progress.included  # studies: the reports of one study count once
         except LibraryUnavailable as error:  # the counts shown stay until the next time
             self.notify(error.message, severity="error")
             return

@@ -26,6 +26,17 @@ from mnr.tui.screens.prompts import HelpScreen, binding_keys, leave, plural
 from mnr.tui.widgets.work_detail import describe_work
 
 
+def study_note(study: Study) -> str | None:
+    """What the detail pane says of a study of several reports: the lead report first,
+    the others as "report of study W12"."""
+    if len(study.report_ids) < 2:
+        return None
+    lead, *others = study.report_ids
+    shown = "" if study.work_id == lead else f" (shown: W{study.work_id})"
+    return (f"Study of {len(study.report_ids)} reports{shown}: W{lead} (lead report); "
+            + "; ".join(f"W{w} report of study W{lead}" for w in others))
+
+
 class IncludedScreen(Screen[None]):
     """The included studies, the highlighted one in full."""
 
@@ -63,14 +74,17 @@ class IncludedScreen(Screen[None]):
                 "last screening stage. Escape goes back.", style="italic"))
 
     def _row(self, study: Study) -> Text:
-        return Text.assemble((f"{printable(study.label)}  ", "bold"), printable(study.title))
+        more = len(study.report_ids) - 1  # the other reports of a study of several
+        return Text.assemble((f"{printable(study.label)}  ", "bold"), printable(study.title),
+                             (f"  +{plural(more, 'report', 'reports')}", "magenta")
+                             if more else "")
 
     @on(OptionList.OptionHighlighted, "#studies")
     def _show(self, event: OptionList.OptionHighlighted) -> None:
         study = self.by_id.get(int(event.option.id or 0))
         if study is not None:
             self.query_one("#work", Static).update(describe_work(
-                study.work, None, None, {}, 0, None, [], None))
+                study.work, None, None, {}, 0, None, [], None, study_note(study)))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(binding_keys(self.BINDINGS), self.settings.include,

@@ -64,7 +64,8 @@ class TraditionsScreen(Screen[None]):
     def _load(self) -> None:
         self.map = TraditionMap(self.studies, core.traditions(self.library, self.settings),
                                 core.current_tags(self.library), core.themes(self.library),
-                                core.memos(self.library))
+                                core.memos(self.library),
+                                core.current_concept_links(self.library))
 
     @property
     def traditions(self) -> list[core.Tradition]:

@@ -1,4 +1,5 @@
-"""A checklist's questions as a form: one row per question, answered with a key.
+"""A checklist's questions as a form: one row per question (or per part of a question the
+tool splits, such as CASP cohort 5a and 5b, under its question's heading), answered with a key.
 
 A yes / no / can't tell question is an :class:`AnswerBox` (focused, ``y``, ``n`` or ``c``
 answers it and moves on; Enter moves on too, but right after an answer it only confirms
@@ -25,6 +26,26 @@ from mnr.synthesis.appraisal.checklists import Question
 CHOICES = (("yes", "Yes"), ("no", "No"), ("cant_tell", "Can't tell"))
 CHOSEN_STYLE = {"yes": "bold reverse green", "no": "bold reverse red",
                 "cant_tell": "bold reverse yellow"}
+
+
+def numbered(question: Question, text: Text) -> Table:
+    """A question's number beside its text (a part's number, e.g. 5a, as the tool has it)."""
+    grid = Table.grid(expand=True)
+    grid.add_column(width=7)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(f"{question.number:>6}", "bold"), text)
+    return grid
+
+
+def stem(question: Question) -> Table:
+    """The heading of a question answered in parts: its number, label and hint."""
+    text = Text(question.label, "bold")
+    if question.screening:
+        text.append("  screening", "italic cyan")
+    text.append(f"  in {len(question.items)} parts", "dim italic")
+    if question.hint:
+        text.append(f"\n{question.hint}", "dim italic")
+    return numbered(question, text)
 
 
 class QuestionForm(Protocol):
@@ -76,18 +97,14 @@ class AnswerBox(Widget, can_focus=True):
             text.append(" ")
         if question.hint:
             text.append(f"\n{question.hint}", "dim italic")
-        grid = Table.grid(expand=True)
-        grid.add_column(width=5)
-        grid.add_column(ratio=1)
-        grid.add_row(Text(f"{question.number:>3}", "bold"), text)
-        return grid
+        return numbered(question, text)
 
     def action_answer(self, value: str) -> None:
         self.answer = value
         if value == "no" and self.question.screening:
             self.notify(f"Question {self.question.number} is a screening question: with a No, "
-                        "CASP suggests the study may not be worth appraising further.",
-                        severity="warning", timeout=4)
+                        "the checklist suggests the study may not be worth appraising "
+                        "further.", severity="warning", timeout=4)
         self.after_answer = False
         if value:
             following = self.form.step_from(self, 1, closed_only=True)
@@ -134,7 +151,7 @@ class QuestionRow(Vertical):
 
     def __init__(self, question: Question, form: QuestionForm, answer: str = "",
                  comment: str = "") -> None:
-        super().__init__(classes="question")
+        super().__init__(classes="question sub-item" if question.parent else "question")
         self.question = question
         self.box: AnswerBox | None = None
         self.text: QuestionInput | None = None
@@ -153,12 +170,9 @@ class QuestionRow(Vertical):
             yield self.comment
         elif self.text is not None:
             question = self.question
-            grid = Table.grid(expand=True)
-            grid.add_column(width=5)
-            grid.add_column(ratio=1)
-            grid.add_row(Text(f"{question.number:>3}", "bold"), Text.assemble(
-                (question.label, "bold"), ("  in words", "dim italic")))
-            yield Static(grid, classes="free-label")
+            yield Static(numbered(question, Text.assemble(
+                (question.label, "bold"), ("  in words", "dim italic"))),
+                classes="free-label")
             yield self.text
 
     @property

@@ -40,6 +40,8 @@ class TraditionMap:
     tags: Tags
     themes: list[Theme]
     memos: list[Memo]
+    # (tradition, concept or theory) -> the works linked to it (`mnr traditions concept`)
+    concept_links: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     by_id: dict[int, Study] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -89,8 +91,23 @@ class TraditionMap:
 
     def _memo_lines(self, subject: str, about: str | None) -> list[Table]:
         return [hanging(Text("•", "dim"), Text.assemble(
-                    (f"{memo.written_at[:10]} {memo.author or ''}: ", "dim"), memo.text))
+                    (f"{memo.written_at[:10]} {memo.author or ''}"
+                     f"{f' ({memo.memo_type})' if memo.memo_type else ''}: ", "dim"), memo.text))
                 for memo in self.memos if memo.subject == subject and memo.about == about]
+
+    def _concept_lines(self, tradition: Tradition) -> list[RenderableType]:
+        """Each key concept and theory with the works linked to it (theories in italic)."""
+        lines: list[RenderableType] = []
+        for kind, names in (("concept", tradition.concepts), ("theory", tradition.theories)):
+            for name in names:
+                works = sorted(self.concept_links.get((tradition.name, name), []),
+                               key=lambda w: (self.by_id[w].year or 0) if w in self.by_id
+                               else 1 << 30)  # earliest first
+                text = Text(name, "italic" if kind == "theory" else "")
+                text.append(f"  [{'; '.join(self.label(w) for w in works)}]" if works
+                            else "  (no works linked)", "dim")
+                lines.append(hanging(Text("◆" if kind == "concept" else "◇", "dim"), text))
+        return lines
 
     def _theme_line(self, theme: Theme, with_tradition: bool = False) -> Table:
         sign = Text("+", "bold green") if theme.polarity == "positive" else Text("−", "bold red")
@@ -111,8 +128,7 @@ class TraditionMap:
                              ("Storyline", tradition.storyline)):
             if value:
                 parts += [Text(""), Text(title, "bold underline"), Text(value)]
-        for title, values in (("Concepts", tradition.concepts),
-                              ("Theories", tradition.theories), ("Methods", tradition.methods)):
+        for title, values in (("Methods", tradition.methods),):
             if values:
                 parts.append(Text.assemble((f"{title}: ", "bold"), "; ".join(values)))
         if tradition.checklist:
@@ -121,6 +137,10 @@ class TraditionMap:
 
     def tradition_text(self, tradition: Tradition) -> Group:
         parts = self._about(tradition)
+        concepts = self._concept_lines(tradition)
+        if concepts:
+            parts += [Text(""), Text("Key concepts ◆ and theories ◇", "bold underline"),
+                      *concepts]
         members = self.members(tradition.name)
         parts += [Text(""), Text(f"Studies ({len(members)})", "bold underline")]
         parts += [hanging(Text("•", "dim"), Text.assemble(f"{printable(s.label)}  ",
@@ -151,6 +171,10 @@ class TraditionMap:
             values = self.tags_of(study.work_id, kind)
             parts.append(Text.assemble((f"{kind.title()}: ", "bold"),
                                        values[0] if values else (f"not tagged ({key})", "dim")))
+        carried = [f"{concept} ({tradition})" for (tradition, concept), works
+                   in self.concept_links.items() if study.work_id in works]
+        if carried:
+            parts.append(Text.assemble(("Carries: ", "bold"), "; ".join(carried)))
         found = [t for t in self.themes if study.work_id in t.works]
         if found:
             parts += [Text(""), Text("Themes it supports", "bold underline")]

@@ -46,10 +46,13 @@ def decision_text(reviewer: str, entry: LogEntry) -> Text:
 def describe_work(work: Work, include: re.Pattern[str] | None,
                   exclude: re.Pattern[str] | None, decisions: dict[str, LogEntry],
                   hidden: int, resolution: LogEntry | None, notes: list[LogEntry],
-                  fulltext: Fulltext | None) -> RenderableType:
-    """The detail pane's content for one work."""
-    return Group(*(_printable(part) for part in _parts(
-        work, include, exclude, decisions, hidden, resolution, notes, fulltext)))
+                  fulltext: Fulltext | None, study: str | None = None) -> RenderableType:
+    """The detail pane's content for one work (``study``: how it stands among the reports
+    of its study, e.g. "report of study W12", if it is linked)."""
+    parts = _parts(work, include, exclude, decisions, hidden, resolution, notes, fulltext)
+    if study:
+        parts.insert(4, Text(study, style="bold magenta"))  # under the ids line
+    return Group(*(_printable(part) for part in parts))
 
 
 def _printable(part: Text) -> Text:
