@@ -1,0 +1,1 @@
+"""From review to paper: a methods and results draft written from the log."""
