@@ -317,6 +317,37 @@ def extraction_export(fmt: str, output: Path | None) -> None:
         err.print(f"Wrote the evidence table ({len(rows)} studies) to {output}.")
 
 
+@extraction.command("compare")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@handles_errors
+def extraction_compare(as_json: bool) -> None:
+    """Where two or more extractors filled a field of a study differently (a field one
+    filled and one left blank counts). Each extracts in a form of their own; a save of
+    the value they agreed settles the field.
+
+    \b
+    Example:
+      mnr extraction compare
+      mnr extraction set W12 --field "Setting=Community teams" --reviewer BH   # agreed
+    """
+    from mnr.cli.common import print_json
+
+    project = find_project()
+    with open_library(project) as library:
+        double, fields, found = extract.compare(library, project.settings())
+    if as_json:
+        print_json({"studies": double, "fields": fields,
+                    "disagreements": [d.as_dict() for d in found]})
+        return
+    for item in found:
+        given = "; ".join(f"{who}: {value or '(blank)'}" for who, value in item.values.items())
+        out.print(Text.assemble((f"W{item.work_id}", "bold"), f"  {item.study}  ",
+                                (item.field, "bold"), f"  {given}"), highlight=False)
+    err.print(f"{double:,} studies extracted by two or more people; {fields - len(found):,} "
+              f"of {fields:,} fields filled alike; {len(found):,} to settle.",
+              highlight=False)
+
+
 @extraction.command("set")
 @click.argument("work")
 @click.option("--field", "fields", multiple=True, required=True, metavar="NAME=VALUE",
@@ -324,7 +355,7 @@ def extraction_export(fmt: str, output: Path | None) -> None:
 @REVIEWER
 @handles_errors
 def extraction_set(work: str, fields: tuple[str, ...], reviewer: str | None) -> None:
-    """Save an extraction without the TUI; fields not named keep their latest saved value.
+    """Save an extraction without the TUI; fields not named keep the value you saved last.
 
     \b
     Example:

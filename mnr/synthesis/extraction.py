@@ -2,15 +2,18 @@
 
 The template is review.toml's ``[extraction] fields`` (by default the seed
 review's: setting, country, sample, design, data collection and analysis,
-intervention, outcome, findings). Each save is kept; the latest per work
-counts. The evidence table has one row per included work, cited by its
-author-year label, and is written as CSV, Markdown or XLSX.
+intervention, outcome, findings). Each save is kept. Each extractor fills a
+form of their own, so two can extract a study independently; ``compare`` shows the
+fields where they differ, and a save of the value they agreed settles it (the latest
+save per work is the evidence table's). The evidence table has one row per included
+work, cited by its author-year label, and is written as CSV, Markdown or XLSX.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from mnr.errors import MnrError
 from mnr.formats.writers import opened, verbatim_doi, write_table, write_xlsx
@@ -42,9 +45,9 @@ def save(library: Library, settings: Settings, work_id: int, reviewer: str,
 
 def update(library: Library, settings: Settings, work_id: int, reviewer: str,
            given: dict[str, str]) -> None:
-    """Save the fields given; the template's other fields keep their latest saved value
-    (whoever saved it)."""
-    latest = current(library).get(work_id)
+    """Save the fields given; the template's other fields keep the value ``reviewer``
+    saved last (each extractor's form is their own: two extract independently)."""
+    latest = by_extractor(library).get(work_id, {}).get(reviewer.strip())
     kept = {name: value for name, value in (latest.fields if latest else {}).items()
             if name in settings.extraction_fields}
     save(library, settings, work_id, reviewer, {**kept, **given})
@@ -59,6 +62,74 @@ def check_output(fmt: str, output: Path | TextIO | None) -> None:
 def current(library: Library) -> dict[int, Extraction]:
     """The latest extraction of each work, whoever saved it."""
     return {e.work_id: e for e in library.synthesis.extractions()}
+
+
+def by_extractor(library: Library) -> dict[int, dict[str, Extraction]]:
+    """work id -> extractor -> their latest extraction of it."""
+    latest: dict[int, dict[str, Extraction]] = {}
+    for saved in library.synthesis.extractions():
+        latest.setdefault(saved.work_id, {})[saved.reviewer] = saved
+    return latest
+
+
+def merged(library: Library) -> dict[int, Extraction]:
+    """Each extracted work's fields as the evidence table gives them: per field, the latest
+    value any extractor saved in their own form (their latest save), blanks aside, so
+    that two forms fill each other in and a value agreed after a comparison, saved last,
+    is the one shown. ``reviewer``: who extracted it."""
+    result: dict[int, Extraction] = {}
+    for work_id, saved in by_extractor(library).items():
+        forms = sorted(saved.values(), key=lambda e: e.extraction_id)
+        fields: dict[str, str] = {}
+        for form in forms:
+            fields.update({name: value for name, value in form.fields.items()
+                           if value.strip() or name not in fields})
+        last = forms[-1]
+        result[work_id] = Extraction(last.extraction_id, work_id,
+                                     ", ".join(sorted(saved)), fields, last.saved_at)
+    return result
+
+
+def _same(value: str) -> str:
+    """A value as compared between extractors: case and spacing do not count."""
+    return " ".join(value.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDisagreement:
+    """One field of one study that two or more extractors filled differently."""
+
+    work_id: int
+    study: str
+    field: str
+    values: dict[str, str]  # extractor -> their latest value ("" : left blank)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"work": f"W{self.work_id}", "study": self.study, "field": self.field,
+                "values": self.values}
+
+
+def compare(library: Library, settings: Settings) -> tuple[int, int, list[FieldDisagreement]]:
+    """Studies extracted by two or more people, the fields they filled in all, and the
+    fields where their latest values differ (one filled, one blank counts: a field
+    missed is a disagreement too). Settled when one saves the value they agreed."""
+    listed = studies(library, settings, assessed=True)
+    labels = {s.work_id: s.label for s in listed}
+    found: list[FieldDisagreement] = []
+    double, fields = 0, 0
+    for work_id, saved in sorted(by_extractor(library).items()):
+        if len(saved) < 2:
+            continue
+        double += 1
+        for name in settings.extraction_fields:
+            values = {who: e.fields.get(name, "") for who, e in sorted(saved.items())}
+            if not any(v.strip() for v in values.values()):
+                continue
+            fields += 1
+            if len({_same(v) for v in values.values()}) > 1:
+                found.append(FieldDisagreement(work_id, labels.get(work_id, f"W{work_id}"),
+                                               name, values))
+    return double, fields, found
 
 
 def full_reference(work: Work) -> str:
@@ -83,7 +154,7 @@ def evidence_table(library: Library, settings: Settings,
     """(columns, rows): one row per included work, "Study" (then, with ``references``,
     its full reference and DOI) then the template's fields."""
     listed = included if included is not None else studies(library, settings)
-    rows_of = first_per_study(current(library), listed)  # a study's, from any report
+    rows_of = first_per_study(merged(library), listed)  # a study's, from any report
     columns = ["Study", *(["Reference", "DOI"] if references else []),
                *settings.extraction_fields]
     rows = []

@@ -40,8 +40,8 @@ def test_an_update_keeps_the_fields_it_does_not_name(review: Review) -> None:
     update(lib, settings, w["a"], "BH", {"Country": "England"})
     latest = current(lib)[w["a"]]
     assert (latest.reviewer, latest.fields) == ("BH", {
-        "Setting": "Community mental health teams", "Country": "England",
-        "Findings": "Plans | were\nnot shared"})  # MC's latest save, Country replaced
+        "Setting": "Community teams", "Country": "England",
+        "Findings": "Plans | were\nnot shared"})  # BH's own form, not MC's: Country replaced
     update(lib, settings, w["c"], "MC", {"Setting": "Wards"})  # nothing saved before
     assert current(lib)[w["c"]].fields == {"Setting": "Wards", "Country": "", "Findings": ""}
     with pytest.raises(MnrError, match="'Colour' not in the extraction template"):

@@ -473,19 +473,29 @@ def test_an_extraction_form_is_filled_by_typing_and_saved(review: Review) -> Non
                                "Study design": "qualitative interviews", "Findings": ""}
 
 
-def test_the_extraction_form_shows_the_latest_extraction(review: Review) -> None:
+def test_the_extraction_form_shows_your_own_extraction_not_the_other_extractors(
+        review: Review) -> None:
     b = review.work["b"]
 
     def save(library: Library) -> None:
-        extraction.save(library, review.project.settings(), b, "MC",
+        settings = review.project.settings()
+        extraction.save(library, settings, b, "MC",
                         {"Setting": "Hospital", "Findings": "Users\nnot involved"})
+        extraction.save(library, settings, b, "BH", {"Setting": "Community teams"})
+        extraction.save(library, settings, review.work["c"], "MC", {"Setting": "Hospital"})
 
     review.read(save)
 
     async def steps(pilot: Pilot[None], app: MnrApp) -> None:
         screen = await open_from_home(pilot, app, "extraction", ExtractionScreen)
-        assert screen.form_state() == ("Hospital", "", "", "Users\nnot involved")
-        assert "Last saved by MC" in str(screen.query_one("#saved", Static).content)
+        await screen.load_form(next(s for s in screen.studies if s.work_id == b), None)
+        assert screen.form_state() == ("Community teams", "", "", "")
+        said = str(screen.query_one("#saved", Static).content)
+        assert "Last saved by you" in said and "also extracted by MC" in said
+        await screen.load_form(next(s for s in screen.studies
+                                    if s.work_id == review.work["c"]), None)
+        assert screen.form_state() == ("", "", "", "")  # MC's values are not shown to BH
+        assert "Not extracted by you yet" in str(screen.query_one("#saved", Static).content)
 
     from_home(review.project, steps, SIZE)
 

@@ -1,7 +1,9 @@
 """The Extraction screen: the studies on the left, the protocol's extraction form on the right.
 
 The form has one box per field of review.toml's ``[extraction] fields`` and shows the
-work's latest extraction (whoever saved it); ``ctrl+s`` saves the form through
+reviewer's own latest extraction of the work (two extractors work independently: the
+other's values are not shown; ``mnr extraction compare`` sets them side by side);
+``ctrl+s`` saves the form through
 :func:`mnr.synthesis.extraction.save`, which keeps every save. The layout, and the
 drafts kept while the reviewer moves between studies, are :class:`StudyFormScreen`'s.
 """
@@ -31,7 +33,13 @@ class ExtractionScreen(StudyFormScreen):
     def __init__(self, library: Library, settings: Settings, reviewer: str) -> None:
         super().__init__(library, settings, reviewer)
         self.fields = list(settings.extraction_fields)
-        self.saved: dict[int, Extraction] = extraction.current(library)
+        self.saved: dict[int, Extraction] = self._mine()
+
+    def _mine(self) -> dict[int, Extraction]:
+        """The reviewer's own latest extraction of each work."""
+        return {work_id: saved[self.reviewer]
+                for work_id, saved in extraction.by_extractor(self.library).items()
+                if self.reviewer in saved}
 
     def compose_form(self) -> ComposeResult:
         yield Static(id="saved")
@@ -60,8 +68,13 @@ class ExtractionScreen(StudyFormScreen):
         for box, value in zip(self._boxes(), draft or loaded, strict=True):
             box.load_text(value)
         self.loaded = loaded
-        note = Text("Not extracted yet.", "dim italic") if saved is None else Text(
-            f"Last saved by {saved.reviewer}, {saved.saved_at[:16].replace('T', ' ')}", "dim")
+        others = sorted(set(extraction.by_extractor(self.library).get(study.work_id, {}))
+                        - {self.reviewer})
+        note = Text("Not extracted by you yet.", "dim italic") if saved is None else Text(
+            f"Last saved by you, {saved.saved_at[:16].replace('T', ' ')}", "dim")
+        if others:
+            note.append(f"  ·  also extracted by {', '.join(others)} (not shown: "
+                        "`mnr extraction compare`)", "dim")
         if draft is not None:
             note.append("  (unsaved changes)", "bold yellow")
         self.query_one("#saved", Static).update(note)
@@ -72,7 +85,7 @@ class ExtractionScreen(StudyFormScreen):
     def save_form(self, study: Study) -> str:
         values = dict(zip(self.fields, self.form_state(), strict=True))
         extraction.save(self.library, self.settings, study.work_id, self.reviewer, values)
-        self.saved = extraction.current(self.library)
+        self.saved = self._mine()
         self.query_one("#saved", Static).update(Text(f"Saved by {self.reviewer} just now.",
                                                      "dim"))
         filled = sum(1 for value in values.values() if value.strip())
