@@ -476,6 +476,10 @@ class ScreeningScreen(Screen[None]):
         except LibraryUnavailable as error:
             self.notify(busy(error), severity="error")
             return
+        if test.screened >= test.total:
+            self.notify("Every work at this stage is screened: there is nothing to stop.",
+                        timeout=4)
+            return
         if not test.stop:
             self.notify(f"Not yet: {test.says()}. To stop anyway: mnr stop --stage "
                         f"{self.stage} --force", severity="warning", timeout=6)
