@@ -84,7 +84,10 @@ def draft(library: Library, settings: Settings, folder: Path, stem: str = "repor
         doc.add(Heading(2, QUESTION), Para(" ".join(settings.question.split())))
     doc.add(Heading(2, "Methods"))
     _criteria(doc, settings)
-    _searches_methods(doc, searches, flow)
+    # an updated review: the methods and numbers are those of the round drawn (the
+    # latest), the appendix lists every round's searches
+    _searches_methods(doc, [s for s in searches if flow.review_round is None
+                            or s.review_round == flow.review_round], flow)
     _selection_methods(doc, library, settings, screening, flow)
     _appraisal(doc, library, settings, included)
     _synthesis_methods(doc, library, settings)
@@ -264,7 +267,12 @@ def _selection_results(doc: Document, flow: Flow, included: list[Study],
                f"{_n(sum(flow.other_excluded.values()))} excluded)"
                if flow.other_sought_reports else "") + ". "
             f"{_plural(flow.total_studies, 'study', 'studies')} "
-            f"({_plural(reports, 'report')}) were included (Figure 1).")
+            f"({_plural(reports, 'report')}) were included"
+            + (f": {_n(flow.previous_studies)} from the previous version of the review "
+               f"({_plural(flow.previous_reports, 'report')}) and {_n(flow.new_studies)} new "
+               f"({_plural(flow.new_reports, 'report')}), in this update's round "
+               f"{flow.review_round}" if flow.review_round and flow.review_round > 1 else "")
+            + " (Figure 1).")
     doc.add(Para(said), Figure(figure, "Figure 1. PRISMA 2020 flow diagram"))
     reasons = list(dict.fromkeys([*flow.dbr_excluded, *flow.other_excluded]))
     if reasons:
@@ -322,11 +330,13 @@ def _traditions(doc: Document, library: Library, settings: Settings,
 
 def _appendix_searches(doc: Document, searches: list[Search]) -> None:
     doc.add(Heading(2, "Appendix A. Searches (PRISMA-S)"))
-    rows = [[s.label, s.database, s.platform or "", s.search_date or "",
-             s.query or "", s.limits or "", _n(s.record_count)] for s in searches]
-    doc.add(Table(["search", "database or source", "platform", "date", "query", "limits",
-                   "records"], rows, "Each search as logged, with the records its export "
-                  "held"))
+    rounds = len({s.review_round for s in searches}) > 1
+    rows = [[s.label, *([str(s.review_round)] if rounds else []), s.database,
+             s.platform or "", s.search_date or "", s.query or "", s.limits or "",
+             _n(s.record_count)] for s in searches]
+    doc.add(Table(["search", *(["round"] if rounds else []), "database or source",
+                   "platform", "date", "query", "limits", "records"], rows,
+                  "Each search as logged, with the records its export held"))
     missing = [s.label for s in searches if s.source_kind != "other"
                and not (s.query and s.search_date)]
     if missing:

@@ -100,3 +100,31 @@ def test_the_word_draft_says_what_the_markdown_says(drafted: tuple[Path, dict]) 
             "records"] in headers
     wrong = CliRunner().invoke(main, ["report", "-o", "paper/report.pdf"])
     assert wrong.exit_code != 0 and ".md" in wrong.output
+
+
+def test_an_updated_review_is_drafted_from_its_latest_round(
+        demo_copy: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers import ris_text
+
+    root = demo_copy("demo")
+    monkeypatch.chdir(root)
+    (root / "update.ris").write_text(ris_text(["Care planning with service users: a 2019 "
+                                               "update", "Another new study of care "
+                                               "coordination"], "10.1000/upd"), "utf-8")
+    runner = CliRunner()
+    done = runner.invoke(main, ["import", "update.ris", "--database", "MEDLINE",
+                                "--date", "2019-05-01", "--update-of", "S1"])
+    assert done.exit_code == 0, done.output
+    assert runner.invoke(main, ["dedupe"]).exit_code == 0
+    done = runner.invoke(main, ["report", "-o", "report.md"])
+    assert done.exit_code == 0, done.output
+    text = (root / "report.md").read_text("utf-8")
+    flow = json.loads(runner.invoke(main, ["prisma", "--json"]).stdout)
+    assert flow["previous_studies"] == 20 and flow["database_results"] == 2
+    # the methods and numbers are the update's; the appendix lists both rounds
+    assert "We searched 1 database (MEDLINE) on 2019-05-01, 1 search in all, which " \
+           "found 2 records." in text
+    assert (f"20 from the previous version of the review ({flow['previous_reports']} "
+            f"reports) and {flow['new_studies']} new") in text
+    assert "| search | round | database or source |" in text
+    assert re.search(r"\| S7 \| 2 \| MEDLINE \|", text)
