@@ -545,6 +545,41 @@ def test_a_study_is_tagged_and_given_a_memo_with_the_keyboard(review: Review) ->
         ("work", str(b), "BH", "Check the sampling.")]
 
 
+def test_k_links_the_study_to_a_concept_of_its_tradition_and_takes_it_back(
+        review: Review) -> None:
+    from mnr.synthesis.traditions import current_concept_links
+
+    b = review.work["b"]
+    protocol = review.project.review_file.read_text("utf-8").replace(
+        'storyline = "Users were seldom involved, and said so."',
+        'storyline = "Users were seldom involved, and said so."\n'
+        'concepts = ["empowerment", "ownership of the care plan"]\n'
+        'theories = ["Power and professional dominance"]')
+    review.project.review_file.write_text(protocol, "utf-8")
+    review.read(lambda library: tag(library, review.project.settings(), b, "tradition",
+                                    USERS, "BH"))
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await open_from_home(pilot, app, "traditions", TraditionsScreen)
+        assert screen.study is not None and screen.study.work_id == b
+        for turn in range(2):  # link, then take the link back
+            await pilot.press("k")
+            picker = await shown(pilot, ChoicePicker)
+            assert [label.lstrip("✓ ") for _, label in picker.choices] == [
+                f"empowerment (concept, {USERS})",
+                f"ownership of the care plan (concept, {USERS})",
+                f"Power and professional dominance (theory, {USERS})"]
+            await pilot.press("2")
+            await shown(pilot, TraditionsScreen)
+            if turn == 0:
+                links = review.read(current_concept_links)
+                assert links[(USERS, "ownership of the care plan")] == [b]
+
+    from_home(review.project, steps, SIZE)
+    assert review.read(current_concept_links).get((USERS, "ownership of the care plan"),
+                                                  []) == []
+
+
 def test_picking_a_tradition_again_takes_the_study_out(review: Review) -> None:
     b = review.work["b"]
 

@@ -46,6 +46,7 @@ class TraditionsScreen(Screen[None]):
         Binding("t", "tag_tradition", "Tradition"),
         Binding("m", "tag_method", "Method"),
         Binding("c", "tag_country", "Country"),
+        Binding("k", "concept", "Concept"),
         Binding("a", "memo", "Memo"),
         Binding("A", "review_memo", "Memo on the review", show=False),
         Binding("f", "theme", "Findings theme"),
@@ -268,6 +269,37 @@ class TraditionsScreen(Screen[None]):
 
         self.app.push_screen(TextPrompt(f"Country of {study.label} (empty takes it off)",
                                         has[0] if has else ""), typed)
+
+    def action_concept(self) -> None:
+        """Link the study to a key concept or theory of its traditions (or take the link
+        back): the same act as ``mnr traditions concept``."""
+        study = self._target()
+        if study is None:
+            return
+        mine = set(self.map.tags_of(study.work_id, "tradition"))
+        declared = [(t, c, kind) for (t, c), kind in
+                    core.declared_concepts(self.library, self.settings).items() if t in mine]
+        if not declared:
+            self.notify(f"{study.label} is in no tradition with concepts or theories yet "
+                        "(t puts it in one; review.toml declares them).", severity="warning")
+            return
+        linked = core.current_concept_links(self.library)
+        choices = [(str(n), f"{'✓ ' if study.work_id in linked.get((t, c), []) else ''}{c} "
+                    f"({kind}, {t})") for n, (t, c, kind) in enumerate(declared)]
+
+        def picked(choice: str | None) -> None:
+            if choice is None:
+                return
+            tradition, concept, _ = declared[int(choice)]
+            remove = study.work_id in linked.get((tradition, concept), [])
+            self._write(lambda: core.link_concept(
+                self.library, self.settings, concept, [study.work_id], self.reviewer,
+                tradition, remove=remove),
+                f"{study.label} {'no longer carries' if remove else 'carries'} “{concept}”.")
+
+        self.app.push_screen(ChoicePicker(
+            f"Concepts and theories carried by {study.label}\n✓ marks those linked: picking "
+            "one again takes the link back.", choices), picked)
 
     def action_memo(self) -> None:
         if self.showing == "tradition" and self.tradition is not None:
