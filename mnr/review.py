@@ -11,6 +11,7 @@ the judgement lines it has not applied yet are applied (mnr.replay).
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -423,6 +424,8 @@ class ReviewStatus:
     pairs_to_review: int
     stages: list[StageSummary]
     included: frozenset[int] = frozenset()  # works included at the last stage
+    # works removed before screening now, by reason (``mnr remove``)
+    removed: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -431,6 +434,7 @@ class ReviewStatus:
             "duplicates_removed": self.works.duplicates_removed,
             "records_not_deduplicated": self.works.unassigned,
             "pairs_to_review": self.pairs_to_review,
+            "removed_before_screening": self.removed,
             "screening": [stage.as_dict() for stage in self.stages],
         }
 
@@ -444,7 +448,15 @@ class ReviewStatus:
                 "screening)")
         if self.pairs_to_review:
             line += f", {_many(self.pairs_to_review, 'pair')} to review"
+        if self.removed:
+            line += f"; {self.removals()}"
         return line
+
+    def removals(self) -> str:
+        """The works removed before screening, by reason: "2 works removed before
+        screening (retracted 1, other 1)"."""
+        return (f"{_many(sum(self.removed.values()), 'work')} removed before screening ("
+                + ", ".join(f"{reason} {n:,}" for reason, n in self.removed.items()) + ")")
 
 
 def _many(count: int, noun: str) -> str:
@@ -460,7 +472,9 @@ def status(library: Library, settings: Settings, screening: bool = True) -> Revi
     return ReviewStatus(title=settings.title, searches=library.status(), works=works,
                         pairs_to_review=pairs_waiting(library),
                         stages=summarise_all(state) if state else [],
-                        included=frozenset(state.included()) if state else frozenset())
+                        included=frozenset(state.included()) if state else frozenset(),
+                        removed=dict(Counter(r.reason or "other" for r in
+                                             library.screening.removed().values())))
 
 
 def _number(label: str, example: str, kind: str) -> int:

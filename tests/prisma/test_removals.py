@@ -187,5 +187,10 @@ def test_remove_from_the_command_line(project: Project) -> None:
                            "at": listed[0]["at"]}]
         flow = json.loads(runner.invoke(main, ["prisma", "--json"]).stdout)
         assert (flow["excluded_other"], flow["records_screened"]) == (1, 7)
+        # `mnr status` (and the home screen's deduplication step) says it too
+        status = json.loads(runner.invoke(main, ["status", "--json"]).stdout)
+        assert status["removed_before_screening"] == {"other": 1}
+        assert "1 work removed before screening (other 1)" in runner.invoke(
+            main, ["status"]).output
         assert runner.invoke(main, ["remove", f"W{work['c']}", "--undo"]).exit_code == 0
         assert json.loads(runner.invoke(main, ["remove", "--list", "--json"]).stdout) == []

@@ -59,6 +59,8 @@ def dedupe_lines(review: ReviewStatus) -> Text:
     line.append(f"\n{indent}{plural(counts.records_merged, 'record')} merged into works")
     line.append(f"\n{indent}PRISMA: {plural(counts.duplicates_removed, 'duplicate record')} "
                 "removed before screening", "dim")
+    if review.removed:
+        line.append(f"\n{indent}{review.removals()}", "dim")
     if counts.unassigned:
         line.append(f"\n{indent}{plural(counts.unassigned, 'record')} not deduplicated "
                     "(run `mnr dedupe`)", "yellow")
