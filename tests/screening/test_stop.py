@@ -149,9 +149,17 @@ def _press_stop_in_the_screen(root: Path, keys: list[str]) -> list[str]:
 
 
 def test_x_in_the_screening_screen_stops_once_the_rule_says_so(tmp_path: Path) -> None:
+    from mnr.dedupe.passes import deduplicate
     from mnr.project import Project
 
     root = _review(tmp_path)
+    nothing = _press_stop_in_the_screen(root, [])  # not deduplicated: no works yet
+    assert "There are no works at this stage to stop screening." in nothing
+    library = open_review(Project(root)).library
+    try:
+        deduplicate(library)
+    finally:
+        library.close()
     early = _press_stop_in_the_screen(root, [])
     assert any(n.startswith("Not yet: 95% recall not yet shown") for n in early)
     screened = _screen_in_relevance_order(root, until_stop=True)

@@ -477,8 +477,9 @@ class ScreeningScreen(Screen[None]):
             self.notify(busy(error), severity="error")
             return
         if test.screened >= test.total:
-            self.notify("Every work at this stage is screened: there is nothing to stop.",
-                        timeout=4)
+            self.notify("Every work at this stage is screened: there is nothing to stop."
+                        if test.total else "There are no works at this stage to stop "
+                        "screening.", timeout=4)
             return
         if not test.stop:
             self.notify(f"Not yet: {test.says()}. To stop anyway: mnr stop --stage "
