@@ -114,6 +114,10 @@ def _criteria(doc: Document, settings: Settings) -> None:
 
 def _searches_methods(doc: Document, searches: list[Search], flow: Flow) -> None:
     doc.add(Heading(3, "Information sources and searches"))
+    if not searches:
+        doc.add(Para("No searches are logged yet (`mnr import` logs each export with its "
+                     "database, date and query)."))
+        return
     databases = [s for s in searches if s.source_kind != "other"]
     others = [s for s in searches if s.source_kind == "other"]
     names = list(dict.fromkeys(s.database for s in databases))
@@ -158,7 +162,8 @@ def _selection_methods(doc: Document, library: Library, settings: Settings,
         said.append(f"Disagreements between reviewers were resolved ({_n(resolved)} "
                     "resolutions logged).")
     if settings.maybe_goes_forward:
-        said.append("A work either reviewer marked 'maybe' went forward to the next stage.")
+        said.append(f"A work {'either reviewer' if len(reviewers) > 1 else ''} marked "
+                    "'maybe' went forward to the next stage.".replace("  ", " "))
     doc.add(Para(" ".join(said)))
     rows = []
     for stage in agreements(screening):

@@ -128,3 +128,16 @@ def test_an_updated_review_is_drafted_from_its_latest_round(
             f"reports) and {flow['new_studies']} new") in text
     assert "| search | round | database or source |" in text
     assert re.search(r"\| S7 \| 2 \| MEDLINE \|", text)
+
+
+def test_a_review_with_nothing_in_it_yet_is_drafted_without_empty_sentences(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path / "new"), "--title", "New"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "new")
+    done = runner.invoke(main, ["report", "-o", "report.md"])
+    assert done.exit_code == 0, done.output
+    text = (tmp_path / "new" / "report.md").read_text("utf-8")
+    assert "No searches are logged yet" in text and "0 databases" not in text
+    assert "No included study has been appraised yet." in text
+    assert "0 studies (0 reports) were included" in text
