@@ -357,7 +357,7 @@ RAMESES: list[tuple[str, str | None]] = [
     ("3 Rationale for the review", None),
     ("4 Objectives and focus of the review", QUESTION),
     ("5 Changes in the review process", None),
-    ("6 Rationale for using a meta-narrative approach", SYNTHESIS),
+    ("6 Rationale for using a meta-narrative approach", None),  # the authors' argument
     ("7 Adherence to the guiding principles (pragmatism, pluralism, historicity, "
      "contestation, reflexivity, peer review)", None),
     ("8 Scoping the literature", None),
