@@ -1,4 +1,4 @@
-"""Text from records made safe to show: control characters removed.
+"""Text for people: text from records made safe to show, and counts in words.
 
 Titles, names, queries and URLs come from files anyone can write. A C0 or C1
 control character in them (ESC starts a terminal escape sequence that can clear
@@ -21,3 +21,8 @@ def printable(text: str) -> str:
 
 def has_controls(text: str) -> bool:
     return _CONTROLS.search(text) is not None
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """"1 pair", "2 pairs", "1 study", "3 studies" (with ``nouns``), "1,204 records"."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"

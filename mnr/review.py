@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mnr.dedupe.queue import pairs_waiting
+from mnr.display import plural
 from mnr.errors import MnrError
 from mnr.journal import JUDGEMENTS_DIR, Journal, stamp_of
 from mnr.library import Library, Search, Status
@@ -441,13 +442,13 @@ class ReviewStatus:
     def deduplication(self) -> str:
         """One line on deduplication, in words that say which count is which."""
         counts = self.works
-        line = (f"{_many(counts.works, 'work')} from "
-                f"{_many(counts.records - counts.unassigned, 'record')} "
-                f"({_many(counts.records_merged, 'record')} merged into works; PRISMA: "
-                f"{_many(counts.duplicates_removed, 'duplicate record')} removed before "
+        line = (f"{plural(counts.works, 'work')} from "
+                f"{plural(counts.records - counts.unassigned, 'record')} "
+                f"({plural(counts.records_merged, 'record')} merged into works; PRISMA: "
+                f"{plural(counts.duplicates_removed, 'duplicate record')} removed before "
                 "screening)")
         if self.pairs_to_review:
-            line += f", {_many(self.pairs_to_review, 'pair')} to review"
+            line += f", {plural(self.pairs_to_review, 'pair')} to review"
         if self.removed:
             line += f"; {self.removals()}"
         return line
@@ -455,13 +456,8 @@ class ReviewStatus:
     def removals(self) -> str:
         """The works removed before screening, by reason: "2 works removed before
         screening (retracted 1, other 1)"."""
-        return (f"{_many(sum(self.removed.values()), 'work')} removed before screening ("
+        return (f"{plural(sum(self.removed.values()), 'work')} removed before screening ("
                 + ", ".join(f"{reason} {n:,}" for reason, n in self.removed.items()) + ")")
-
-
-def _many(count: int, noun: str) -> str:
-    """"1 record", "2 records"."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def status(library: Library, settings: Settings, screening: bool = True) -> ReviewStatus:

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mnr.display import plural
 from mnr.library import Library
 from mnr.library.models import Search
 from mnr.paper.document import Bullets, Document, Figure, Heading, Para, Table
@@ -56,10 +57,6 @@ def _names(values: list[str]) -> str:
     if len(values) <= 1:
         return "".join(values)
     return f"{', '.join(values[:-1])} and {values[-1]}"
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{_n(n)} {one if n == 1 else many or one + 's'}"
 
 
 def draft(library: Library, settings: Settings, folder: Path, stem: str = "report",
@@ -122,15 +119,15 @@ def _searches_methods(doc: Document, searches: list[Search], flow: Flow) -> None
     others = [s for s in searches if s.source_kind == "other"]
     names = list(dict.fromkeys(s.database for s in databases))
     dates = sorted(d for s in searches if (d := s.search_date))
-    said = [f"We searched {_plural(len(names), 'database')} ({_names(names)})"
+    said = [f"We searched {plural(len(names), 'database')} ({_names(names)})"
             + (f" between {dates[0]} and {dates[-1]}" if len(dates) > 1 and dates[0] != dates[-1]
                else f" on {dates[0]}" if dates else "")
-            + f", {_plural(len(databases), 'search', 'searches')} in all, which found "
-            f"{_plural(flow.database_results + flow.register_results, 'record')}."]
+            + f", {plural(len(databases), 'search', 'searches')} in all, which found "
+            f"{plural(flow.database_results + flow.register_results, 'record')}."]
     if others:
         labels = list(dict.fromkeys(s.database for s in others))
         said.append(f"Other methods ({_names(labels)}) found "
-                    f"{_plural(sum(s.record_count for s in others), 'record')}.")
+                    f"{plural(sum(s.record_count for s in others), 'record')}.")
     said.append("Each search, with its platform, date, query, limits and records, is listed "
                 "in Appendix A (PRISMA-S).")
     doc.add(Para(" ".join(said)))
@@ -141,20 +138,21 @@ def _selection_methods(doc: Document, library: Library, settings: Settings,
     doc.add(Heading(3, "Selection process"))
     reviewers = list(settings.reviewers)
     stages = [s.replace("_", " ") for s in settings.stages]
-    decided = [d for d in library.works.decisions() if d.decision in ("merge", "apart")]
-    undone = {d.undoes for d in library.works.decisions() if d.decision == "undo"}
-    decided = [d for d in decided if d.decision_id not in undone]
+    logged = library.works.decisions()
+    undone = {d.undoes for d in logged if d.decision == "undo"}
+    decided = [d for d in logged
+               if d.decision in ("merge", "apart") and d.decision_id not in undone]
     said = ["Duplicate records were found with mnr's rules (identifiers, then titles with "
             "authors, year, journal, volume and pages)"
-            + (f"; {_plural(len(decided), 'uncertain pair')} were decided by a reviewer "
+            + (f"; {plural(len(decided), 'uncertain pair')} were decided by a reviewer "
                f"({sum(d.decision == 'merge' for d in decided)} merged)" if decided else "")
-            + f": {_plural(flow.duplicates, 'duplicate record')} removed."]
+            + f": {plural(flow.duplicates, 'duplicate record')} removed."]
     if reviewers:
         how = ("independently, each blind to the other's decisions until both had decided"
                if settings.blind and len(reviewers) > 1 else
                "independently" if len(reviewers) > 1 else "")
-        said.append(f"{_plural(len(reviewers), 'reviewer')} ({_names(reviewers)}) screened "
-                    f"the works in {_plural(len(stages), 'stage')} ({_names(stages)})"
+        said.append(f"{plural(len(reviewers), 'reviewer')} ({_names(reviewers)}) screened "
+                    f"the works in {plural(len(stages), 'stage')} ({_names(stages)})"
                     + (f", {how}" if how else "") + ".")
     summaries = summarise_all(screening)
     resolved = sum(s.resolved for s in summaries)
@@ -212,17 +210,17 @@ def _appraisal(doc: Document, library: Library, settings: Settings,
     settled = sum(row["consensus"] for row in rows)
     disputed = sum(len(row["disputed"]) for row in rows)
     how = (f", {_n(twice)} of them by two appraisers independently"
-           + (f" ({_plural(settled, 'answer')} settled by consensus"
+           + (f" ({plural(settled, 'answer')} settled by consensus"
               + (f", {_n(disputed)} still disputed" if disputed else "") + ")")
            if twice else ", each by one appraiser")
-    studies_n = _plural(len(included), "included study", "included studies")
+    studies_n = plural(len(included), "included study", "included studies")
     doc.add(Para(f"{_n(len(rows))} of the {studies_n} were appraised{how}, each with the "
                  "tool that fits its design; answers are counted, never summed into a score "
                  "(Table 2)."),
-            Bullets([f"{version}: {_plural(n, 'study', 'studies')}"
+            Bullets([f"{version}: {plural(n, 'study', 'studies')}"
                      for version, n in tools.most_common()]))
     if unknown:
-        doc.add(Para(f"({_plural(unknown, 'appraisal was', 'appraisals were')} saved before "
+        doc.add(Para(f"({plural(unknown, 'appraisal was', 'appraisals were')} saved before "
                      "mnr kept the checklist's edition: give it when citing the tool.)"))
     doc.add(Table(["study", "tool", "appraisers", "yes", "can't tell", "no", "disputed"],
                   [[row["study"], tool(row), ", ".join(row["appraisers"]),
@@ -240,7 +238,7 @@ def _synthesis_methods(doc: Document, library: Library, settings: Settings) -> N
                  "mapped to the research tradition(s) it belongs to; for each tradition we "
                  "drew its storyline, key concepts and theories, and preferred methods, then "
                  "compared how the traditions conceptualised the topic over time"
-                 + (f". The team kept {_plural(sum(kinds.values()), 'memo')} "
+                 + (f". The team kept {plural(sum(kinds.values()), 'memo')} "
                     f"({', '.join(f'{n} {k}' for k, n in kinds.most_common())})" if kinds
                     else "") + "."))
 
@@ -254,15 +252,15 @@ def _selection_results(doc: Document, flow: Flow, included: list[Study],
     found = flow.database_results + flow.register_results
     other = sum(flow.other_results.values())
     reports = flow.total_reports
-    said = (f"The searches found {_plural(found, 'record')}"
+    said = (f"The searches found {plural(found, 'record')}"
             + (f" and other methods {_n(other)}" if other else "")
             + f"; {_n(flow.duplicates)} were duplicates"
             + (f", {_n(flow.excluded_automatic)} were marked ineligible by automation tools"
                if flow.excluded_automatic else "")
             + (f" and {_n(flow.excluded_other)} were removed for other reasons"
                if flow.excluded_other else "")
-            + f". We screened {_plural(flow.records_screened, 'record')} and excluded "
-            f"{_n(flow.records_excluded)}; of {_plural(flow.dbr_sought_reports, 'report')} "
+            + f". We screened {plural(flow.records_screened, 'record')} and excluded "
+            f"{_n(flow.records_excluded)}; of {plural(flow.dbr_sought_reports, 'report')} "
             f"sought, {_n(flow.dbr_notretrieved_reports)} could not be retrieved; "
             f"{_n(flow.dbr_assessed)} were assessed in full and "
             f"{_n(sum(flow.dbr_excluded.values()))} excluded"
@@ -271,11 +269,11 @@ def _selection_results(doc: Document, flow: Flow, included: list[Study],
                f"{_n(flow.other_assessed)} assessed, "
                f"{_n(sum(flow.other_excluded.values()))} excluded)"
                if flow.other_sought_reports else "") + ". "
-            f"{_plural(flow.total_studies, 'study', 'studies')} "
-            f"({_plural(reports, 'report')}) were included"
+            f"{plural(flow.total_studies, 'study', 'studies')} "
+            f"({plural(reports, 'report')}) were included"
             + (f": {_n(flow.previous_studies)} from the previous version of the review "
-               f"({_plural(flow.previous_reports, 'report')}) and {_n(flow.new_studies)} new "
-               f"({_plural(flow.new_reports, 'report')}), in this update's round "
+               f"({plural(flow.previous_reports, 'report')}) and {_n(flow.new_studies)} new "
+               f"({plural(flow.new_reports, 'report')}), in this update's round "
                f"{flow.review_round}" if flow.review_round and flow.review_round > 1 else "")
             + " (Figure 1).")
     doc.add(Para(said), Figure(figure, "Figure 1. PRISMA 2020 flow diagram"))

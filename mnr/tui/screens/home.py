@@ -17,11 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from mnr.display import plural
 from mnr.errors import LibraryUnavailable
 from mnr.review import ReviewStatus, status
 from mnr.screening.summary import StageSummary
 from mnr.synthesis.progress import SynthesisProgress, synthesis_progress
-from mnr.tui.screens.prompts import HelpScreen, binding_keys, catch_up_and_tell, plural
+from mnr.tui.screens.prompts import HelpScreen, binding_keys, catch_up_and_tell
 
 if TYPE_CHECKING:
     from mnr.tui.app import MnrApp

@@ -18,11 +18,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mnr.display import printable
+from mnr.display import plural, printable
 from mnr.library import Library
 from mnr.project import Settings
 from mnr.synthesis.studies import Study, studies
-from mnr.tui.screens.prompts import HelpScreen, binding_keys, leave, plural
+from mnr.tui.screens.prompts import HelpScreen, binding_keys, leave
 from mnr.tui.widgets.work_detail import describe_work
 
 

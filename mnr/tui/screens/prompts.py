@@ -171,11 +171,6 @@ def criteria_text(include: Sequence[str], exclude: Sequence[str]) -> Text:
     return text
 
 
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """"1 pair", "2 pairs", "1 study", "3 studies" (with ``nouns``), "1,204 records"."""
-    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
-
-
 def busy(error: LibraryUnavailable) -> str:
     """The notice for a write the library refused just now (another writer held it)."""
     return f"Not saved, the library is busy: {error.__cause__ or error.message}"
