@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
@@ -29,7 +31,8 @@ from mnr.cli.common import (
     written,
 )
 from mnr.formats.writers import write_table
-from mnr.project import find_project
+from mnr.library import Library
+from mnr.project import Settings, find_project
 from mnr.synthesis import traditions as core
 from mnr.synthesis import traditions_report as report
 
@@ -42,6 +45,21 @@ def _write_text(text: str, output: Path | None, what: str) -> None:
         return
     write_text(output, text)
     err.print(f"Wrote {what} to {output}.", highlight=False)
+
+
+def _table_or_json(entries: Callable[[Library, Settings], Any],
+                   table: Callable[[Library, Settings, str], str], fmt: str,
+                   output: Path | None, as_json: bool, what: str) -> None:
+    """A synthesis view as JSON (``entries``) on stdout, or as a table (``table``, in
+    ``fmt``) to stdout or -o."""
+    project = find_project()
+    settings = project.settings()
+    with open_library(project) as library:
+        if as_json:
+            print_json(entries(library, settings))
+            return
+        text = table(library, settings, fmt)
+    _write_text(text, output, what)
 
 
 def _mix(counts: dict[str, int]) -> str:
@@ -298,14 +316,8 @@ def traditions_concepts(fmt: str, output: Path | None, as_json: bool) -> None:
       mnr traditions concepts --format csv -o concepts.csv
       mnr traditions concepts --json
     """
-    project = find_project()
-    settings = project.settings()
-    with open_library(project) as library:
-        if as_json:
-            print_json(report.concept_entries(library, settings))
-            return
-        text = report.concepts_table(library, settings, fmt)
-    _write_text(text, output, "the concepts table")
+    _table_or_json(report.concept_entries, report.concepts_table, fmt, output, as_json,
+                   "the concepts table")
 
 
 @traditions.command("matrix")
@@ -327,14 +339,8 @@ def traditions_matrix(fmt: str, output: Path | None, as_json: bool) -> None:
       mnr traditions matrix --format csv -o themes.csv
       mnr traditions matrix --json
     """
-    project = find_project()
-    settings = project.settings()
-    with open_library(project) as library:
-        if as_json:
-            print_json(report.themes_matrix(library, settings))
-            return
-        text = report.matrix_table(library, settings, fmt)
-    _write_text(text, output, "the themes matrix")
+    _table_or_json(report.themes_matrix, report.matrix_table, fmt, output, as_json,
+                   "the themes matrix")
 
 
 @traditions.group("theme")

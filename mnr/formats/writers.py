@@ -255,16 +255,22 @@ def write_csv(records: Iterable[Item], out: TextIO) -> int:
     return count
 
 
-def write_json(records: Iterable[Item], out: TextIO) -> int:
-    """A JSON array, written item by item."""
+def _json_array(items: Iterable[Item], out: TextIO,
+                as_object: Callable[[Item], dict[str, Any]]) -> int:
+    """A JSON array of ``as_object(item)``, written item by item (never held whole)."""
     count = 0
     out.write("[")
-    for record in records:
+    for item in items:
         out.write(",\n" if count else "\n")
-        out.write(json.dumps(record_row(record), ensure_ascii=False))
+        out.write(json.dumps(as_object(item), ensure_ascii=False))
         count += 1
     out.write("\n]\n")
     return count
+
+
+def write_json(records: Iterable[Item], out: TextIO) -> int:
+    """A JSON array, one object per record (or work)."""
+    return _json_array(records, out, record_row)
 
 
 class _PlainRisWriter(rispy.RisWriter):
@@ -433,15 +439,8 @@ def csl_item(item: Item) -> dict[str, Any]:
 
 
 def write_csl_json(records: Iterable[Item], out: TextIO) -> int:
-    """A CSL-JSON array, written item by item."""
-    count = 0
-    out.write("[")
-    for item in records:
-        out.write(",\n" if count else "\n")
-        out.write(json.dumps(csl_item(item), ensure_ascii=False))
-        count += 1
-    out.write("\n]\n")
-    return count
+    """A CSL-JSON array, one item per record (or work)."""
+    return _json_array(records, out, csl_item)
 
 
 def _xml_text(value: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from time import perf_counter
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -26,7 +26,6 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from mnr.collector import IdleCollector
 from mnr.errors import LibraryUnavailable, MnrError
-from mnr.library.models import LogEntry
 from mnr.screening.fulltexts import attach, fulltexts, open_fulltext
 from mnr.screening.highlight import pattern
 from mnr.screening.ranking import Ranked, RankingProcess, training_labels
@@ -54,6 +53,8 @@ from mnr.tui.widgets.work_columns import (
 )
 from mnr.tui.widgets.work_detail import DECISION_STYLE, describe_work, highlighted
 from mnr.tui.widgets.work_list import WorkList
+
+T = TypeVar("T")
 
 FILTERS = ["all", "undecided", "y", "n", "m", "conflicts", "mine"]
 POLL_SECONDS = 2.0
@@ -352,8 +353,9 @@ class ScreeningScreen(Screen[None]):
         self.call_after_refresh(lambda: self.latencies_ms.append(
             (perf_counter() - started) * 1000))
 
-    def _write(self, action: Callable[[], LogEntry]) -> LogEntry | None:
-        """Run a write; a refusal or a library held too long by someone else is a notice."""
+    def _write(self, action: Callable[[], T]) -> T | None:
+        """Run a write (or a read the write depends on); a refusal or a library held too
+        long by someone else is a notice."""
         try:
             return action()
         except LibraryUnavailable as error:
@@ -471,10 +473,8 @@ class ScreeningScreen(Screen[None]):
         from mnr.screening.stop import record_stop, rule_at
 
         session = self.session
-        try:
-            test = rule_at(session.library, session.settings, self.stage)
-        except LibraryUnavailable as error:
-            self.notify(busy(error), severity="error")
+        test = self._write(lambda: rule_at(session.library, session.settings, self.stage))
+        if test is None:
             return
         if test.screened >= test.total:
             self.notify("Every work at this stage is screened: there is nothing to stop."
@@ -489,15 +489,11 @@ class ScreeningScreen(Screen[None]):
         def answer(choice: str | None) -> None:
             if choice != "stop":
                 return
-            try:
-                stop, _ = record_stop(session.library, session.settings, self.stage,
-                                      session.reviewer)
-            except LibraryUnavailable as error:
-                self.notify(busy(error), severity="error")
+            made = self._write(lambda: record_stop(session.library, session.settings,
+                                                   self.stage, session.reviewer))
+            if made is None:
                 return
-            except MnrError as error:
-                self.notify(error.message, severity="error")
-                return
+            stop, _ = made
             self.notify(f"Stopped: the {stop.total - stop.screened:,} works not screened "
                         "count in PRISMA as marked ineligible by automation tools",
                         timeout=6)
