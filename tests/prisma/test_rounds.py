@@ -22,16 +22,10 @@ from mnr.searches import ImportOptions, import_file, read_log
 from mnr.synthesis import links
 from tests.helpers import works_by_doi
 from tests.prisma.test_counts import PAPERS
+from tests.prisma.test_counts import PROTOCOL as KNOWN_FLOW
 
-PROTOCOL = """\
-[review]
-title = "A review updated once"
-
-[screening]
-stages = ["title_abstract", "fulltext"]
-reviewers = ["BH", "MC"]
-exclusion_reasons = ["Inpatient sample", "Not research", "Full text not available"]
-"""
+PROTOCOL = KNOWN_FLOW.replace('title = "A review with a known flow"',
+                              'title = "A review updated once"')
 
 
 # round 2 finds one paper the first round's papers do not have

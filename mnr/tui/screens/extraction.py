@@ -33,13 +33,17 @@ class ExtractionScreen(StudyFormScreen):
     def __init__(self, library: Library, settings: Settings, reviewer: str) -> None:
         super().__init__(library, settings, reviewer)
         self.fields = list(settings.extraction_fields)
-        self.saved: dict[int, Extraction] = self._mine()
+        self.saved: dict[int, Extraction] = {}  # the reviewer's own latest, per work
+        self.others: dict[int, list[str]] = {}  # who else extracted each work
+        self._read()
 
-    def _mine(self) -> dict[int, Extraction]:
-        """The reviewer's own latest extraction of each work."""
-        return {work_id: saved[self.reviewer]
-                for work_id, saved in extraction.by_extractor(self.library).items()
-                if self.reviewer in saved}
+    def _read(self) -> None:
+        """The extractions as they stand: the reviewer's own, and who else extracted."""
+        found = extraction.by_extractor(self.library)
+        self.saved = {work_id: saved[self.reviewer] for work_id, saved in found.items()
+                      if self.reviewer in saved}
+        self.others = {work_id: sorted(set(saved) - {self.reviewer})
+                       for work_id, saved in found.items()}
 
     def compose_form(self) -> ComposeResult:
         yield Static(id="saved")
@@ -68,8 +72,7 @@ class ExtractionScreen(StudyFormScreen):
         for box, value in zip(self._boxes(), draft or loaded, strict=True):
             box.load_text(value)
         self.loaded = loaded
-        others = sorted(set(extraction.by_extractor(self.library).get(study.work_id, {}))
-                        - {self.reviewer})
+        others = self.others.get(study.work_id)
         note = Text("Not extracted by you yet.", "dim italic") if saved is None else Text(
             f"Last saved by you, {saved.saved_at[:16].replace('T', ' ')}", "dim")
         if others:
@@ -85,7 +88,7 @@ class ExtractionScreen(StudyFormScreen):
     def save_form(self, study: Study) -> str:
         values = dict(zip(self.fields, self.form_state(), strict=True))
         extraction.save(self.library, self.settings, study.work_id, self.reviewer, values)
-        self.saved = self._mine()
+        self._read()
         self.query_one("#saved", Static).update(Text(f"Saved by {self.reviewer} just now.",
                                                      "dim"))
         filled = sum(1 for value in values.values() if value.strip())
