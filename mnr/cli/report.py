@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from mnr.cli import main
-from mnr.cli.common import err, handles_errors, open_library, refuse_suffix, written
+from mnr.cli.common import err, handles_errors, open_library, written
 from mnr.project import find_project
 
 FORMATS = ["md", "docx"]
@@ -30,13 +30,13 @@ def report(output: Path) -> None:
       mnr report -o report.md
       mnr report -o report.docx
     """
+    from mnr.errors import MnrError
     from mnr.paper.report import draft, write
 
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise refuse_suffix(output, FORMATS)
-    from mnr.errors import MnrError
-
+        raise click.UsageError(f"-o {output}: the draft is written as Markdown (.md) or "
+                               "Word (.docx); name the file with one of those")
     folder = output.resolve().parent
     if not folder.is_dir():
         raise MnrError(f"{output}: there is no folder {output.parent} to write the draft in")
