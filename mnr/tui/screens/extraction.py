@@ -59,7 +59,7 @@ class ExtractionScreen(StudyFormScreen):
         included = [s for s in self.studies if s.included]
         done = sum(1 for s in included if s.work_id in self.saved)
         return Text.assemble(("Extraction", "bold"), f"  ·  {self.reviewer}  ·  ",
-                             f"{done} of {len(included)} included studies extracted  ·  "
+                             f"{done} of {len(included)} included studies extracted by you  ·  "
                              "Enter: the form · Ctrl+S: save · Escape: back")
 
     def _boxes(self) -> list[TextArea]:
