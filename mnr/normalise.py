@@ -226,6 +226,26 @@ _FLAG_WORDS = ("errat", "corrig", "correction", "note", "comment", "repl", "re:"
                "(19", "(20")
 
 
+# function words that tell an English title from one in another European language
+_ENGLISH_WORDS = frozenset("the of and in on for with to from by an is are at as".split())
+_OTHER_WORDS = frozenset(
+    "der die das und des zum zur fur von mit im den dem ein eine auf bei aus uber "
+    "la le les et du une pour sur dans au aux el los las y del con por para una "
+    "di della il per che het een op och av med".split())
+
+
+@lru_cache(maxsize=10_000)
+def title_language(normalised: str) -> str:
+    """"en" for an English title, "other" for one in another European language (German,
+    French, Spanish, Italian, Dutch, Scandinavian), "" when its few words do not say."""
+    tokens = normalised.split()
+    english = sum(t in _ENGLISH_WORDS for t in tokens)
+    other = sum(t in _OTHER_WORDS for t in tokens)
+    if other >= 2 and other > english:
+        return "other"
+    return "en" if english >= 1 and english > other else ""
+
+
 def title_flags(title: str | None) -> int:
     """Bits for notices that are not the paper itself: erratum, comment/reply, retraction,
     reprint (or summary).
@@ -359,20 +379,31 @@ _JOURNAL_STOP = frozenset({"of", "the", "and", "for", "in", "on", "de", "la", "l
                            "der", "die", "und", "fur", "du", "des", "d", "l", "y", "i"})
 _JOURNAL_CUT = re.compile(r"\.\s*\d|\s*\(pp\b|\.conference\b|\. date of\b|\s[|=]\s", re.I)
 _JOURNAL_TAIL = re.compile(r"\s*[\[(][^\])]*[\])]\s*$")
+# a proceedings' year before its name, its volumes after: "2007 International Conference
+# on X", "INTERNATIONAL CONFERENCE ON X, VOLS 1-3"
+_PROCEEDINGS_YEAR = re.compile(r"^\s*(?:19|20)\d\d\s+(?=\D)")
+_PROCEEDINGS_VOLUMES = re.compile(r"[\s,;.]+(?:vols?|volumes?|pts?)\.?\s*[\d\s,&-]+$", re.I)
+# an acronym before a colon names the venue: "ICIS : Transforming Society ..."
+_ACRONYM_HEAD = re.compile(r"^\s*([A-Z]{3,8})\s*:\s*\S")
 
 
 @lru_cache(maxsize=100_000)
 def normalise_journal(journal: str | None) -> str:
     """Journal words without stop words, volume tails ("Neuroscience.261 ()(pp 11-22)"),
-    subtitles, "(London, England)" and "[Electronic Resource]"."""
+    subtitles, "(London, England)" and "[Electronic Resource]", a proceedings' year and
+    volumes; a venue's acronym alone where it heads the name ("ICIS: Theme")."""
     if not journal:
         return ""
-    text = journal
+    acronym = _ACRONYM_HEAD.match(journal)
+    if acronym:
+        return acronym.group(1).lower()
+    text = _PROCEEDINGS_YEAR.sub("", journal)
     cut = _JOURNAL_CUT.search(text)
     if cut and cut.start() > 3:
         text = text[: cut.start()]
     for _ in range(2):
         text = _JOURNAL_TAIL.sub("", text)
+    text = _PROCEEDINGS_VOLUMES.sub("", text)
     head, colon, _ = text.partition(":")
     if colon and len(head.split()) >= 2:  # "Journal of X: official journal of the Y"
         text = head

@@ -85,6 +85,10 @@ def test_authors_glued_and_particles() -> None:
     ("Critical Care (London, England)", "Critical Care"),
     ("American Journal of Clinical Nutrition.93 (6) ()(pp 1337-1343) 2011.",
      "Am J Clin Nutr"),
+    ("2007 International Conference on Service Systems and Service Management",
+     "INTERNATIONAL CONFERENCE ON SERVICE SYSTEMS AND SERVICE MANAGEMENT, VOLS 1-3"),
+    ("ICIS : Transforming Society with Digital Innovation",
+     "International Conference on Information Systems"),
 ])
 def test_journal_abbreviations_match_full_titles(short: str, full: str) -> None:
     a, b = nz.normalise_journal(short), nz.normalise_journal(full)
@@ -141,3 +145,14 @@ def test_conference_abstracts() -> None:
                                      "Meeting", None, None, "S202")
     assert not nz.is_conference_abstract("article", "Diabetes", "66", "3", "451-460")
     assert not nz.is_conference_abstract(None, "Vaccine", "24", "Suppl 3", "S78-S89")
+
+
+def test_title_language() -> None:
+    assert nz.title_language(nz.normalise_title(
+        "Plattformökonomie und Crowdworking als Herausforderungen für das deutsche Modell")) \
+        == "other"
+    assert nz.title_language(nz.normalise_title("Le rôle des infirmières dans la prise en "
+                                                "charge")) == "other"
+    assert nz.title_language(nz.normalise_title("Platform economy and crowdworking as "
+                                                "challenges for the German model")) == "en"
+    assert nz.title_language(nz.normalise_title("Crowdworking")) == ""

@@ -127,9 +127,11 @@ class Features:
     conference: np.ndarray
     supplement: np.ndarray
     yearly: np.ndarray  # the volume is the year and there are no pages (a yearly text)
+    volume_is_year: np.ndarray  # the volume field holds the year ("2016" for volume 94)
     pages_raw: list[str | None] = field(default_factory=list)
     issue_raw: list[str | None] = field(default_factory=list)
     first_given: list[str] = field(default_factory=list)  # the first author's other name
+    raw_authors: list[list[str]] = field(default_factory=list)  # as exported
 
     @classmethod
     def of(cls, records: Sequence[DedupeRecord]) -> Features:
@@ -182,10 +184,14 @@ class Features:
                                      and not c[2])
                                 for r, c in zip(records, citations, strict=True)),
                                dtype=bool, count=n),
+            volume_is_year=np.fromiter((bool(r.year and v == str(r.year))
+                                        for r, v in zip(records, volumes, strict=True)),
+                                       dtype=bool, count=n),
             pages_raw=raw_pages,
             issue_raw=[c[1] for c in citations],
             page_prefix=[_prefix(p) for p in raw_pages],
             first_given=[_given(r.authors[0]) if r.authors else "" for r in records],
+            raw_authors=[r.authors for r in records],
         )
 
 
@@ -396,23 +402,29 @@ def evidence(f: Features, i: int, j: int, title: float, contained: bool, authors
     ja, jb = f.journal[i], f.journal[j]
     ia, ib = nz.issns(f.issn[i]), nz.issns(f.issn[j])
     ta, tb = f.title[i], f.title[j]
+    first_author = _first_author(f, i, j, authors)
+    if first_author == SAME and 0 <= authors < 0.6 and fa != fb:
+        authors = _swapped_authors(f, i, j, authors)
     issue = _agreement(int(f.issue_code[i]), int(f.issue_code[j]))
     pages = _pages_agree(f, i, j)
     if issue == DIFFERENT and pages == UNKNOWN and _issue_is_pages(f, i, j):
         issue, pages = UNKNOWN, SAME  # an article number filed as the issue ("791")
+    volume = _agreement(int(f.volume_code[i]), int(f.volume_code[j]))
+    if volume == DIFFERENT and f.volume_is_year[i] != f.volume_is_year[j]:
+        volume = UNKNOWN  # one export filed the year as the volume ("2016" against 94)
     return Evidence(
         title=title,
         title_missing=not ta or not tb,
         title_contained=contained,
         authors=authors if fa and fb else -1.0,
         author_count=min(f.author_count[i], f.author_count[j]),
-        first_author=_first_author(f, i, j, authors),
+        first_author=first_author,
         year_gap=_gap(f, i, j),
         journal=_journal_agreement(ja, jb, ia, ib),
         doi=_doi_agreement(f, i, j),
         pmid=_agreement(int(f.pmid_code[i]), int(f.pmid_code[j])),
         issn=UNKNOWN if not ia or not ib else SAME if ia & ib else DIFFERENT,
-        volume=_agreement(int(f.volume_code[i]), int(f.volume_code[j])),
+        volume=volume,
         issue=issue,
         pages=pages,
         page_range=pages == SAME and _same_range(f, i, j),
@@ -431,6 +443,8 @@ def evidence(f: Features, i: int, j: int, title: float, contained: bool, authors
         conference_differs=bool(f.conference[i] != f.conference[j]),
         conference_either=bool(f.conference[i] or f.conference[j]),
         conference_both=bool(f.conference[i] and f.conference[j]),
+        translated=title < 0.8 and {nz.title_language(ta), nz.title_language(tb)} == {
+            "en", "other"},
     )
 
 
@@ -449,6 +463,17 @@ def _first_author(f: Features, i: int, j: int, authors: float) -> int:
             f.author_count[i] == f.author_count[j]):
         return SAME  # the same authors in another order
     return DIFFERENT
+
+
+def _swapped_authors(f: Features, i: int, j: int, authors: float) -> float:
+    """The author lists' similarity when one export swapped every given name and surname
+    ("Xiaoguang, Wang; Junping, Liu" for "Wang, X.; Liu, J."), else ``authors``."""
+    best = authors
+    for a, b in ((i, j), (j, i)):
+        swapped = [key for name in f.raw_authors[a][:8] if (key := _given(name))]
+        if swapped:
+            best = max(best, fuzz.token_set_ratio(" ".join(swapped), f.authors[b]) / 100)
+    return best
 
 
 def _issue_is_pages(f: Features, i: int, j: int) -> bool:

@@ -51,6 +51,7 @@ class Evidence:
     conference_either: bool
     conference_both: bool = False  # both are meeting papers or abstracts
     notice: int = 0  # the notice bits (nz.ERRATUM...) one record has and the other lacks
+    translated: bool = False  # titles apart, one in English and one in another language
 
 
 def judge(e: Evidence) -> Judgement:
@@ -213,6 +214,14 @@ def _by_agreements(e: Evidence, volume_pages: int, bib: int, citation: bool) -> 
         # a meeting's paper, dated by the meeting in one export and by its proceedings
         # in the other (not one abstract given at two meetings: their names differ)
         return "duplicate", f"title {e.title:.2f}, {agree} (a meeting paper)"
+    if (citation and e.translated and e.page_range and e.issue == SAME
+            and e.first_author == SAME and e.authors >= 0.9 and not e.conference_either):
+        # journal, year, volume, issue and the same span of pages, by the same authors:
+        # one article, its title in the journal's language in one export and in English
+        # in the other ("Plattformökonomie und Crowdworking ..." / "Platform economy ...").
+        # Two English renderings of one foreign title are left to the rules above: the
+        # labelled sets count MEDLINE's "[Title]" apart from Embase's English one.
+        return "duplicate", f"title {e.title:.2f}, {agree}, issue (a translated title)"
     if citation and e.title >= 0.8 and e.first_author == SAME:
         # the citation agrees but the titles read differently (two translations?)
         return "review", f"title {e.title:.2f}, {agree}"
@@ -228,6 +237,10 @@ def _by_agreements(e: Evidence, volume_pages: int, bib: int, citation: bool) -> 
             return "duplicate", f"title {e.title:.2f}, {agree}"
         if e.title_contained and bib >= 2:
             return "duplicate", f"one title contains the other, {agree}"
+        if e.title_extends and e.year_gap == 0 and e.journal >= 0.9:
+            # one title is the other with a column's heading before it or a subtitle
+            # after, in one journal and year ("How I did it ... Upwork's CEO on ...")
+            return "duplicate", f"one title extends the other, {agree}"
     if e.first_author == UNKNOWN and e.title >= 0.97 and e.year_gap == 0 and bib >= 2:
         return "duplicate", f"title {e.title:.2f}, {agree} (authors missing)"
     if e.title >= 0.9 and 0 <= e.year_gap <= 1 and (author_ok or e.authors >= 0.9):

@@ -381,3 +381,71 @@ def test_a_journals_translated_name_with_volume_and_issue_agreeing() -> None:
                       pages="A-F24_1-10", doi="10.1527/tjsai.a-f24")
     assert verdict_of(japanese, english) == "duplicate"
     assert verdict_of(japanese, replace(english, issue="3")) != "duplicate"
+
+
+def test_a_meeting_named_by_its_acronym_in_one_export() -> None:
+    aisel = DedupeRecord(
+        record_id=1, title="Call for Bids to Improve Matching Efficiency - Evidence from "
+        "Online Labor Markets", authors=["Guo, Xue", "Gong, Jing", "Pavlou, Paul A."],
+        year=2017, journal="International Conference on Information Systems", pages="1-12",
+        pub_type="inproceedings")
+    scopus = replace(aisel, record_id=2, authors=["Guo, X.", "Gong, J.", "Pavlou, P."],
+                     year=2018, journal="ICIS : Transforming Society with Digital Innovation",
+                     pages=None, title="Call for Bids to Improve Matching Efficiency: "
+                     "Evidence from Online Labor Markets")
+    pair = judged(aisel, scopus)
+    assert pair is not None and pair.verdict == "duplicate"
+    # another meeting's acronym is another meeting
+    assert verdict_of(aisel, replace(scopus, journal="ECIS : Beyond Digitization")) != "duplicate"
+
+
+def test_a_proceedings_year_and_volumes_and_swapped_author_names() -> None:
+    ieee = DedupeRecord(
+        record_id=1, title="Risk control and estimation of online services market "
+        "segmentation", authors=["Wang, X.", "Wang, L.", "Liu, J."], year=2007,
+        journal="2007 International Conference on Service Systems and Service Management",
+        doi="10.1109/icsssm.2007.4280160", pub_type="inproceedings")
+    wos = replace(ieee, record_id=2, doi=None, pages="448+",
+                  authors=["Xiaoguang, Wang", "Yusheng, Wangliang", "Junping, Liu"],
+                  journal="INTERNATIONAL CONFERENCE ON SERVICE SYSTEMS AND SERVICE "
+                  "MANAGEMENT, VOLS 1-3")
+    assert verdict_of(ieee, wos) == "duplicate"
+    # the same title by other people at another meeting stays apart
+    other = replace(wos, authors=["Chen, Hong", "Zhou, Ming", "Li, Wei"],
+                    journal="International Conference on E-Business Engineering")
+    assert verdict_of(ieee, other) != "duplicate"
+
+
+def test_a_volume_filed_as_the_year_and_a_columns_heading() -> None:
+    scopus = DedupeRecord(
+        record_id=1, title="Upwork’s CEO on how an introverted engineer learned to lead",
+        authors=["Kasriel, S."], year=2016, journal="Harvard Business Review", volume="2016",
+        issue="May")
+    wos = replace(scopus, record_id=2, authors=["Kasriel, Stephane"], volume="94", issue="5",
+                  pages="35+", title="How did it ... Upwork's CEO on how an introverted "
+                  "engineer learned to lead")
+    pair = judged(scopus, wos)
+    assert pair is not None and pair.verdict == "duplicate" and "extends" in pair.reason
+    # two volumes, both written as numbers, still differ
+    assert verdict_of(replace(scopus, volume="93"), wos) != "duplicate"
+
+
+def test_a_title_in_the_journals_language_and_in_english() -> None:
+    german = DedupeRecord(
+        record_id=1, title="Plattformökonomie und Crowdworking als Herausforderungen für das "
+        "deutsche Modell der Arbeitsbeziehungen", authors=["Greef, Samuel", "Schroeder, "
+        "Wolfgang", "Sperling, Hans Joachim"], year=2020, journal="Industrielle Beziehungen",
+        volume="27", issue="2", pages="205-226", doi="10.3224/indbez.v27i2.06")
+    english = replace(german, record_id=2, authors=["Greef, S.", "Schroeder, W.",
+                                                    "Sperling, H.J."], doi=None,
+                      title="Platform economy and crowdworking as challenges for the german "
+                      "model of industrial relations")
+    pair = judged(german, english)
+    assert pair is not None and pair.verdict == "duplicate" and "translated" in pair.reason
+    # two English renderings of one foreign title: the labelled sets keep them apart, and
+    # so does the rule (a person decides)
+    medline = replace(english, record_id=3, title="[Crowdwork and platforms: a challenge to "
+                      "German industrial relations]")
+    assert verdict_of(english, medline) != "duplicate"
+    # another issue's article on the same pages is another article
+    assert verdict_of(german, replace(english, issue="3")) != "duplicate"
