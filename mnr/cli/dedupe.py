@@ -19,6 +19,7 @@ from mnr.cli.common import (
     writing,
 )
 from mnr.dedupe import passes, queue
+from mnr.display import plural
 from mnr.errors import MnrError
 from mnr.library import Library
 from mnr.project import find_project
@@ -105,8 +106,9 @@ def _change(library: Library, decide: tuple[str, str, str] | None, split: str | 
                   f"{result.duplicate_pairs:,} duplicate pairs merged, "
                   f"{result.review_pairs:,} uncertain pairs to review "
                   "(`mnr dedupe --review --reviewer YOU`)"
-                  + (f", {result.related_pairs:,} related reports (errata, replies, "
-                     "retractions, reprints) logged with their papers"
+                  + (f", {plural(result.related_pairs, 'related report')} (errata, "
+                     "replies, retractions, reprints) logged with their papers: `mnr studies "
+                     "suggest`"
                      if result.related_pairs else "")
                   + ("." if result.changed else "; nothing changed since the last pass."),
                   highlight=False)

@@ -17,7 +17,7 @@ from mnr.cli.common import (
     out,
     print_json,
 )
-from mnr.display import printable
+from mnr.display import plural, printable
 from mnr.project import find_project
 from mnr.synthesis import links
 
@@ -38,6 +38,7 @@ def studies(ctx: click.Context, as_json: bool) -> None:
       mnr studies --json
       mnr studies link W12 W40        (W40, a report, joins the study of W12)
       mnr studies unlink W40
+      mnr studies suggest             (errata and replies found by `mnr dedupe`)
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -105,6 +106,52 @@ def studies_link(study: str, reports: tuple[str, ...], reviewer: str | None) -> 
     err.print(f"Linked {', '.join(f'W{r}' for r, _ in made)} to the study of W{head}; its "
               f"reports: W{head} (lead), {', '.join(f'W{w}' for w in members)}.",
               highlight=False)
+
+
+@studies.command("suggest")
+@click.option("--accept", is_flag=True,
+              help="Link every suggestion (each link is an act, as with `mnr studies link`).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@REVIEWER
+@handles_errors
+def studies_suggest(accept: bool, as_json: bool, reviewer: str | None) -> None:
+    """Errata, replies, retraction notices and reprints that deduplication found with the
+    paper they name, as reports of that paper's study: they are screened apart (each is
+    a work of its own) but counted, appraised and shown with their study once linked.
+
+    \b
+    Example:
+      mnr dedupe && mnr studies suggest
+      mnr studies suggest --accept --reviewer BH
+    """
+    project = find_project()
+    with open_library(project) as library:
+        found = links.suggested_links(library)
+        if accept and found:
+            who = optional_reviewer(project.settings(), reviewer)
+            for suggestion in found:
+                links.link(library, suggestion.study, [suggestion.report], who)
+    if as_json:
+        print_json([{"report": f"W{s.report}", "study": f"W{s.study}", "reason": s.reason,
+                     "report_title": s.report_title, "study_title": s.study_title,
+                     "linked": accept} for s in found])
+        return
+    if not found:
+        out.print("No suggestions: every related report deduplication found (an erratum, a "
+                  "reply, a retraction notice, a reprint) is linked to its paper's study.")
+        return
+    table = Table(title="Related reports and the papers they name", title_justify="left")
+    for column in ("report", "of", "title", "why"):
+        table.add_column(column, overflow="fold")
+    for s in found:
+        table.add_row(f"W{s.report}", f"W{s.study}", printable(s.report_title),
+                      s.reason.removeprefix("related report "))
+    out.print(table)
+    if accept:
+        err.print(f"Linked {plural(len(found), 'related report')} to their papers' studies.")
+    else:
+        err.print(f"{len(found)} to link: `mnr studies suggest --accept` links them all, "
+                  "`mnr studies link W12 W40` one at a time.")
 
 
 @studies.command("unlink")

@@ -15,6 +15,7 @@ from typing import Any
 
 from mnr.errors import MnrError
 from mnr.library import Library
+from mnr.normalise import title_flags
 from mnr.project import Settings
 from mnr.records import StoredRecord
 from mnr.screening.state import load
@@ -53,6 +54,42 @@ def link(library: Library, study: int, reports: Sequence[int], by: str | None
     if made:
         library.studies.link(made, by)
     return made
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A related report deduplication found, not linked yet: the notice's work (an
+    erratum, a reply, a retraction notice, a reprint) as a report of its paper's study."""
+
+    report: int  # the notice's work
+    study: int  # the work of the paper it names
+    reason: str  # as the dedupe pass gave it: "related report (erratum): title 1.00, ..."
+    report_title: str
+    study_title: str
+
+
+def suggested_links(library: Library) -> list[Suggestion]:
+    """The current dedupe pass's related pairs whose works are not one study yet, each
+    notice once (with the first paper it names), in work order."""
+    pairs = library.works.current_pairs(verdict="related")
+    if not pairs:
+        return []
+    ids = sorted({x for p in pairs for x in (p.record_a, p.record_b)})
+    records = {r.record_id: r for r in library.records(record_ids=ids)}
+    study_of = library.studies.study_of()
+    found: dict[int, Suggestion] = {}
+    for pair in pairs:
+        a, b = records.get(pair.record_a), records.get(pair.record_b)
+        if a is None or b is None or a.work_id is None or b.work_id is None:
+            continue  # a record of a withdrawn search
+        notice, paper = (a, b) if title_flags(a.title) and not title_flags(b.title) else (b, a)
+        report, study = notice.work_id, paper.work_id
+        assert report is not None and study is not None
+        if study_of.get(report, report) == study_of.get(study, study) or report in found:
+            continue
+        found[report] = Suggestion(report, study, pair.reason, notice.title or "",
+                                   paper.title or "")
+    return [found[w] for w in sorted(found)]
 
 
 def unlink(library: Library, report: int, by: str | None) -> None:

@@ -41,5 +41,5 @@ def test_mnr_dedupe_says_how_many_related_reports_it_logged(tmp_path: Path) -> N
     result = subprocess.run([sys.executable, "-m", "mnr", "dedupe"], cwd=_project(tmp_path).root,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert ("1 related reports (errata, replies, retractions, reprints) logged with their "
-            "papers") in " ".join(result.stderr.split())
+    assert ("1 related report (errata, replies, retractions, reprints) logged with their "
+            "papers: `mnr studies suggest`") in " ".join(result.stderr.split())
