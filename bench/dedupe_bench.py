@@ -8,7 +8,10 @@ written as ``record_id,cluster_id`` with the dataset's own IDs, and scored by
 ``../shared/tools/dedup_score.py``. Each set runs in its own process so that
 its peak memory is its own. Pairs sent to review are not merged (a person
 would decide them): "(true)" counts those that are true duplicates, and
-"sens+rev" is the sensitivity once a reviewer has merged exactly those.
+"sens+rev" is the sensitivity once a reviewer has merged exactly those. "related" counts
+the notices (errata, replies, retraction notices, reprints) paired with the paper they
+name, and the last column scores the grouping with those linked as reports of their
+paper's study (as `mnr studies suggest --accept` links them).
 
 With ``--misses FILE``, every true duplicate left in two works is written to FILE
 (per set: both records' fields, and what the rules said of the pair, or that it was
@@ -37,9 +40,11 @@ SETS = ["cardiac", "depression", "diabetes", "digital_work", "haematology", "neu
 DEFAULT_DATA = Path(tempfile.gettempdir()) / "bd" / "whl" / "bib_dedupe" / "data"
 
 
-def run_dedupe(library: object) -> tuple[list[list[int]], list[tuple[int, int]]]:
+def run_dedupe(library: object
+               ) -> tuple[list[list[int]], list[tuple[int, int]], list[tuple[int, int]]]:
     """What ``mnr dedupe`` does (match, cluster, write works into the library); returns the
-    works as groups of record ids, and the pairs left for review."""
+    works as groups of record ids, the pairs left for review and the related reports
+    (a notice and the paper it names)."""
     from mnr.dedupe.passes import deduplicate
     from mnr.library import Library
 
@@ -48,9 +53,10 @@ def run_dedupe(library: object) -> tuple[list[list[int]], list[tuple[int, int]]]
     groups: dict[int, list[int]] = {}
     for record_id, work_id in library.works.memberships().items():
         groups.setdefault(work_id, []).append(record_id)
-    review = [(p.record_a, p.record_b) for p in library.works.current_pairs()
-              if p.verdict == "review"]
-    return list(groups.values()), review
+    pairs = library.works.current_pairs()
+    review = [(p.record_a, p.record_b) for p in pairs if p.verdict == "review"]
+    related = [(p.record_a, p.record_b) for p in pairs if p.verdict == "related"]
+    return list(groups.values()), review, related
 
 
 def _write(path: Path, groups: list[list[int]], source: dict[int, str | None]) -> None:
@@ -126,7 +132,7 @@ def one_set(name: str, data: Path, out: Path, misses: bool = False) -> dict[str,
             import_file(project, library, path, ImportOptions(database=name), write_log=False)
         records = list(library.records())
         start = time.perf_counter()
-        groups, review = run_dedupe(library)
+        groups, review, related = run_dedupe(library)
         seconds = time.perf_counter() - start
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         library.close()
@@ -140,11 +146,18 @@ def one_set(name: str, data: Path, out: Path, misses: bool = False) -> dict[str,
     merged = cluster_with(groups, hits)
     _write(out, merged, source)
     after = _score(folder, out)
+    # related reports linked to their paper's study (`mnr studies suggest --accept`),
+    # scored as if the study were the unit: the truth files group some notices with their
+    # paper and keep most apart, so this shows both what it gains and what it merges
+    _write(out, cluster_with(groups, related), source)
+    studies = _score(folder, out)
     listed = _misses(name, records, groups, truth, set(review)) if misses else []
     return {"misses": listed, "set": name, "records": len(records), "seconds": seconds,
             "peak_mb": peak_mb, "review": len(review), "review_hits": len(hits),
             "sens_after_review": after["sensitivity"], "TP_after": after["TP"],
-            "FN_after": after["FN"], **result}
+            "FN_after": after["FN"], "related": len(related),
+            "sens_studies": studies["sensitivity"], "spec_studies": studies["specificity"],
+            **result}
 
 
 def cluster_with(groups: list[list[int]], pairs: list[tuple[int, int]]) -> list[list[int]]:
@@ -187,7 +200,8 @@ def main(argv: list[str] | None = None) -> None:
         names = args.sets.split(",") if args.sets else SETS
         names = [n for n in names if (data / n / "merged_record_ids.csv").exists()]
         print(f"{'set':20} {'records':>8} {'sens':>7} {'spec':>7} {'lost':>5} {'missed':>6} "
-              f"{'review':>6} {'(true)':>6} {'sens+rev':>8} {'dedupe s':>8} {'peak MB':>8}")
+              f"{'review':>6} {'(true)':>6} {'sens+rev':>8} {'dedupe s':>8} {'peak MB':>8} "
+              f"{'related':>7} {'sens/spec as studies':>20}")
         rows = []
         listed: list[str] = []
         for name in names:
@@ -205,7 +219,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{name:20} {row['records']:8} {row['sensitivity']:7.4f} "
                   f"{row['specificity']:7.4f} {row['publications_lost']:5} "
                   f"{row['duplicates_missed']:6} {row['review']:6} {row['review_hits']:6} "
-                  f"{row['sens_after_review']:8.4f} {row['seconds']:8.2f} {row['peak_mb']:8.0f}")
+                  f"{row['sens_after_review']:8.4f} {row['seconds']:8.2f} {row['peak_mb']:8.0f} "
+                  f"{row['related']:7} {row['sens_studies']:10.4f}/{row['spec_studies']:.4f}")
         if args.misses:
             args.misses.write_text("\n".join(listed) + "\n", encoding="utf-8")
         if rows:
