@@ -145,7 +145,7 @@ def studies_suggest(accept: bool, as_json: bool, reviewer: str | None) -> None:
         table.add_column(column, overflow="fold")
     for s in found:
         table.add_row(f"W{s.report}", f"W{s.study}", printable(s.report_title),
-                      s.reason.removeprefix("related report "))
+                      s.reason.removeprefix("related report (").replace("):", ":", 1))
     out.print(table)
     if accept:
         err.print(f"Linked {plural(len(found), 'related report')} to their papers' studies.")
