@@ -164,7 +164,16 @@ def linked_studies(library: Library, settings: Settings) -> list[StudyReports]:
                                  w in included) for w in groups[lead]]) for lead in leads]
 
 
-def report_of(library: Library) -> dict[int, int]:
-    """Each linked report (not a lead) -> its study's lead report: what the TUI shows as
-    "report of study W12"."""
-    return library.studies.study_of()
+def study_notes(library: Library) -> dict[int, str]:
+    """What the screening screen says of each work linked with others as one study's
+    reports ("Report of study W12", "Study W12, with its reports W40, W41"): an erratum
+    or a protocol is screened as a work of its own, but shown with its study."""
+    study_of = library.studies.study_of()
+    reports: dict[int, list[int]] = {}
+    for report, lead in sorted(study_of.items()):
+        reports.setdefault(lead, []).append(report)
+    notes = {report: f"Report of study W{lead}"
+             for report, lead in study_of.items()}
+    notes.update({lead: f"Study W{lead}, with its reports {', '.join(f'W{w}' for w in others)}"
+                  for lead, others in reports.items()})
+    return notes

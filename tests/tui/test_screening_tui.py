@@ -823,3 +823,32 @@ def test_lines_a_pull_brings_reach_the_running_screen_and_are_said(
         assert {name: entry.decision for name, entry in mine.items()} == {"BH": "y", "MC": "n"}
 
     drive(project, steps)
+
+
+def test_a_linked_report_is_shown_with_its_study(project: Project) -> None:
+    """An erratum linked to its paper (`mnr studies suggest --accept`) is screened as a
+    work of its own, and its detail says which study it reports; the paper's names it."""
+    from mnr.synthesis import links
+
+    lead, report = work_ids(project)[:2]
+    library = Library.open(project.database_file)
+    try:
+        links.link(library, lead, [report], "BH")
+    finally:
+        library.close()
+    seen: dict[int, str] = {}
+
+    async def steps(pilot: Pilot[None], app: MnrApp) -> None:
+        screen = await screening(pilot)
+        for _ in rows(screen):
+            work = current(screen)
+            assert work is not None
+            seen[work] = detail(screen)
+            await pilot.press("j")
+            await pilot.pause()
+
+    drive(project, steps)
+    assert f"Report of study W{lead}" in seen[report]
+    assert f"Study W{lead}, with its reports W{report}" in seen[lead]
+    others = [text for work, text in seen.items() if work not in (lead, report)]
+    assert others and not any("study W" in text.lower() for text in others)

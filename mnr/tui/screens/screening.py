@@ -31,6 +31,7 @@ from mnr.screening.highlight import pattern
 from mnr.screening.ranking import Ranked, RankingProcess, training_labels
 from mnr.screening.session import ScreeningSession
 from mnr.screening.state import CONFLICT, UNRESOLVED_MAYBE
+from mnr.synthesis import links
 from mnr.tui.screens.prompts import (
     ChoicePicker,
     HelpScreen,
@@ -103,6 +104,7 @@ class ScreeningScreen(Screen[None]):
         self._haystack: dict[int, str] = {}
         self._permille = -1  # what the progress bar shows, in thousandths
         self.fulltexts = fulltexts(session.library)
+        self.study_notes = links.study_notes(session.library)  # reports of one study
         self.collector = IdleCollector()  # full collections between keypresses, not in them
         # relevance order: ranked in a thread whenever the decisions change
         self.ranked: Ranked | None = None
@@ -281,11 +283,12 @@ class ScreeningScreen(Screen[None]):
         notes = [n for n in state.notes if n.reviewer == session.reviewer or visible]
         resolution = state.resolution if visible else None
         fulltext = self.fulltexts.get(work_id)
+        study = self.study_notes.get(work_id)
         key = (work_id, tuple(e.entry_id for e in visible.values()), hidden,
                resolution.entry_id if resolution else None,
-               tuple(n.entry_id for n in notes), fulltext)
+               tuple(n.entry_id for n in notes), fulltext, study)
         return key, lambda: describe_work(session.work(work_id), self.include, self.exclude,
-                                          visible, hidden, resolution, notes, fulltext)
+                                          visible, hidden, resolution, notes, fulltext, study)
 
     def _prepare_next(self) -> None:
         """Once the screen is drawn, read and lay out the next work in the list: the
