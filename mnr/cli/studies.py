@@ -18,6 +18,7 @@ from mnr.cli.common import (
     print_json,
 )
 from mnr.display import plural, printable
+from mnr.errors import MnrError
 from mnr.project import find_project
 from mnr.synthesis import links
 
@@ -126,6 +127,9 @@ def studies_suggest(accept: bool, as_json: bool, reviewer: str | None) -> None:
     """
     project = find_project()
     with open_library(project) as library:
+        if library.works.current_run() is None:
+            raise MnrError("no deduplication pass yet: `mnr dedupe` finds the errata, replies "
+                           "and retraction notices to suggest")
         found = links.suggested_links(library)
         if accept and found:
             who = optional_reviewer(project.settings(), reviewer)

@@ -51,6 +51,8 @@ def test_an_erratum_is_suggested_then_linked_to_its_papers_study(review: Path) -
     (review / "scopus.ris").write_text(RIS, encoding="utf-8")
     imported = mnr(review, "import", "scopus.ris", "--database", "Scopus")
     assert imported.returncode == 0, imported.stderr
+    before = mnr(review, "studies", "suggest")  # nothing to suggest from before a pass
+    assert before.returncode == 1 and "no deduplication pass yet" in before.stderr
     deduped = mnr(review, "dedupe")
     assert "1 related report (errata" in deduped.stderr
     works = {w["title"]: w["work"] for w in json.loads(mnr(review, "export", "json").stdout)}
