@@ -133,8 +133,7 @@ def studies_suggest(accept: bool, as_json: bool, reviewer: str | None) -> None:
         found = links.suggested_links(library)
         if accept and found:
             who = optional_reviewer(project.settings(), reviewer)
-            for suggestion in found:
-                links.link(library, suggestion.study, [suggestion.report], who)
+            links.link_all(library, [(s.study, [s.report]) for s in found], who)
     if as_json:
         print_json([{"report": f"W{s.report}", "study": f"W{s.study}", "reason": s.reason,
                      "report_title": s.report_title, "study_title": s.study_title,

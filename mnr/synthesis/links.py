@@ -39,18 +39,27 @@ def link(library: Library, study: int, reports: Sequence[int], by: str | None
     if not reports:
         raise MnrError("name the study's work, then the reports that join it: "
                        "mnr studies link W12 W40")
-    _check_works(library, [study, *reports])
+    return link_all(library, [(study, reports)], by)
+
+
+def link_all(library: Library, requests: Sequence[tuple[int, Sequence[int]]],
+             by: str | None) -> list[tuple[int, int]]:
+    """``link`` for several studies at once (each request: a study and its reports): the
+    works and links read once, every link saved together, or none if one is refused."""
+    _check_works(library, [w for study, reports in requests for w in (study, *reports)])
     study_of = library.studies.study_of()
-    lead = study_of.get(study, study)
     made: list[tuple[int, int]] = []
-    for report in reports:
-        if report == lead:
-            raise MnrError(f"W{report} leads the study of W{study}: name another work to "
-                           "link to it")
-        if study_of.get(report) == lead:
-            continue  # linked already
-        moving = [report, *sorted(w for w, s in study_of.items() if s == report)]
-        made += [(work_id, lead) for work_id in moving if (work_id, lead) not in made]
+    for study, reports in requests:
+        lead = study_of.get(study, study)
+        for report in reports:
+            if report == lead:
+                raise MnrError(f"W{report} leads the study of W{study}: name another work "
+                               "to link to it")
+            if study_of.get(report) == lead:
+                continue  # linked already
+            moving = [report, *sorted(w for w, s in study_of.items() if s == report)]
+            made += [(work_id, lead) for work_id in moving if (work_id, lead) not in made]
+            study_of.update((work_id, lead) for work_id in moving)  # for the next request
     if made:
         library.studies.link(made, by)
     return made
