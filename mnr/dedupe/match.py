@@ -430,6 +430,7 @@ def evidence(f: Features, i: int, j: int, title: float, contained: bool, authors
         page_range=pages == SAME and _same_range(f, i, j),
         article_pages=_article_pages(f, i) or _article_pages(f, j),
         pages_overlap=_overlap(f, i, j),
+        same_length=_same_length(f, i, j),
         yearly=bool(f.yearly[i] and f.yearly[j]),
         one_page=bool(f.first_page[i] >= 0 and f.last_page[i] == f.first_page[i]) or bool(
             f.first_page[j] >= 0 and f.last_page[j] == f.first_page[j]),
@@ -492,6 +493,13 @@ def _overlap(f: Features, i: int, j: int) -> bool:
     if not (a_end > a >= 0 and b_end > b >= 0):
         return False
     return min(a_end, b_end) - max(a, b) >= 1 or a_end - a == b_end - b
+
+
+def _same_length(f: Features, i: int, j: int) -> bool:
+    """Both records span the same number of pages, three or more (one article's text)."""
+    a, b = int(f.first_page[i]), int(f.first_page[j])
+    a_end, b_end = int(f.last_page[i]), int(f.last_page[j])
+    return a >= 0 and b >= 0 and a_end - a == b_end - b >= 2
 
 
 def _article_pages(f: Features, i: int) -> bool:

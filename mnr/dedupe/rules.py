@@ -41,6 +41,7 @@ class Evidence:
     one_page: bool  # a record is on one page (a meeting abstract, a notice)
     article_pages: bool  # a record spans pages outside a supplement (an article)
     pages_overlap: bool  # both span pages, sharing two or more or of one length
+    same_length: bool  # both span the same number of pages, three or more
     yearly: bool  # both records' volume is their year, and neither has pages
     title_words: int  # the shorter normalised title's words
     supplement: bool  # either record is in a supplement (whose abstracts may share a DOI)
@@ -59,8 +60,10 @@ def judge(e: Evidence) -> Judgement:
     for a librarian.
 
     Vetoes come first: a notice (erratum, reply, retraction) is never its paper, but
-    one that names it (same title and journal) is a related report of it; two different
-    DOIs are two publications; so are papers years apart, in
+    one that names it (same title and journal) is a related report of it (an erratum or
+    reprint in the paper's own issue is part of its printing: merged); two different
+    DOIs are two publications (unless one article was printed again a year on); so are
+    papers years apart, in
     different volumes, issues or on different pages, a meeting abstract and an
     article that share no volume or pages, and titles that differ in a number
     ("part 1", "part 2"). A difference may be forgiven where the rest is one paper
@@ -116,20 +119,40 @@ def _by_identifiers(e: Evidence) -> Judgement | None:
                 and e.volume != DIFFERENT and e.pages == SAME and e.issue != DIFFERENT
                 and not e.numbers_differ):
             return "duplicate", f"title {e.title:.2f}, {_agreed(e)}, despite different DOIs"
+        if _republished(e):
+            return "duplicate", f"title {e.title:.2f}, {_agreed(e)} (printed again a year on)"
         return None, "different DOIs" if e.doi == DIFFERENT else "different PMIDs"
     return None
 
 
 _NOTICES = ((1, "erratum"), (2, "comment or reply"), (4, "retraction notice"), (8, "reprint"))
+_SAME_PRINTING = 1 | 8  # the notices that, in their paper's issue, are part of its printing
+
+
+def _republished(e: Evidence) -> bool:
+    """One article printed twice by its journal, under a second DOI: a long title word for
+    word, its authors, the journal, a year apart, and as many pages (three or more).
+    A recurring section's introduction comes back under one title by the same editors,
+    but not at the same length."""
+    return (_word_for_word(e) and e.journal >= 0.9 and e.year_gap == 1 and e.same_length
+            and not e.numbers_differ and not e.supplement and not e.conference_either)
 
 
 def _notice(e: Evidence) -> Judgement:
     """A notice (erratum, reply, retraction, reprint) and another record: a related report
     of that record's work when it names it (the same title, without the notice's words,
-    in the same journal, within two years), else two publications."""
+    in the same journal, within two years), else two publications.
+
+    An erratum or a reprint in the very issue of the paper it names is part of that
+    issue's printing of the paper (a correction on the page after it, a paper printed
+    in two sections of one issue): the same work, merged. A reply or a comment is
+    another author's paper, and an erratum in a later issue a later publication: both
+    stay related reports."""
     kind = " or ".join(name for bit, name in _NOTICES if e.notice & bit) or "notice"
     same_journal = e.journal >= 0.9 or (e.journal < 0 and e.first_author == SAME)
     if e.title >= 0.9 and not e.numbers_differ and same_journal and e.year_gap <= 2:
+        if e.notice & ~_SAME_PRINTING == 0 and e.volume == SAME and e.issue == SAME:
+            return "duplicate", f"{kind} in the same issue: title {e.title:.2f}, {_agreed(e)}"
         return "related", f"related report ({kind}): title {e.title:.2f}, {_agreed(e)}"
     return None, f"one is a {kind}"
 

@@ -1,5 +1,5 @@
-"""Related reports found by deduplication (an erratum and the paper it corrects) are
-suggested as reports of one study, and linked as acts when accepted."""
+"""Related reports found by deduplication (an erratum in a later issue and the paper it
+corrects) are suggested as reports of one study, and linked as acts when accepted."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ AU  - Krcmar, Helmut
 PY  - 2018
 JO  - Journal of Information Technology
 VL  - 33
-IS  - 2
-SP  - 171
+IS  - 4
+SP  - 361
+EP  - 362
 DO  - 10.1057/s41265-017-0039-5
 ER  -
 

@@ -449,3 +449,48 @@ def test_a_title_in_the_journals_language_and_in_english() -> None:
     assert verdict_of(english, medline) != "duplicate"
     # another issue's article on the same pages is another article
     assert verdict_of(german, replace(english, issue="3")) != "duplicate"
+
+
+def test_an_article_printed_again_a_year_on_under_a_second_doi() -> None:
+    first = DedupeRecord(
+        record_id=1, title="Sponsorship and IT vendor management of projects",
+        authors=["Liu, Li", "Yetton, Philip"], year=2009,
+        journal="Journal of Information Technology", volume="24", issue="1", pages="46-54",
+        doi="10.1057/jit.2009.2")
+    again = replace(first, record_id=2, year=2010, volume="25", pages="56-64",
+                    doi="10.1057/jit.2008.23")
+    pair = judged(first, again)
+    assert pair is not None and pair.verdict == "duplicate" and "printed again" in pair.reason
+    # a section's introduction, by the same editors under the same heading a year on, is
+    # another item: it is not as long
+    intro = DedupeRecord(
+        record_id=3, title="Special Section - Competitive Strategy, Economics, and "
+        "Information Systems", authors=["Clemons, Eric K.", "Kauffman, Robert J.",
+                                        "Weber, Thomas A."], year=2009,
+        journal="Journal of Management Information Systems", volume="26", issue="2",
+        pages="7-13", doi="10.2753/MIS0742-1222260201")
+    next_year = replace(intro, record_id=4, year=2010, volume="27", issue="3", pages="7-10",
+                        doi="10.2753/MIS0742-1222270301")
+    assert verdict_of(intro, next_year) != "duplicate"
+    # nor is the same title by the same authors years later
+    assert verdict_of(first, replace(again, year=2012, volume="27")) != "duplicate"
+
+
+def test_an_erratum_in_its_papers_issue_is_merged_a_later_one_is_related() -> None:
+    paper = DedupeRecord(
+        record_id=1, title="How do requirements evolve over time? A case study investigating "
+        "the role of context and experiences in the evolution of enterprise software "
+        "requirements", authors=["Schneider, Stephan", "Wollersheim, Jan", "Krcmar, Helmut"],
+        year=2018, journal="Journal of Information Technology", volume="33", issue="2",
+        pages="151-170", doi="10.1057/s41265-016-0001-y")
+    erratum = replace(paper, record_id=2, title="Erratum to - " + (paper.title or ""),
+                      pages="171-171", doi="10.1057/s41265-017-0039-5")
+    pair = judged(paper, erratum)
+    assert pair is not None and pair.verdict == "duplicate" and "same issue" in pair.reason
+    # an erratum in a later issue is a related report, kept in its own work
+    later = replace(erratum, issue="4", pages="361-362")
+    assert verdict_of(paper, later) == "related"
+    # a reply in the same issue is another author's paper
+    reply = replace(paper, record_id=3, title=(paper.title or "") + " - A Reply",
+                    authors=["Someone, Else"], pages="171-175", doi="10.1057/x")
+    assert verdict_of(paper, reply) != "duplicate"
