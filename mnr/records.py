@@ -17,10 +17,13 @@ class ParsedRecord:
 
     ``raw`` is the record's text as it stood in the file (after decoding and
     line-ending normalisation); ``fields`` holds every tag or column the source
-    gave, under the source's own names. The library always stores ``raw``, and
-    ``fields`` only where raw cannot be read on its own (a table row without
-    its header), so nothing is lost either way. The remaining attributes are
-    mnr's reading of the record.
+    gave, under the source's own names. ``span`` says where raw stands in the
+    decoded file, when the reader cut it out as it was: the library then keeps
+    the span, and reads raw back from the export kept in searches/ (100,000
+    records would otherwise be stored twice, hundreds of MB written on every
+    import). It stores ``fields`` only where raw cannot be read on its own (a
+    table row without its header), so nothing is lost either way. The remaining
+    attributes are mnr's reading of the record.
     """
 
     raw: str
@@ -45,6 +48,7 @@ class ParsedRecord:
     source_id: str | None = None  # the record's id in its source: accession no., PMID, UT, EID
     source_database: str | None = None  # the database the record itself names (e.g. DB tag)
     cited_refs: list[str] = field(default_factory=list)  # cited references, raw strings
+    span: tuple[int, int] | None = None  # raw is the decoded file's text[start:end]
 
 
 

@@ -34,6 +34,7 @@ from mnr.searches import (
     ImportResult,
     LogEntry,
     Progress,
+    export_text,
     file_sha256,
     import_logged,
     read_log,
@@ -144,6 +145,7 @@ def _open_server(project: Project, url: str) -> Opened:
     used as it stands (``mnr server push`` fills it from a folder, ``mnr server pull``
     writes its judgements back to one)."""
     library = Library.connect(url)
+    library.export_text = export_text(project)
     _refuse_unlisted_stages(project, library)
     said = []
     try:
@@ -161,6 +163,7 @@ def _open_server(project: Project, url: str) -> Opened:
 def _open(project: Project) -> Library:
     library = Library.open(project.database_file)
     library.journal = Journal(project.root / JUDGEMENTS_DIR)
+    library.export_text = export_text(project)
     return library
 
 

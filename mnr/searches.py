@@ -17,7 +17,7 @@ import shutil
 import stat
 import tomllib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import islice
@@ -134,6 +134,27 @@ def file_sha256(path: Path) -> str:
     """The SHA-256 of a file's bytes, read in chunks (an export may be hundreds of MB)."""
     with path.open("rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def export_text(project: Project) -> Callable[[Search], str]:
+    """The library's reader of kept exports: a search's file in searches/, decoded as at
+    its import (the records' text is cut from it by where it stood), refused with the
+    file named if it is gone or its bytes changed."""
+    def read(search: Search) -> str:
+        path = project.searches_dir / search.file_name
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise MnrError(f"searches/{search.file_name}: the export of search {search.label} "
+                           f"could not be read ({error.strerror or error}); its records' text "
+                           "is read from it: restore the file (from the review folder's "
+                           "history or a backup)") from None
+        if _sha256(data) != search.file_sha256:
+            raise MnrError(f"searches/{search.file_name}: the export of search {search.label} "
+                           "was changed after it was imported; its records' text is read from "
+                           "it: restore the file as it was imported")
+        return decode(data).text
+    return read
 
 
 def _check_date(value: str | None) -> None:

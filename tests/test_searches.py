@@ -11,7 +11,7 @@ from mnr.errors import FormatError, ImportRefused, MnrError, UnknownFormat
 from mnr.library import Library
 from mnr.project import Project
 from mnr.review import open_review
-from mnr.searches import ImportOptions, edit, import_file, read_log, withdraw
+from mnr.searches import ImportOptions, edit, export_text, import_file, read_log, withdraw
 from tests.helpers import make_project, ris_text, snapshot
 
 
@@ -41,6 +41,7 @@ def test_import_stores_records_copies_the_file_and_logs_the_search(
     _import(project, export, database="CINAHL", platform="EBSCOhost", date="2016-08-01",
             query="care plan*")
     library = Library.open(project.database_file)
+    library.export_text = export_text(project)
     [search] = library.searches()
     records = list(library.records(with_source=True))
     library.close()

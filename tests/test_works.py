@@ -8,7 +8,7 @@ from pathlib import Path
 from mnr.dedupe.passes import deduplicate
 from mnr.formats.writers import Found
 from mnr.library import Library
-from mnr.searches import withdraw
+from mnr.searches import export_text, withdraw
 from mnr.works import to_export
 from tests.helpers import import_text, make_project, ris_text
 
@@ -22,6 +22,7 @@ def test_records_or_merged_works_and_the_records_left_out(tmp_path: Path) -> Non
     import_text(project, "medline.ris", ris_text(list(TITLES)), "MEDLINE")
     import_text(project, "cinahl.ris", ris_text([*TITLES, ONLY_CINAHL]), "CINAHL")
     library = Library.open(project.database_file)
+    library.export_text = export_text(project)
     try:
         before = to_export(library, merged=True)
         assert before.not_deduplicated and list(before.records) == []

@@ -602,7 +602,9 @@ def read(text: str) -> Iterator[ParsedRecord]:
         parsed = parser.parse_lines(lines, found)
         rec = _plain_fields(parsed[0] if parsed else {}, found)
         refs = _regroup_notes(rec, ref_note) if ref_note else []
-        yield _to_record(rec, raw, f"line {line_no}", hints, refs)
+        parsed_record = _to_record(rec, raw, f"line {line_no}", hints, refs)
+        parsed_record.span = (start, start + len(raw))
+        yield parsed_record
         gap, gap_end = start + len(raw), len(text) if nxt < 0 else nxt
         if text.find(_NL_ER, gap, gap_end) >= 0:  # the usual gap holds none: no call
             _check_gap(text, gap, gap_end, line_no + n_lines - 1)

@@ -180,6 +180,14 @@ def _v14_meta_narrative(conn: Connection) -> None:
     _append_only(conn, "concept_links", "concept links are")
 
 
+def _v15_raw_in_exports(conn: Connection) -> None:
+    """Where a record's text stands in its kept export, instead of a second copy of it."""
+    there = {c["name"] for c in inspect(conn).get_columns("record_sources")}
+    for column in ("raw_start", "raw_end"):
+        if column not in there:
+            conn.execute(text(f"ALTER TABLE record_sources ADD COLUMN {column} INTEGER"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "searches, records and record sources", _v1_initial),
     (2, "works and deduplication", _v2_works),
@@ -196,6 +204,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (13, "works removed before screening, and restored", _v13_removals),
     (14, "typed memos, theme topics, links of concepts and theories to works",
      _v14_meta_narrative),
+    (15, "records' text read from their kept exports", _v15_raw_in_exports),
 ]
 
 LATEST = MIGRATIONS[-1][0]

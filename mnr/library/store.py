@@ -273,7 +273,10 @@ _RECORD_COLUMNS = [
     "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "issn", "isbn",
     "abstract", "keywords", "language", "pub_type", "url", "cited_refs", "cited_ref_count",
 ]
-_SOURCE_COLUMNS = ["record_id", "raw", "fields"]
+_SOURCE_COLUMNS = ["record_id", "raw", "fields", "raw_start", "raw_end"]
+# the decoded text of a search's export, as kept in searches/ (given to the Library by
+# whoever knows the review folder: the store reads no files and decodes none)
+ExportText = Callable[[Search], str]
 def _encode(value: Any) -> str:
     # orjson: about five times faster than json on the fields of 100,000 records
     return orjson.dumps(value, default=str).decode()
@@ -392,8 +395,10 @@ class RecordSink:
                 _json_list(parsed.keywords), parsed.language, parsed.pub_type, parsed.url,
                 _json_list(parsed.cited_refs), len(parsed.cited_refs),
             ))
-            source_rows.append((record_id, parsed.raw,
-                                _encode(parsed.fields) if self._keep_fields else None))
+            span = parsed.span
+            source_rows.append((record_id, "" if span else parsed.raw,
+                                _encode(parsed.fields) if self._keep_fields else None,
+                                *(span or (None, None))))
         if record_rows:
             self._queue.put((record_rows, source_rows))
 
@@ -424,6 +429,8 @@ class Library:
         self.role = ""  # on a server: the role connected as
         # while replaying: the (line id, file, line) of the lines the next acts come from
         self.replaying_lines: list[tuple[str, str, Line]] | None = None
+        # the text of a search's kept export, for the records whose text is read from it
+        self.export_text: ExportText | None = None
 
     @contextmanager
     def replaying(self, lines: Sequence[tuple[str, str, Line]]) -> Iterator[None]:
@@ -795,6 +802,15 @@ class Library:
 
     # -- records ----------------------------------------------------------------------
 
+    def _export_text(self, search_id: int) -> str:
+        """The decoded text of a search's kept export, which its records' text is cut from."""
+        search = self.search(search_id)
+        if self.export_text is None or search is None:
+            raise LibraryUnavailable(
+                f"the records of search {search_id} are read from its export in searches/, "
+                "and this library was opened without the review folder")
+        return self.export_text(search)
+
     def records(self, include_withdrawn: bool = False, with_source: bool = False,
                 search_id: int | None = None,
                 record_ids: Sequence[int] | None = None) -> Iterator[StoredRecord]:
@@ -803,10 +819,10 @@ class Library:
         columns = [*r.c, s.c.database, rw.c.work_id]
         joined = r.join(s, r.c.search_id == s.c.search_id).outerjoin(
             rw, rw.c.record_id == r.c.record_id)
+        sources = schema.record_sources
         if with_source:
-            columns += [schema.record_sources.c.raw, schema.record_sources.c.fields]
-            joined = joined.join(schema.record_sources,
-                                 schema.record_sources.c.record_id == r.c.record_id)
+            columns += [sources.c.raw, sources.c.fields, sources.c.raw_start, sources.c.raw_end]
+            joined = joined.join(sources, sources.c.record_id == r.c.record_id)
         query = select(*columns).select_from(joined).order_by(r.c.record_id)
         if not include_withdrawn:
             query = query.where(s.c.withdrawn_at.is_(None))
@@ -814,9 +830,16 @@ class Library:
             query = query.where(r.c.search_id == search_id)
         if record_ids is not None:
             query = query.where(r.c.record_id.in_(list(record_ids)))
+        texts: dict[int, str] = {}  # the kept exports read so far, by search
         with self.engine.connect() as conn:
             for row in conn.execute(query):
                 m = row._mapping
+                raw = m["raw"] if with_source else None
+                if with_source and m["raw_start"] is not None:
+                    text = texts.get(m["search_id"])
+                    if text is None:
+                        text = texts[m["search_id"]] = self._export_text(m["search_id"])
+                    raw = text[m["raw_start"]:m["raw_end"]]
                 yield StoredRecord(
                     record_id=m["record_id"], search_id=m["search_id"], database=m["database"],
                     position=m["position"], locator=m["locator"], source_id=m["source_id"],
@@ -827,7 +850,7 @@ class Library:
                     keywords=json.loads(m["keywords"]), language=m["language"],
                     pub_type=m["pub_type"], url=m["url"], cited_refs=json.loads(m["cited_refs"]),
                     work_id=m["work_id"],
-                    raw=m["raw"] if with_source else None,
+                    raw=raw,
                     fields=json.loads(m["fields"]) if with_source and m["fields"] else {},
                 )
 

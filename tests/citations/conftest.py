@@ -27,6 +27,7 @@ from mnr.project import Project, Settings, init_project
 from mnr.screening import decide as actions
 from mnr.screening.state import load
 from mnr.searches import ImportOptions, import_file
+from mnr.searches import export_text as kept_exports
 from tests.helpers import make_project
 
 PSYCHIATRY, USERS = "Psychiatry", "Service users"
@@ -153,6 +154,7 @@ def make_small(tmp_path: Path, papers: dict[str, Paper] = PAPERS, protocol: str 
     project = init_project(tmp_path / "review", "Care coordination: a citation network")
     project.review_file.write_text(protocol, "utf-8")
     library = Library.open(project.database_file)
+    library.export_text = kept_exports(project)
     export = tmp_path / "medline.ris"
     export.write_text(export_text or ris("abcdef"), "utf-8")
     import_file(project, library, export, ImportOptions(database="MEDLINE"))
@@ -184,6 +186,7 @@ def wos_sample(exports: Path, tmp_path: Path) -> Iterator[Library]:
     imported and deduplicated."""
     project = make_project(tmp_path)
     library = Library.open(project.database_file)
+    library.export_text = kept_exports(project)
     import_file(project, library, exports / "wos_plaintext" / "wosfile__wos_plaintext.txt",
                 ImportOptions())
     deduplicate(library)

@@ -15,7 +15,7 @@ import pytest
 from mnr.errors import ImportRefused
 from mnr.formats import get_reader
 from mnr.library import Library
-from mnr.searches import ImportOptions, import_file
+from mnr.searches import ImportOptions, export_text, import_file
 from tests.helpers import make_project
 
 # file: (format, records, with abstract, cited references, database the file names or None)
@@ -83,6 +83,7 @@ def test_real_export_imports_whole(exports: Path, tmp_path: Path, name: str) -> 
     format_name, count, abstracts, refs, database = GOLDEN[name]
     project = make_project(tmp_path)
     library = Library.open(project.database_file)
+    library.export_text = export_text(project)
     try:
         if database is None:
             with pytest.raises(ImportRefused, match="--database"):
