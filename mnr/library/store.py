@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,6 @@ from sqlalchemy import (
     URL,
     Connection,
     Engine,
-    Table,
     create_engine,
     event,
     func,
@@ -34,7 +32,13 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+)
 
 from mnr.errors import ImportRefused, LibraryDamaged, LibraryUnavailable, NotPermitted
 from mnr.journal import Journal, Line, file_name, new_ids
@@ -63,7 +67,6 @@ BUSY_TIMEOUT_MS = 30_000
 # storing them takes about half the CPU time (3.1 s instead of 5.8 s, mostly the writes
 # and the checkpoint at commit).
 PAGE_SIZE = 16_384
-SQLITE_MAX_VARIABLES = 32_766  # the default limit of SQLite 3.32 and later
 
 
 def _now() -> str:
@@ -286,52 +289,6 @@ def _json_list(values: list[str]) -> str:
     return _encode(values) if values else "[]"
 
 
-class _BulkInsert:
-    """An INSERT compiled once for the connection's dialect, for many rows at a time.
-
-    Bulk import is the hot path (100,000 records): rows go to the driver as
-    tuples, skipping SQLAlchemy's per-row parameter processing. On SQLite a
-    whole batch goes in one multi-row statement: the driver releases the GIL
-    once per statement, not once per row, so the writer thread does not stall
-    the parser running beside it.
-    """
-
-    def __init__(self, conn: Connection, table: Table, columns: list[str]) -> None:
-        compiled = table.insert().compile(dialect=conn.dialect, column_keys=columns)
-        self.sql = str(compiled)
-        self.columns = columns
-        self.positional = compiled.positional
-        assert not self.positional or list(compiled.positiontup or []) == columns
-        self.multirow = dialect.is_sqlite(conn) and self.sql.endswith(")")
-        self.copy = None if dialect.is_sqlite(conn) else (
-            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN")
-        self.max_rows = SQLITE_MAX_VARIABLES // len(columns)
-        self._multirow_sql: dict[int, str] = {}
-
-    def _sql_for(self, rows: int) -> str:
-        if rows not in self._multirow_sql:
-            head, _, one_row = self.sql.rpartition(" VALUES ")
-            self._multirow_sql[rows] = f"{head} VALUES " + ", ".join([one_row] * rows)
-        return self._multirow_sql[rows]
-
-    def run(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-        if self.copy:  # PostgreSQL: COPY, its own bulk path
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            with cursor.copy(self.copy) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        if not self.multirow:
-            params: list[Any] = rows if self.positional else [
-                dict(zip(self.columns, row, strict=True)) for row in rows]
-            conn.exec_driver_sql(self.sql, params)
-            return
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        for start in range(0, len(rows), self.max_rows):
-            chunk = rows[start:start + self.max_rows]
-            cursor.execute(self._sql_for(len(chunk)), list(chain.from_iterable(chunk)))
-
-
 class RecordSink:
     """Receives the records of one import inside its transaction.
 
@@ -350,8 +307,8 @@ class RecordSink:
         # (on PostgreSQL, the exclusive advisory lock): the block of ids from here on
         # cannot be taken by anyone else; ``close`` moves the sequence past it.
         self._first_id = self._next_id = dialect.new_ids(conn, schema.records.c.record_id, 1)[0]
-        self._records = _BulkInsert(conn, schema.records, _RECORD_COLUMNS)
-        self._sources = _BulkInsert(conn, schema.record_sources, _SOURCE_COLUMNS)
+        self._records = dialect.BulkInsert(conn, schema.records, _RECORD_COLUMNS)
+        self._sources = dialect.BulkInsert(conn, schema.record_sources, _SOURCE_COLUMNS)
         self._queue: queue.Queue[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None] = (
             queue.Queue(maxsize=2))
         self._error: BaseException | None = None
@@ -370,14 +327,16 @@ class RecordSink:
 
     def _raise_pending(self) -> None:
         if self._error is not None:
-            error = self._error
-            if isinstance(error, sqlite3.Error):  # the driver's own, written past SQLAlchemy
+            raised = self._error
+            # the driver's own error, written past SQLAlchemy, which wraps it
+            error = raised.orig if isinstance(raised, DBAPIError) else raised
+            if isinstance(error, sqlite3.Error):
                 raise unavailable(str(self._conn.engine.url.database), error) from error
             if type(error).__module__.startswith("psycopg"):
                 raise LibraryUnavailable(f"{shown(self._conn.engine.url)}: the records could "
                                          f"not be stored ({error}); nothing was imported"
                                          ) from error
-            raise error
+            raise raised
 
     def add(self, batch: Sequence[ParsedRecord]) -> None:
         self._raise_pending()

@@ -288,11 +288,12 @@ def _log_pass(conn: Connection, pairs: Sequence[CandidatePair], records: int,
         started_at=at, records=records, seconds=round(seconds))
     ).inserted_primary_key[0]  # type: ignore[index]
     if pairs:
-        conn.execute(insert(schema.dedupe_pairs), [
-            {"run_id": run_id, "record_a": p.record_a, "record_b": p.record_b,
-             "score": p.score, "verdict": p.verdict, "reason": p.reason}
-            for p in pairs])
+        dialect.BulkInsert(conn, schema.dedupe_pairs, _PAIR_COLUMNS).run(conn, [
+            (run_id, p.record_a, p.record_b, p.score, p.verdict, p.reason) for p in pairs])
     return run_id
+
+
+_PAIR_COLUMNS = ["run_id", "record_a", "record_b", "score", "verdict", "reason"]
 
 
 def _regroup(conn: Connection, groups: Sequence[Sequence[int]]) -> None:
@@ -302,10 +303,10 @@ def _regroup(conn: Connection, groups: Sequence[Sequence[int]]) -> None:
     previous: dict[int, int] = dict(conn.execute(select(rw.c.record_id, rw.c.work_id)).all())
     next_work = int(conn.execute(select(func.max(schema.works.c.work_id))).scalar() or 0) + 1
     rows, new_works = _work_rows(groups, previous, next_work)
-    if new_works:
+    if new_works:  # a first pass makes tens of thousands: tuples straight to the driver
         created = _now()
-        conn.execute(insert(schema.works),
-                     [{"work_id": w, "created_at": created} for w in new_works])
+        dialect.BulkInsert(conn, schema.works, ["work_id", "created_at"]).run(
+            conn, [(w, created) for w in new_works])
     merges = _absorbed(previous, rows)
     if merges:
         merged_at = _now()
@@ -317,9 +318,10 @@ def _regroup(conn: Connection, groups: Sequence[Sequence[int]]) -> None:
     gone = [record for record, work in previous.items() if now.get(record) != work]
     for at in range(0, len(gone), _AT_ONCE):
         conn.execute(delete(rw).where(rw.c.record_id.in_(gone[at:at + _AT_ONCE])))
-    changed = [row for row in rows if previous.get(row["record_id"]) != row["work_id"]]
+    changed = [(row["record_id"], row["work_id"]) for row in rows
+               if previous.get(row["record_id"]) != row["work_id"]]
     if changed:
-        conn.execute(insert(rw), changed)
+        dialect.BulkInsert(conn, rw, ["record_id", "work_id"]).run(conn, changed)
 
 
 def _work_rows(groups: Sequence[Sequence[int]], previous: dict[int, int], next_work: int
@@ -331,9 +333,12 @@ def _work_rows(groups: Sequence[Sequence[int]], previous: dict[int, int], next_w
     new_works: list[int] = []
     rows: list[dict[str, int]] = []
     for group in sorted(groups, key=min):
-        earlier = Counter(previous[r] for r in group if r in previous)
-        ranked = sorted(earlier.items(), key=lambda item: (-item[1], item[0]))
-        work_id = next((w for w, _ in ranked if w not in taken), None)
+        had = [previous[r] for r in group if r in previous] if previous else []
+        if len(had) <= 1:  # the commonest cases, without counting
+            work_id = had[0] if had and had[0] not in taken else None
+        else:
+            ranked = sorted(Counter(had).items(), key=lambda item: (-item[1], item[0]))
+            work_id = next((w for w, _ in ranked if w not in taken), None)
         if work_id is None:
             work_id = next_work
             next_work += 1
