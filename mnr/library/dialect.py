@@ -203,7 +203,8 @@ def lock_holders(conn: Connection) -> str:
 class BulkInsert:
     """An INSERT compiled once for the connection's dialect, for many rows at a time.
 
-    Bulk import is the hot path (100,000 records): rows go to the driver as
+    Bulk import is the hot path (100,000 records), and a deduplication pass writes a
+    row per record too: rows go to the driver as
     tuples, skipping SQLAlchemy's per-row parameter processing. On SQLite a
     whole batch goes in one multi-row statement: the driver releases the GIL
     once per statement, not once per row, so the writer thread does not stall

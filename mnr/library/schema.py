@@ -101,11 +101,11 @@ record_sources = Table(
     metadata,
     Column("record_id", Integer, ForeignKey("records.record_id"), primary_key=True),
     Column("raw", Text, nullable=False),  # the record's text as it stood in the file
-    # or, where the kept export in searches/ holds it verbatim, "" and where it stands
-    # there: raw is the decoded file's text[raw_start:raw_end] (schema version 15)
     # JSON of every tag/column the source gave, kept only where raw needs the file's
     # header to be read (CSV/TSV rows); NULL where raw alone says it all.
     Column("fields", Text),
+    # where the kept export in searches/ holds the record's text verbatim (raw is then
+    # ""): the decoded file's text[raw_start:raw_end] (schema version 15)
     Column("raw_start", Integer),
     Column("raw_end", Integer),
 )

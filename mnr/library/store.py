@@ -280,6 +280,8 @@ _SOURCE_COLUMNS = ["record_id", "raw", "fields", "raw_start", "raw_end"]
 # the decoded text of a search's export, as kept in searches/ (given to the Library by
 # whoever knows the review folder: the store reads no files and decodes none)
 ExportText = Callable[[Search], str]
+
+
 def _encode(value: Any) -> str:
     # orjson: about five times faster than json on the fields of 100,000 records
     return orjson.dumps(value, default=str).decode()
