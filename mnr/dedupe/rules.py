@@ -151,7 +151,7 @@ def _notice(e: Evidence) -> Judgement:
     kind = " or ".join(name for bit, name in _NOTICES if e.notice & bit) or "notice"
     same_journal = e.journal >= 0.9 or (e.journal < 0 and e.first_author == SAME)
     if e.title >= 0.9 and not e.numbers_differ and same_journal and e.year_gap <= 2:
-        if e.notice & ~_SAME_PRINTING == 0 and e.volume == SAME and e.issue == SAME:
+        if (e.notice & ~_SAME_PRINTING) == 0 and e.volume == SAME and e.issue == SAME:
             return "duplicate", f"{kind} in the same issue: title {e.title:.2f}, {_agreed(e)}"
         return "related", f"related report ({kind}): title {e.title:.2f}, {_agreed(e)}"
     return None, f"one is a {kind}"
