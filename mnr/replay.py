@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mnr.dedupe.passes import deduplicate, replay_decisions, undo_pass
 from mnr.errors import MnrError
 from mnr.journal import Line, Seen, batch_of, stamp_of
 from mnr.library import Library
@@ -231,7 +230,13 @@ def _without_copies(replayer: Replayer, group: Sequence[Sourced]
     return keep, copies
 
 
+# The deduplication pass is imported where a line needs it: it brings numpy and
+# rapidfuzz, a third of a second at the start of every command (`mnr status` among them)
+# that finds no such line to apply.
+
 def _pair(replayer: Replayer, group: Sequence[Sourced]) -> None:
+    from mnr.dedupe.passes import replay_decisions
+
     undone = replayer.rows(line.get("undoes") for _, line in group)
     decisions = [NewDecision(
         replayer.record(line["on"][0]), replayer.record(line["on"][1]), line["decision"],
@@ -241,6 +246,8 @@ def _pair(replayer: Replayer, group: Sequence[Sourced]) -> None:
 
 
 def _dedupe(replayer: Replayer, item: Sourced) -> None:
+    from mnr.dedupe.passes import deduplicate
+
     replayer.save([item], deduplicate, replayer.library, at=item[1]["at"])
 
 
@@ -252,6 +259,8 @@ def _dedupe_undo(replayer: Replayer, item: Sourced) -> None:
             f"judgements/{source}: line {line['id']} undoes a deduplication pass this "
             "library never ran; skipped")
         return
+    from mnr.dedupe.passes import undo_pass
+
     replayer.save([item], undo_pass, replayer.library, run_id)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import rispy
 
 from mnr.errors import FormatError
-from mnr.formats.fields import clean, clean_doi, join_pages, parse_year, strip_markup
+from mnr.formats.fields import clean, clean_doi, parse_year, strip_markup
 from mnr.records import ParsedRecord
 
 NAME = "ris"
@@ -301,12 +301,14 @@ def _texts(value: Any) -> list[str]:
     if isinstance(value, str):  # one value (AB): no list to build and filter
         text = _text(value)
         return [text] if text else []
-    return list(filter(None, [v.strip() if "  " not in v else " ".join(v.split()) for v in value]))
+    return [text for v in value if (text := v.strip() if "  " not in v else " ".join(v.split()))]
 
 
 def _year(value: Any) -> int | None:
     """``parse_year``, without its regex for the usual "2016" or "2016//": four ASCII digits
     of a plausible year, then no digit, are the first year its regex would find."""
+    if value is None:  # most records lack two of the three tags tried
+        return None
     if type(value) is str:
         head = value[:4]
         if (head.isascii() and head.isdigit() and "1500" <= head <= "2199"
@@ -416,8 +418,10 @@ def _journal(rec: dict[str, Any]) -> str | None:
 
 def _pages(rec: dict[str, Any]) -> str | None:
     """SP-EP, or else the article number (C7) Scopus and WoS give."""
-    pages = join_pages(rec.get("start_page"), rec.get("end_page"))
-    if pages and _NO_PAGES.match(pages):  # Ovid "No Pagination Specified" as SP "No"/EP "Specified"
+    start, end = _text(rec.get("start_page")), _text(rec.get("end_page"))
+    pages = f"{start}-{end}" if start and end and end != start else start or end  # join_pages
+    # Ovid's "No Pagination Specified", as SP "No" and EP "Specified"
+    if pages and pages[0] in "Nn" and _NO_PAGES.match(pages):
         pages = None
     return pages or _text(rec.get("custom7"))
 
@@ -472,7 +476,10 @@ def _named_pmid(*fields: Any) -> str | None:
 def _abstract(rec: dict[str, Any]) -> str | None:
     """The first AB (or N2) that is not a copyright notice (EBSCO's second AB is one)."""
     for key in ("abstract", "notes_abstract"):
-        for text in _texts(rec.get(key)):
+        value = rec.get(key)
+        if isinstance(value, str):  # the usual single AB: no list to build
+            value = [value]
+        for text in _texts(value):
             if not (text.startswith("Copyright of ") and _BOILERPLATE.match(text)):
                 return text
     return None
@@ -489,9 +496,12 @@ def _pub_type(rec: dict[str, Any], unknown: dict[str, list[str]], m3_is_type: bo
 
 def _keywords(rec: dict[str, Any]) -> list[str]:
     """KW, once each, without the "*" that marks APA's major topics."""
-    keywords = [kw.lstrip("*").lstrip() if kw[0] == "*" else kw
-                for kw in _texts(rec.get("keywords"))]
-    return list(dict.fromkeys(filter(None, keywords)))
+    keywords = _texts(rec.get("keywords"))
+    if any(kw[0] == "*" for kw in keywords):
+        keywords = [kw.lstrip("*").lstrip() if kw[0] == "*" else kw for kw in keywords]
+    found = dict.fromkeys(keywords)
+    found.pop("", None)  # a "*" alone
+    return list(found)
 
 
 def _to_record(
