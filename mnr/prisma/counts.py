@@ -159,20 +159,38 @@ def count(library: Library, settings: Settings, review_round: int | None = None)
 
     identified = flow.database_results + flow.register_results
     if identified != dbr_records:
-        flow.gaps.append(f"{identified - dbr_records:,} records from databases and registers "
-                         "are not deduplicated yet (run `mnr dedupe`), so they are not in "
-                         "'records screened'")
+        flow.gaps.append(_agree(identified - dbr_records, _NOT_DEDUPLICATED))
     if other_records - other_works:
-        flow.gaps.append(f"{other_records - other_works:,} records found by other methods "
-                         "were duplicates (of each other, or of database records, which "
-                         "count in the databases column)")
+        flow.gaps.append(_agree(other_records - other_works, (
+            "{n} record{s} found by other methods {were} {duplicates} (of each other, or of "
+            "database records, which count in the databases column)")))
     missing = sum(flow.other_results.values()) - other_records
     if missing:
-        flow.gaps.append(f"{missing:,} records from other methods are not deduplicated yet")
+        flow.gaps.append(_agree(missing, "{n} record{s} from other methods {are} not "
+                                         "deduplicated yet"))
     _removed(flow, library)
     _screening_boxes(flow, settings, stages)
     _studies(flow, library, settings)
     return flow
+
+
+# Words of a note that agree with its count: "{n} record{s} {were} ..." reads "1 record
+# was ..." or "2 records were ...".
+_AGREEING = {"s": ("", "s"), "are": ("is", "are"), "were": ("was", "were"),
+             "have": ("has", "have"), "they": ("it", "they"), "works": ("a work", "works"),
+             "duplicates": ("a duplicate", "duplicates")}
+_NOT_DEDUPLICATED = ("{n} record{s} from databases and registers {are} not deduplicated yet "
+                     "(run `mnr dedupe`), so {they} {are} not in 'records screened'")
+
+
+def _agreeing(count: int) -> dict[str, str]:
+    return {"n": f"{count:,}"} | {word: forms[count != 1] for word, forms in _AGREEING.items()}
+
+
+def _agree(count: int, note: str, **values: str) -> str:
+    """``note`` with ``{n}`` the count and its words agreeing with it (``_AGREEING``);
+    ``values`` fill its other fields (a stage's name is text, never a template)."""
+    return note.format_map(_agreeing(count) | values)
 
 
 def _round_flow(library: Library, settings: Settings, flow: Flow, review_round: int) -> None:
@@ -183,22 +201,19 @@ def _round_flow(library: Library, settings: Settings, flow: Flow, review_round: 
     flow.records_screened = found.new_works[DBR]
     identified = flow.database_results + flow.register_results
     if identified != found.grouped[DBR]:
-        flow.gaps.append(f"{identified - found.grouped[DBR]:,} records from databases and "
-                         "registers are not deduplicated yet (run `mnr dedupe`), so they are "
-                         "not in 'records screened'")
+        flow.gaps.append(_agree(identified - found.grouped[DBR], _NOT_DEDUPLICATED))
     if found.earlier[DBR]:
-        flow.gaps.append(f"of the {flow.duplicates:,} duplicate records, "
-                         f"{found.earlier[DBR]:,} are of works an earlier round found (they "
-                         "are not screened again); the others are duplicates within round "
-                         f"{review_round}")
+        flow.gaps.append(f"of the {flow.duplicates:,} duplicate records, " + _agree(
+            found.earlier[DBR], "{n} {are} of {works} an earlier round found ({they} {are} "
+            "not screened again)") + f"; the others are duplicates within round {review_round}")
     other_works = stages[0].works[OTHER]
     if found.grouped[OTHER] - other_works:
-        flow.gaps.append(f"{found.grouped[OTHER] - other_works:,} records found by other "
-                         "methods were duplicates (of each other, of database records, or "
-                         "of works an earlier round found)")
+        flow.gaps.append(_agree(found.grouped[OTHER] - other_works, (
+            "{n} record{s} found by other methods {were} {duplicates} (of each other, of "
+            "database records, or of works an earlier round found)")))
     if found.records[OTHER] - found.grouped[OTHER]:
-        flow.gaps.append(f"{found.records[OTHER] - found.grouped[OTHER]:,} records from "
-                         "other methods are not deduplicated yet")
+        flow.gaps.append(_agree(found.records[OTHER] - found.grouped[OTHER],
+                                "{n} record{s} from other methods {are} not deduplicated yet"))
     _removed(flow, library, review_round)
     _screening_boxes(flow, settings, stages)
     _studies(flow, library, settings, review_round)
@@ -237,9 +252,9 @@ def _removed(flow: Flow, library: Library, review_round: int | None = None) -> N
         setattr(flow, box, getattr(flow, box) + 1)
         flow.records_screened -= 1
     if other:
-        flow.gaps.append(f"{other:,} records found by other methods only were removed before "
-                         "screening (mnr remove): PRISMA has no box for this in the "
-                         "other-methods column")
+        flow.gaps.append(_agree(other, (
+            "{n} record{s} found by other methods only {were} removed before screening (mnr "
+            "remove): PRISMA has no box for this in the other-methods column")))
 
 
 def _screening_boxes(flow: Flow, settings: Settings, stages: list[StageTally]) -> None:
@@ -261,20 +276,21 @@ def _screening_boxes(flow: Flow, settings: Settings, stages: list[StageTally]) -
             flow.records_screened -= automation
         elif automation:
             flow.records_excluded += automation
-            flow.gaps.append(f"{automation:,} records at the {stage.name} stage were not "
-                             "screened: the team stopped there by the stopping rule; they "
-                             "are counted in 'records excluded'")
+            flow.gaps.append(_agree(automation, (
+                "{n} record{s} at the {stage} stage {were} not screened: the team stopped "
+                "there by the stopping rule; {they} {are} counted in 'records excluded'"),
+                stage=stage.name))
         flow.records_excluded += outcomes["n"]
         waiting = stage.works[DBR] - outcomes["n"] - automation - stage.forward[DBR]
         if waiting:
-            flow.gaps.append(f"{waiting:,} records at the {stage.name} stage are waiting for "
-                             f"a decision ({_waiting(outcomes, maybe_waits=False)}), so "
-                             "'records screened' minus "
-                             "'records excluded' is more than 'reports sought'")
+            flow.gaps.append(_agree(waiting, (
+                "{n} record{s} at the {stage} stage {are} waiting for a decision ({which}), "
+                "so 'records screened' minus 'records excluded' is more than 'reports "
+                "sought'"), stage=stage.name, which=_waiting(outcomes, maybe_waits=False)))
         if stage.outcomes[OTHER]["n"]:
-            flow.gaps.append(f"{stage.outcomes[OTHER]['n']:,} records found by other methods "
-                             f"were excluded at the {stage.name} stage (PRISMA has no box for "
-                             "this in the other-methods column)")
+            flow.gaps.append(_agree(stage.outcomes[OTHER]["n"], (
+                "{n} record{s} found by other methods {were} excluded at the {stage} stage "
+                "(PRISMA has no box for this in the other-methods column)"), stage=stage.name))
     if report_stage is None:
         return
     not_retrieved = settings.not_retrieved_reason
@@ -293,10 +309,10 @@ def _screening_boxes(flow: Flow, settings: Settings, stages: list[StageTally]) -
         waiting = sought - outcomes["n"] - outcomes["y"]
         if waiting:
             where = "databases and registers" if column == DBR else "other methods"
-            flow.gaps.append(f"{waiting:,} reports ({where}) assessed at the "
-                             f"{report_stage.name} stage have no final decision yet "
-                             f"({_waiting(outcomes)}), so they are neither excluded nor "
-                             "included")
+            flow.gaps.append(_agree(waiting, (
+                "{n} report{s} ({where}) assessed at the {stage} stage {have} no final "
+                "decision yet ({which}), so {they} {are} neither excluded nor included"),
+                where=where, stage=report_stage.name, which=_waiting(outcomes)))
     flow.new_studies = flow.new_reports = stages[-1].all_outcomes()["y"]
     flow.total_studies = flow.previous_studies + flow.new_studies
     flow.total_reports = flow.previous_reports + flow.new_reports

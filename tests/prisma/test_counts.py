@@ -14,7 +14,7 @@ import pytest
 from mnr.dedupe.passes import deduplicate
 from mnr.library import Library
 from mnr.library.models import NewEntry
-from mnr.prisma.counts import Flow, count
+from mnr.prisma.counts import Flow, _agree, count
 from mnr.prisma.template import COLUMNS, write_csv
 from mnr.project import Project, init_project
 from mnr.screening import decide as actions
@@ -118,7 +118,7 @@ def test_every_box_of_a_known_flow(review: tuple[Project, Library]) -> None:
     assert [(s.stage, s.works, s.included, s.excluded, s.waiting) for s in flow.stages] == [
         ("title_abstract", 10, 7, 3, 0), ("fulltext", 7, 4, 3, 0)]
     assert len(flow.gaps) == 2  # the citation duplicate; y excluded before full text
-    assert "1 records found by other methods were duplicates" in flow.gaps[0]
+    assert "1 record found by other methods was a duplicate" in flow.gaps[0]
     assert "excluded at the title_abstract stage" in flow.gaps[1]
 
 
@@ -229,3 +229,19 @@ def test_tally_agrees_with_the_fold_in_both_columns_after_a_withdrawal(
     assert [{column: (stage.works[column], +stage.outcomes[column], stage.forward[column],
                       stage.reasons[column]) for column in (DBR, OTHER)}
             for stage in tally(library, settings)] == expected
+
+
+def test_a_note_agrees_with_its_count() -> None:
+    """"1 record was", "2 records were": PRISMA's notes are read by authors, and quoted."""
+    note = ("{n} record{s} at the {stage} stage {were} not screened; {they} {are} counted "
+            "in 'records excluded'")
+    assert _agree(1, note, stage="title") == (
+        "1 record at the title stage was not screened; it is counted in 'records excluded'")
+    assert _agree(1200, note, stage="title") == (
+        "1,200 records at the title stage were not screened; they are counted in 'records "
+        "excluded'")
+    assert _agree(1, "{n} {are} of {works} an earlier round found") == (
+        "1 is of a work an earlier round found")
+    # a stage's name is filled in as text, never read as a template
+    assert _agree(2, "{n} record{s} at the {stage} stage", stage="{s}") == (
+        "2 records at the {s} stage")

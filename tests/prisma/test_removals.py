@@ -83,7 +83,7 @@ def test_each_reason_fills_its_box_and_leaves_the_screening_list(
     first = load(opened, settings).stages[0]
     assert set(first.work_ids) == set(work.values()) - {work[k] for k in "fedy"}
     assert flow.stages[0].works == 6
-    assert any("1 records found by other methods only were removed before screening" in gap
+    assert any("1 record found by other methods only was removed before screening" in gap
                for gap in flow.gaps)
     json_flow = flow.as_dict()
     assert (json_flow["excluded_automatic"], json_flow["excluded_other"]) == (1, 2)
