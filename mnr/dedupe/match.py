@@ -56,12 +56,16 @@ class DedupeRecord:
     @classmethod
     def from_stored(cls, record: StoredRecord | MatchFields) -> DedupeRecord:
         """From a library record; an ISSN filed under ISBN (EndNote's SN) counts as ISSN."""
-        issn = record.issn
-        if not issn and record.isbn and nz.issns(record.isbn):
-            issn = record.isbn
         return cls(record.record_id, record.title, record.authors, record.year, record.journal,
-                   record.volume, record.issue, record.pages, record.doi, record.pmid, issn,
-                   record.pub_type, record.database)
+                   record.volume, record.issue, record.pages, record.doi, record.pmid,
+                   _issn(record), record.pub_type, record.database)
+
+
+def _issn(record: StoredRecord | MatchFields) -> str | None:
+    """The record's ISSN, or an ISSN filed under ISBN (EndNote's SN)."""
+    if not record.issn and record.isbn and nz.issns(record.isbn):
+        return record.isbn
+    return record.issn
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +138,9 @@ class Features:
     raw_authors: list[list[str]] = field(default_factory=list)  # as exported
 
     @classmethod
-    def of(cls, records: Sequence[DedupeRecord]) -> Features:
+    def of(cls, records: Sequence[DedupeRecord | MatchFields]) -> Features:
+        """The features of ``records``: DedupeRecords, or a pass's fields as the library read
+        them (not copied into DedupeRecords first: 0.2-0.4 s for 80,000 records)."""
         n = len(records)
         titles = [nz.normalise_title(r.title) for r in records]
         names = [nz.author_names(r.authors) for r in records]
@@ -168,7 +174,7 @@ class Features:
             journal=journals,
             journal_code=_codes(journals),
             initials_code=_codes([nz.journal_initials(j) for j in journals]),
-            issn=[r.issn for r in records],
+            issn=[r.issn if isinstance(r, DedupeRecord) else _issn(r) for r in records],
             volume_code=_codes(volumes),
             issue_code=_codes([nz.volume_number(c[1]) for c in citations]),
             first_page=np.fromiter((-1 if p[0] is None else p[0] for p in pages), np.int64, n),
@@ -210,7 +216,7 @@ def _given(author: str) -> str:
 _COUNTER_SAMPLE = 50  # records with a numeric issue a database needs before it is judged
 
 
-def _counting_databases(records: Sequence[DedupeRecord],
+def _counting_databases(records: Sequence[DedupeRecord | MatchFields],
                         citations: Sequence[tuple[str | None, str | None, str | None]]
                         ) -> set[str | None]:  # fmt: skip
     """Databases whose issue field holds a record number, not an issue (an EndNote
@@ -236,7 +242,7 @@ def _prefix(pages: str | None) -> str:
     return text[:end]
 
 
-def _citation(r: DedupeRecord) -> tuple[str | None, str | None, str | None]:
+def _citation(r: DedupeRecord | MatchFields) -> tuple[str | None, str | None, str | None]:
     """(volume, issue, pages), repaired where an export shifted or embedded them."""
     volume, issue, pages = nz.unshift_citation(r.volume, r.issue, r.pages)
     embedded_volume, embedded_pages = nz.embedded_citation(r.journal)
@@ -559,7 +565,7 @@ def explain(a: DedupeRecord, b: DedupeRecord) -> tuple[Verdict | None, str]:
     return judge(out[0][2])
 
 
-def find_pairs(records: Sequence[DedupeRecord]) -> list[Pair]:
+def find_pairs(records: Sequence[DedupeRecord | MatchFields]) -> list[Pair]:
     """Pairs judged duplicates or worth a human look, each pair once (record_a < record_b)."""
     if len(records) < 2:
         return []
@@ -567,7 +573,7 @@ def find_pairs(records: Sequence[DedupeRecord]) -> list[Pair]:
         return _find_pairs(records)
 
 
-def _find_pairs(records: Sequence[DedupeRecord]) -> list[Pair]:
+def _find_pairs(records: Sequence[DedupeRecord | MatchFields]) -> list[Pair]:
     f = Features.of(records)
     i, j = candidates(f)
     pairs = []

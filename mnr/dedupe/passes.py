@@ -12,8 +12,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mnr.collector import paused_gc
 from mnr.dedupe.cluster import cluster
-from mnr.dedupe.match import DedupeRecord, doi_key, find_pairs
+from mnr.dedupe.match import doi_key, find_pairs
 from mnr.dedupe.queue import (
     Constraint,
     effective_decisions,
@@ -56,9 +57,14 @@ def _groups(dois: dict[int, str | None], pairs: Sequence[CandidatePair],
 def deduplicate(library: Library, at: str | None = None) -> PassResult:
     """An automatic pass over every active record; earlier human decisions still hold.
     (``at``: when the pass ran, for a pass replayed from the judgement logs.)"""
+    with paused_gc():  # reading, matching and writing 100,000 records make no cycles
+        return _deduplicate(library, at)
+
+
+def _deduplicate(library: Library, at: str | None) -> PassResult:
     fields = library.works.match_fields()
     started = time.perf_counter()
-    pairs = find_pairs([DedupeRecord.from_stored(f) for f in fields])
+    pairs = find_pairs(fields)
     found = [CandidatePair(p.record_a, p.record_b, p.score, p.verdict, p.reason) for p in pairs]
     standing = effective_decisions(library.works.decisions())
     groups = _groups({f.record_id: f.doi for f in fields}, found, standing)

@@ -91,14 +91,14 @@ class WorkStore:
             .order_by(r.c.record_id)
         )
         with self._engine.connect() as conn:
-            return [
-                MatchFields(record_id=m["record_id"], database=m["database"], title=m["title"],
-                            authors=json.loads(m["authors"]), year=m["year"],
-                            journal=m["journal"], volume=m["volume"], issue=m["issue"],
-                            pages=m["pages"], doi=m["doi"], pmid=m["pmid"], issn=m["issn"],
-                            isbn=m["isbn"], pub_type=m["pub_type"])
-                for m in conn.execute(query).mappings()
-            ]
+            rows = conn.execute(query).all()
+        # tuples rather than mappings, and the author lists decoded at once: a third faster
+        return [MatchFields(record_id=record_id, database=database, title=title, authors=names,
+                            year=year, journal=journal, volume=volume, issue=issue, pages=pages,
+                            doi=doi, pmid=pmid, issn=issn, isbn=isbn, pub_type=pub_type)
+                for (record_id, database, title, _, year, journal, volume, issue, pages, doi,
+                     pmid, issn, isbn, pub_type), names
+                in zip(rows, _json_lists([row[3] for row in rows]), strict=True)]
 
     def dois(self) -> dict[int, str | None]:
         """Every record of the active searches -> its DOI as exported (None without one), in
@@ -234,6 +234,16 @@ class WorkStore:
         if pairs is not None:
             dialect.refresh_statistics(self._engine, ("works", "record_works", "dedupe_pairs"))
         return int(run_id) if run_id is not None else None
+
+
+def _json_lists(texts: list[str]) -> list[list[str]]:
+    """Each JSON text decoded: in one call as a JSON array of them all (one C pass instead
+    of 100,000 calls), or one by one should the texts not make exactly one array item
+    each."""
+    values = json.loads("[" + ",".join(texts) + "]") if texts else []
+    if len(values) != len(texts):
+        return [json.loads(text) for text in texts]
+    return values  # type: ignore[no-any-return]
 
 
 _AT_ONCE = 500  # record ids per DELETE ... IN (...)
