@@ -37,6 +37,7 @@ _TY = "TY  - "
 _NL_TY = "\n" + _TY
 _NL_ER = "\nER  -"
 _NL_REFS = "\nN1  - References:"
+_TY_OR_ER = re.compile(f"{_NL_TY}|{_NL_ER}")
 # A tag of 3-4 characters ("PMID  - 123"): rispy would glue it to the previous field.
 _LONG_TAG = re.compile(r"([A-Z][A-Z0-9]{2,3})  - ?(.*)")
 _GLUED_TAG = re.compile(r"[A-Z][A-Z0-9]  - ")  # "...American Psychiatric PubUR  - http"
@@ -81,7 +82,9 @@ class _Parser(rispy.RisParser):
     ``_add_tag``, ``_add_list_value``) inlined: same tag map, list tags, delimiters and
     results (tests/formats/test_ris.py compares the two on every real export), at under
     half the CPU time. It is the import's hot path: three method calls a line were
-    most of the cost of reading 100,000 records."""
+    most of the cost of reading 100,000 records. Most lines start with a known tag's
+    head ("AU  - "): one dict lookup of it gives the tag and field, and a first value or
+    another item of a list tag is stored at once, which rispy's steps would do too."""
 
     def __init__(self) -> None:
         # a set makes the per-line "tag in list_tags" test cheaper than rispy's list
@@ -89,6 +92,13 @@ class _Parser(rispy.RisParser):
         # the tags of rispy's map that pass its test for a tag line (all of them, today)
         self._known = {tag: name for tag, name in self.mapping.items()
                        if len(tag) == 2 and tag.isupper() and tag[0].isalpha()}
+        # the usual line starts with one of these "AU  - " heads: one lookup tells its tag,
+        # and whether it is a list tag (AU, KW); tags that end a record, are ignored or
+        # have a delimiter (UR) are left to the full test
+        self._heads = {f"{tag}  - ": (tag, name, tag in self.list_tags)
+                       for tag, name in self._known.items()
+                       if tag != self.END_TAG and tag not in self.ignore
+                       and not self.delimiter_map.get(tag)}
 
     def _add_single_value(
         self, record: dict[str, Any], name: str, value: Any, is_multi: bool = False
@@ -116,7 +126,7 @@ class _Parser(rispy.RisParser):
         Given ``long_tags``, lines with a tag of 3-4 characters (``PMID  - 1``), which
         rispy would glue to the field before, go there instead, as if taken out first."""
         mapping, list_tags, delimiters = self.mapping, self.list_tags, self.delimiter_map
-        known = self._known
+        known, heads = self._known, self._heads
         ignore, skip_unknown = self.ignore, self.skip_unknown_tags
         start_tag, end_tag = self.START_TAG, self.END_TAG
         unknown_name = mapping[self.UNKNOWN_TAG]
@@ -126,57 +136,65 @@ class _Parser(rispy.RisParser):
         last_tag: str | None = None
         tag: str | None
         for line in lines:
-            head, dash = line[:2], line[2:5] == "  -"
-            # rispy's test for a tag line; a known tag passes it, so most lines skip the
-            # string methods
-            name = known.get(head) if dash else None
-            tagged = name is not None or (dash and head.isupper() and line[0:1].isalpha())
-            if record is None:  # rispy's _iter_till_start: skip to the next TY line
-                if line.startswith(start_tag):
-                    record = {mapping[start_tag]: (line[6:] if tagged else line).strip()}
-                continue
-            if tagged:
-                tag, content = head, line[6:].strip()
-                if tag in ignore:
+            hit = heads.get(line[:6])
+            if hit is not None and record is not None:  # the usual line: a known tag's value
+                tag, name, listed = hit
+                content, multi, last_tag = line[6:].strip(), False, tag
+                current = record.get(name)
+                if current is None:  # the tag's first value
+                    record[name] = [content] if listed else content
                     continue
-                if tag == end_tag:
-                    result.append(record)
-                    record = None
+                if listed and isinstance(current, list):  # another author, keyword...
+                    current.append(content)
                     continue
-                multi = False
-            else:  # a continuation of the last tag's value
-                if long_tags is not None and (match := _LONG_TAG.match(line)):
-                    long_tags.setdefault(match.group(1), []).append(match.group(2).strip())
-                    continue
-                tag, content, multi = last_tag, line.strip(), True
-                name = mapping.get(tag)
-            if name is None:  # rispy keeps unknown tags by tag under "unknown_tag"
-                if not skip_unknown:
-                    unknown = record.get(unknown_name)
-                    if unknown is None:
-                        unknown = record[unknown_name] = defaultdict(list)
-                    unknown[tag].append(content)
             else:
-                if tag in delimiters and (delimiter := delimiters[tag]):
-                    content = [part.strip() for part in content.split(delimiter)]
-                if tag in list_tags or (not multi and name in record):  # _add_list_value
-                    current = record.get(name)
-                    if current is None:
-                        record[name] = content if isinstance(content, list) else [content]
-                    elif isinstance(current, list):
-                        if isinstance(content, list):
-                            current.extend(content)
-                        else:
-                            current.append(content)
+                tag, dash = line[:2], line[2:5] == "  -"  # rispy's test for a tag line
+                name = known.get(tag) if dash else None
+                tagged = name is not None or (dash and tag.isupper() and line[0:1].isalpha())
+                if record is None:  # rispy's _iter_till_start: skip to the next TY line
+                    if line.startswith(start_tag):
+                        record = {mapping[start_tag]: (line[6:] if tagged else line).strip()}
+                    continue
+                if tagged:
+                    content = line[6:].strip()
+                    if tag in ignore:
+                        continue
+                    if tag == end_tag:
+                        result.append(record)
+                        record = None
+                        continue
+                    multi, last_tag = False, tag
+                else:  # a continuation of the last tag's value
+                    if long_tags is not None and (match := _LONG_TAG.match(line)):
+                        long_tags.setdefault(match.group(1), []).append(match.group(2).strip())
+                        continue
+                    tag, content, multi = last_tag, line.strip(), True
+                    name = mapping.get(tag)
+                if name is None:  # rispy keeps unknown tags by tag under "unknown_tag"
+                    if not skip_unknown:
+                        unknown = record.get(unknown_name)
+                        if unknown is None:
+                            unknown = record[unknown_name] = defaultdict(list)
+                        unknown[tag].append(content)
+                    continue
+            if tag in delimiters and (delimiter := delimiters[tag]):
+                content = [part.strip() for part in content.split(delimiter)]
+            if tag in list_tags or (not multi and name in record):  # _add_list_value
+                current = record.get(name)
+                if current is None:
+                    record[name] = content if isinstance(content, list) else [content]
+                elif isinstance(current, list):
+                    if isinstance(content, list):
+                        current.extend(content)
                     else:
-                        record[name] = [current, *content] if isinstance(content, list) else [
-                            current, content]
-                elif not multi:
-                    record[name] = content
+                        current.append(content)
                 else:
-                    self._add_single_value(record, name, content, is_multi=True)
-            if tagged:
-                last_tag = tag
+                    record[name] = [current, *content] if isinstance(content, list) else [
+                        current, content]
+            elif not multi:
+                record[name] = content
+            else:
+                self._add_single_value(record, name, content, is_multi=True)
         return result
 
 
@@ -351,9 +369,10 @@ def _origin(
 ) -> tuple[str | None, bool, bool, bool]:
     """The database searched, and whether Scopus, Embase.com (Medline-only records too) or
     EBSCOhost wrote the record: they put some fields where others do not."""
-    dbs = _texts(rec.get("name_of_database"))
-    dbs = [_COVERAGE.sub("", db) if db[-1] == ">" else db for db in dbs]
-    lowered = [db.lower() for db in dbs]
+    dbs = lowered = _texts(rec.get("name_of_database"))
+    if dbs:  # (no lists to build for the many records without DB)
+        dbs = [_COVERAGE.sub("", db) if db[-1] == ">" else db for db in dbs]
+        lowered = [db.lower() for db in dbs]
     scopus = "scopus" in lowered
     embase = "U2" in unknown and ("embase" in lowered or "embase.com" in raw)
     ebsco = _text(rec.get("database_provider")) == "EBSCOhost"
@@ -451,7 +470,8 @@ def _pmid(
     if pmid is None and embase:
         pmid = _digits(rec.get("custom5"))
     if pmid is None:
-        return _named_pmid(rec.get("custom3"), rec.get("notes"))
+        custom3, notes = rec.get("custom3"), rec.get("notes")
+        return _named_pmid(custom3, notes) if custom3 or notes else None  # most have neither
     return pmid
 
 
@@ -465,10 +485,12 @@ def _named_pmid(*fields: Any) -> str | None:
     if not values:
         return None
     joined = "\0".join(values)
-    if joined.isascii():  # then a match needs one of these in lower case (cheap to rule out)
-        lowered = joined.lower()
-        if "pmid" not in lowered and "pubmed" not in lowered:
-            return None
+    # Cheap to rule out: the regex's P, M, U, B, E and D match only their ASCII letters
+    # (its I also matches "ı" and "İ", which lower() does not turn into "i"), so a match
+    # shows in lower case as "pubmed", or as "pm" ("pmid" in ASCII text)
+    lowered = joined.lower()
+    if "pubmed" not in lowered and ("pmid" if joined.isascii() else "pm") not in lowered:
+        return None
     match = _NAMED_PMID.search(joined)
     return match.group(1) if match else None
 
@@ -477,10 +499,11 @@ def _abstract(rec: dict[str, Any]) -> str | None:
     """The first AB (or N2) that is not a copyright notice (EBSCO's second AB is one)."""
     for key in ("abstract", "notes_abstract"):
         value = rec.get(key)
-        if isinstance(value, str):  # the usual single AB: no list to build
-            value = [value]
-        for text in _texts(value):
-            if not (text.startswith("Copyright of ") and _BOILERPLATE.match(text)):
+        if value is None:
+            continue
+        for item in [value] if isinstance(value, str) else value:
+            text = _text(item)  # (item by item: the first one is usually it)
+            if text and not (text.startswith("Copyright of ") and _BOILERPLATE.match(text)):
                 return text
     return None
 
@@ -497,8 +520,10 @@ def _pub_type(rec: dict[str, Any], unknown: dict[str, list[str]], m3_is_type: bo
 def _keywords(rec: dict[str, Any]) -> list[str]:
     """KW, once each, without the "*" that marks APA's major topics."""
     keywords = _texts(rec.get("keywords"))
-    if any(kw[0] == "*" for kw in keywords):
-        keywords = [kw.lstrip("*").lstrip() if kw[0] == "*" else kw for kw in keywords]
+    for keyword in keywords:  # (a loop: cheaper than any() over a generator)
+        if keyword[0] == "*":
+            keywords = [kw.lstrip("*").lstrip() if kw[0] == "*" else kw for kw in keywords]
+            break
     found = dict.fromkeys(keywords)
     found.pop("", None)  # a "*" alone
     return list(found)
@@ -578,11 +603,17 @@ def read(text: str) -> Iterator[ParsedRecord]:
     hints = _file_hints(text[:start])
     parser = _Parser()
     line_no = 1 + text.count("\n", 0, start)
-    er = text.find(_NL_ER, start)
     while True:
-        nxt = text.find(_NL_TY, start)  # the newline before the next record's TY, or -1
-        if 0 <= er < start:
-            er = text.find(_NL_ER, start)
+        # the newlines before this record's ER line and the next record's TY line (or -1);
+        # one regex scan finds whichever comes first (two finds took twice as long)
+        first = _TY_OR_ER.search(text, start)
+        if first is None:
+            er = nxt = -1
+        elif text.startswith(_NL_ER, first.start()):
+            er = first.start()
+            nxt = text.find(_NL_TY, er)
+        else:  # no ER before the next TY
+            er, nxt = -1, first.start()
         if er < 0 or 0 <= nxt < er:
             if nxt < 0:
                 raise FormatError(
