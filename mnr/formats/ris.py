@@ -23,7 +23,7 @@ from typing import Any
 import rispy
 
 from mnr.errors import FormatError
-from mnr.formats.fields import clean, clean_doi, parse_year, strip_markup
+from mnr.formats.fields import clean, clean_doi, join_pages, parse_year, strip_markup
 from mnr.records import ParsedRecord
 
 NAME = "ris"
@@ -437,8 +437,7 @@ def _journal(rec: dict[str, Any]) -> str | None:
 
 def _pages(rec: dict[str, Any]) -> str | None:
     """SP-EP, or else the article number (C7) Scopus and WoS give."""
-    start, end = _text(rec.get("start_page")), _text(rec.get("end_page"))
-    pages = f"{start}-{end}" if start and end and end != start else start or end  # join_pages
+    pages = join_pages(rec.get("start_page"), rec.get("end_page"))
     # Ovid's "No Pagination Specified", as SP "No" and EP "Specified"
     if pages and pages[0] in "Nn" and _NO_PAGES.match(pages):
         pages = None
