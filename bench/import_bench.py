@@ -87,6 +87,20 @@ def run(script: str, *args: str) -> dict[str, float]:
     return json.loads(result.stdout)
 
 
+def _processor() -> str:
+    """The processor's model name, printed beside the ratio: the same code has measured
+    about 1.0x rispy on one machine of this kind and about 1.5x on another."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
 def _line(name: str, runs: list[dict[str, float]]) -> tuple[float, float]:
     """Print one program's medians (wall and CPU seconds) and return them."""
     wall = statistics.median(r["seconds"] for r in runs)
@@ -126,6 +140,10 @@ def main() -> None:
     print(f"ratio:              {mnr_s / rispy_s:6.2f}x rispy wall, {mnr_cpu / rispy_cpu:.2f}x "
           f"CPU (medians of {args.repeat}); {mnr_runs[0]['records'] / mnr_s:,.0f} records/s  "
           f"(goal <= 1.5x and < 1024 MB; load average {load:.1f} on {os.cpu_count()} cores)")
+    # each run beside the rispy run just before it: how far single runs swing
+    pairs = sorted(m["cpu"] / r["cpu"] for r, m in zip(rispy_runs, mnr_runs, strict=True))
+    print(f"each pair (CPU):    {pairs[0]:.2f}x to {pairs[-1]:.2f}x  ("
+          + ", ".join(f"{ratio:.2f}" for ratio in pairs) + f"); processor: {_processor()}")
 
     times = []
     for _ in range(5):
