@@ -294,10 +294,17 @@ def _json_list(values: list[str]) -> str:
 class RecordSink:
     """Receives the records of one import inside its transaction.
 
-    Parsing is Python work; writing is mostly SQLite's C code, which runs
-    without the GIL. A writer thread therefore stores one batch while the
-    importer parses the next. Only the writer thread uses the connection until
-    ``close``; any error in it is raised again in the importer's thread.
+    On SQLite each batch is stored as it comes, in the importer's own thread, a row
+    at a time. A writer thread beside the parser gained only when a second core was
+    free, and it had to send a batch as one multi-row statement (row by row, it would
+    wait for the GIL at every row), which is slower for these wide rows: on 100,000
+    records (bench/import_bench.py) storing them here takes about 5% less CPU time,
+    about the same wall time on an idle machine, and less with another job running.
+
+    On PostgreSQL a writer thread sends one batch to the server while the importer
+    parses the next, so that the server's work and the network overlap the parsing;
+    only that thread uses the connection until ``close``, and any error in it is
+    raised again in the importer's thread.
     """
 
     def __init__(self, conn: Connection, search_id: int, keep_fields: bool) -> None:
@@ -309,36 +316,46 @@ class RecordSink:
         # (on PostgreSQL, the exclusive advisory lock): the block of ids from here on
         # cannot be taken by anyone else; ``close`` moves the sequence past it.
         self._first_id = self._next_id = dialect.new_ids(conn, schema.records.c.record_id, 1)[0]
-        self._records = dialect.BulkInsert(conn, schema.records, _RECORD_COLUMNS)
+        self._records = dialect.BulkInsert(conn, schema.records, _RECORD_COLUMNS,
+                                           multirow=False)
         self._sources = dialect.BulkInsert(conn, schema.record_sources, _SOURCE_COLUMNS)
         self._queue: queue.Queue[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None] = (
             queue.Queue(maxsize=2))
         self._error: BaseException | None = None
-        self._writer = threading.Thread(target=self._write, name="mnr-record-writer",
-                                        daemon=True)
-        self._writer.start()
+        self._writer: threading.Thread | None = None
+        if not dialect.is_sqlite(conn):
+            self._writer = threading.Thread(target=self._write, name="mnr-record-writer",
+                                            daemon=True)
+            self._writer.start()
+
+    def _store(self, record_rows: list[tuple[Any, ...]],
+               source_rows: list[tuple[Any, ...]]) -> None:
+        self._records.run(self._conn, record_rows)
+        self._sources.run(self._conn, source_rows)
 
     def _write(self) -> None:
         while (item := self._queue.get()) is not None:
             if self._error is None:
                 try:
-                    self._records.run(self._conn, item[0])
-                    self._sources.run(self._conn, item[1])
+                    self._store(*item)
                 except BaseException as error:  # handed to the importer's thread
                     self._error = error
 
     def _raise_pending(self) -> None:
         if self._error is not None:
-            raised = self._error
-            # the driver's own error, written past SQLAlchemy, which wraps it
-            error = raised.orig if isinstance(raised, DBAPIError) else raised
-            if isinstance(error, sqlite3.Error):
-                raise unavailable(str(self._conn.engine.url.database), error) from error
-            if type(error).__module__.startswith("psycopg"):
-                raise LibraryUnavailable(f"{shown(self._conn.engine.url)}: the records could "
-                                         f"not be stored ({error}); nothing was imported"
-                                         ) from error
-            raise raised
+            self._raise(self._error)
+
+    def _raise(self, raised: BaseException) -> None:
+        """Raise a failed write as mnr's own error: the library unavailable, the file named."""
+        # the driver's own error, written past SQLAlchemy, which wraps it
+        error = raised.orig if isinstance(raised, DBAPIError) else raised
+        if isinstance(error, sqlite3.Error):
+            raise unavailable(str(self._conn.engine.url.database), error) from error
+        if type(error).__module__.startswith("psycopg"):
+            raise LibraryUnavailable(f"{shown(self._conn.engine.url)}: the records could "
+                                     f"not be stored ({error}); nothing was imported"
+                                     ) from error
+        raise raised
 
     def add(self, batch: Sequence[ParsedRecord]) -> None:
         self._raise_pending()
@@ -360,13 +377,21 @@ class RecordSink:
             source_rows.append((record_id, "" if span else parsed.raw,
                                 _encode(parsed.fields) if self._keep_fields else None,
                                 *(span or (None, None))))
-        if record_rows:
+        if not record_rows:
+            return
+        if self._writer is None:
+            try:
+                self._store(record_rows, source_rows)
+            except DBAPIError as error:  # said as the writer thread's errors are
+                self._raise(error)
+        else:
             self._queue.put((record_rows, source_rows))
 
     def close(self) -> None:
         """Wait for the writer to store what it was given; raise its error, if any."""
-        self._queue.put(None)
-        self._writer.join()
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
         self._raise_pending()
         if self._next_id > self._first_id:
             dialect.move_sequence_past(self._conn, schema.records.c.record_id,
