@@ -248,14 +248,14 @@ class BulkInsert:
                 for row in rows:
                     copy.write_row(row)
             return
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        if not self.multirow:
-            if self.sqlite and self.positional:  # the driver's own loop, without SQLAlchemy's
-                cursor.executemany(self.sql, rows)
-                return
+        if not self.multirow and not (self.sqlite and self.positional):
             params: list[Any] = rows if self.positional else [
                 dict(zip(self.columns, row, strict=True)) for row in rows]
             conn.exec_driver_sql(self.sql, params)
+            return
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        if not self.multirow:  # the driver's own loop, without SQLAlchemy's around it
+            cursor.executemany(self.sql, rows)
             return
         for start in range(0, len(rows), self.max_rows):
             chunk = rows[start:start + self.max_rows]

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import orjson
 from sqlalchemy import (
@@ -345,7 +345,7 @@ class RecordSink:
         if self._error is not None:
             self._raise(self._error)
 
-    def _raise(self, raised: BaseException) -> None:
+    def _raise(self, raised: BaseException) -> NoReturn:
         """Raise a failed write as mnr's own error: the library unavailable, the file named."""
         # the driver's own error, written past SQLAlchemy, which wraps it
         error = raised.orig if isinstance(raised, DBAPIError) else raised
