@@ -89,7 +89,8 @@ def run(script: str, *args: str) -> dict[str, float]:
 
 def _processor() -> str:
     """The processor's model name, printed beside the ratio: the same code has measured
-    about 1.0x rispy on one machine of this kind and about 1.5x on another."""
+    about 1.0x rispy in one session and about 1.5x in another, on machines of the same
+    kind, so the ratio depends on the machine as well as on the code."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
